@@ -1,0 +1,30 @@
+import express, { type Express } from 'express';
+import type { Container } from './container';
+import { errorHandler, notFoundHandler, requireJsonBody } from './middlewares/error-handler';
+import { requestLogger } from './middlewares/request-logger';
+import { createDocsRouter } from './routes/docs.routes';
+import { mountRoutes } from './routes';
+
+/** Builds the HTTP app from its dependencies. Never listens: server.ts and the tests do that. */
+export function createApp(container: Container): Express {
+  const { config, logger } = container;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+  app.use(requestLogger(logger));
+  app.use('/api', requireJsonBody);
+  app.use(
+    express.json({
+      limit: config.http.bodyLimit,
+      // Webhook signatures are computed over the exact bytes Zoom sent.
+      verify: (req, _res, buf) => {
+        (req as unknown as { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
+  const registry = mountRoutes(app, container);
+  app.use(createDocsRouter(registry, config.http.publicBaseUrl));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

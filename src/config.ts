@@ -1,0 +1,209 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. `loadConfig(env)` is pure so tests can build configs of their own;
+ * every problem is reported at once so a bad deployment is fixed in one go.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
+const urlWithDefault = (fallback: string) => z.preprocess(emptyToUndefined, z.url().default(fallback));
+const intWithDefault = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
+    HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    PORT: intWithDefault(3000, 0, 65535),
+    PUBLIC_BASE_URL: urlWithDefault('http://localhost:3000'),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
+    BODY_LIMIT: z.preprocess(emptyToUndefined, z.string().regex(/^\d+(b|kb|mb)$/i).default('100kb')),
+    TRUST_PROXY: z.preprocess(emptyToUndefined, bool.default(false)),
+    SHUTDOWN_GRACE_MS: intWithDefault(10_000, 0),
+
+    MONGODB_URI: optionalString.pipe(
+      z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+    ),
+    REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
+
+    JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    JWT_TTL_SECONDS: intWithDefault(12 * 3600, 60),
+    LOGIN_MAX_ATTEMPTS_PER_IP: intWithDefault(30, 1),
+    LOGIN_MAX_ATTEMPTS_PER_EMAIL: intWithDefault(5, 1),
+    LOGIN_WINDOW_SECONDS: intWithDefault(15 * 60, 1),
+
+    TOKEN_ENCRYPTION_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((v) => decodeKey(v) !== undefined, 'must be 32 bytes as 64 hex characters or base64')
+        .optional(),
+    ),
+
+    ZOOM_USER_MANAGED_CLIENT_ID: optionalString,
+    ZOOM_USER_MANAGED_CLIENT_SECRET: optionalString,
+    ZOOM_REDIRECT_URI: optionalUrl,
+    FRONTEND_URL: urlWithDefault('http://localhost:5173'),
+    ZOOM_OAUTH_BASE_URL: urlWithDefault('https://zoom.us'),
+    ZOOM_API_BASE_URL: urlWithDefault('https://api.zoom.us/v2'),
+    ZOOM_SCOPES: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default(
+          'meeting:write:meeting meeting:read:meeting meeting:update:meeting meeting:delete:meeting user:read:user',
+        ),
+    ),
+    ZOOM_WEBHOOK_SECRET_TOKEN: optionalString,
+    ZOOM_TOKEN_REFRESH_MARGIN_SECONDS: intWithDefault(300, 0, 3000),
+    ZOOM_HTTP_TIMEOUT_MS: intWithDefault(10_000, 100),
+
+    MEETING_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['user', 's2s']).default('user')),
+    ZOOM_ACCOUNT_ID: optionalString,
+    ZOOM_CLIENT_ID: optionalString,
+    ZOOM_CLIENT_SECRET: optionalString,
+    ZOOM_S2S_HOST_USER: optionalString,
+
+    ZOOM_SANDBOX_PORT: intWithDefault(4010, 0, 65535),
+    ZOOM_SANDBOX_AUTO_APPROVE: z.preprocess(emptyToUndefined, bool.default(false)),
+
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+    MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Bookings <no-reply@localhost>')),
+
+    JOBS_PROCESS_EVERY_MS: intWithDefault(5000, 50),
+    MEETING_RETRY_MAX_ATTEMPTS: intWithDefault(8, 1, 100),
+    MAIL_RETRY_MAX_ATTEMPTS: intWithDefault(10, 1, 100),
+  })
+  .superRefine((env, ctx) => {
+    const pairs: Array<[string | undefined, string | undefined, string]> = [
+      [env.ZOOM_USER_MANAGED_CLIENT_ID, env.ZOOM_USER_MANAGED_CLIENT_SECRET, 'ZOOM_USER_MANAGED_CLIENT_SECRET'],
+    ];
+    for (const [id, secret, name] of pairs) {
+      if (id && !secret) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when the client id is set' });
+    }
+    const s2s = [env.ZOOM_ACCOUNT_ID, env.ZOOM_CLIENT_ID, env.ZOOM_CLIENT_SECRET];
+    if (s2s.some(Boolean) && !s2s.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ZOOM_ACCOUNT_ID'],
+        message: 'ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET must be set together',
+      });
+    }
+    if (env.NODE_ENV !== 'production') return;
+    const httpsOnly: Array<[string, string | undefined]> = [
+      ['ZOOM_REDIRECT_URI', env.ZOOM_REDIRECT_URI],
+      ['FRONTEND_URL', env.FRONTEND_URL],
+    ];
+    for (const [name, value] of httpsOnly) {
+      if (!value || !value.startsWith('https://')) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'must be an https:// URL in production' });
+      }
+    }
+    const required: Array<[string, unknown]> = [
+      ['TOKEN_ENCRYPTION_KEY', env.TOKEN_ENCRYPTION_KEY],
+      ['JWT_SECRET', env.JWT_SECRET],
+      ['MONGODB_URI', env.MONGODB_URI],
+      ['ZOOM_WEBHOOK_SECRET_TOKEN', env.ZOOM_WEBHOOK_SECRET_TOKEN],
+    ];
+    if (env.MEETING_PROVIDER === 'user') required.push(['ZOOM_USER_MANAGED_CLIENT_ID', env.ZOOM_USER_MANAGED_CLIENT_ID]);
+    else required.push(['ZOOM_ACCOUNT_ID', env.ZOOM_ACCOUNT_ID]);
+    for (const [name, value] of required) {
+      if (!value) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
+    }
+  });
+
+export function decodeKey(value: string): Buffer | undefined {
+  const trimmed = value.trim();
+  if (/^[0-9a-f]{64}$/i.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  const b64 = Buffer.from(trimmed, 'base64');
+  return b64.length === 32 ? b64 : undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const publicBaseUrl = e.PUBLIC_BASE_URL.replace(/\/+$/, '');
+  const userManagedConfigured = Boolean(e.ZOOM_USER_MANAGED_CLIENT_ID);
+  const s2sConfigured = Boolean(e.ZOOM_ACCOUNT_ID);
+  return {
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicBaseUrl,
+      bodyLimit: e.BODY_LIMIT,
+      trustProxy: e.TRUST_PROXY,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
+    log: { level: e.LOG_LEVEL },
+    dataDir: e.DATA_DIR,
+    mongo: { uri: e.MONGODB_URI },
+    redis: { url: e.REDIS_URL },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      jwtTtlSeconds: e.JWT_TTL_SECONDS,
+      loginMaxPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
+      loginMaxPerEmail: e.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
+      loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+    },
+    tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? decodeKey(e.TOKEN_ENCRYPTION_KEY) : undefined,
+    frontendUrl: e.FRONTEND_URL.replace(/\/+$/, ''),
+    zoom: {
+      /** True when no real Zoom app is configured: the server runs an embedded sandbox instead. */
+      useEmbeddedSandbox: e.MEETING_PROVIDER === 'user' ? !userManagedConfigured : !s2sConfigured,
+      oauthBaseUrl: e.ZOOM_OAUTH_BASE_URL.replace(/\/+$/, ''),
+      apiBaseUrl: e.ZOOM_API_BASE_URL.replace(/\/+$/, ''),
+      userManaged: {
+        clientId: e.ZOOM_USER_MANAGED_CLIENT_ID,
+        clientSecret: e.ZOOM_USER_MANAGED_CLIENT_SECRET,
+        redirectUri: e.ZOOM_REDIRECT_URI ?? `${publicBaseUrl}/api/zoom/callback`,
+        scopes: e.ZOOM_SCOPES,
+      },
+      s2s: {
+        accountId: e.ZOOM_ACCOUNT_ID,
+        clientId: e.ZOOM_CLIENT_ID,
+        clientSecret: e.ZOOM_CLIENT_SECRET,
+        hostUser: e.ZOOM_S2S_HOST_USER,
+      },
+      webhookSecretToken: e.ZOOM_WEBHOOK_SECRET_TOKEN,
+      refreshMarginSeconds: e.ZOOM_TOKEN_REFRESH_MARGIN_SECONDS,
+      httpTimeoutMs: e.ZOOM_HTTP_TIMEOUT_MS,
+      sandbox: { port: e.ZOOM_SANDBOX_PORT, autoApprove: e.ZOOM_SANDBOX_AUTO_APPROVE },
+    },
+    meetingProvider: e.MEETING_PROVIDER,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    jobs: {
+      processEveryMs: e.JOBS_PROCESS_EVERY_MS,
+      meetingMaxAttempts: e.MEETING_RETRY_MAX_ATTEMPTS,
+      mailMaxAttempts: e.MAIL_RETRY_MAX_ATTEMPTS,
+    },
+  };
+}
+
+export type AppConfig = ReturnType<typeof loadConfig>;
+
+/** Reads .env (when present) and the process environment. Only the process entry points call this. */
+export function loadConfigFromProcess(): AppConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('dotenv').config({ quiet: true });
+  return loadConfig(process.env);
+}

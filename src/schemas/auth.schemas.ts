@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { USER_ROLES } from '../models/user.model';
+import { TimeZone } from './common.schemas';
+
+export const User = z
+  .object({
+    id: z.string(),
+    role: z.enum(USER_ROLES),
+    name: z.string(),
+    email: z.email(),
+    timezone: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'User' });
+
+export const RegisterBody = z
+  .strictObject({
+    role: z.enum(['specialist', 'customer']).meta({ description: 'admins are created with `npm run create-admin`' }),
+    name: z.string().trim().min(1).max(120),
+    email: z.email().max(254),
+    password: z.string().min(8).max(256),
+    timezone: TimeZone,
+  })
+  .meta({ id: 'RegisterRequest' });
+
+export const LoginBody = z
+  .strictObject({ email: z.email().max(254), password: z.string().min(1).max(256) })
+  .meta({ id: 'LoginRequest' });
+
+export const AuthResponse = z.object({ token: z.string(), user: User }).meta({ id: 'AuthResponse' });

@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { createApp } from './app';
+import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
+import { createContainer } from './container';
+import { connectMongo, disconnectMongo, ensureIndexes } from './db/mongo';
+import { startMongoEngine } from './db/mongo-engine';
+import { loadOrCreateDevSecret } from './lib/dev-secrets';
+import { createLogger, type Logger } from './lib/logger';
+import { connectRedis, type RedisClient } from './services/redis.service';
+
+/** Fills development defaults that must persist across restarts (secrets under DATA_DIR). */
+function withDevDefaults(config: AppConfig, logger: Logger): AppConfig {
+  if (config.isProduction) return config;
+  const dataDir = path.resolve(config.dataDir);
+  const next = { ...config, auth: { ...config.auth }, zoom: { ...config.zoom } };
+  if (!next.auth.jwtSecret) {
+    next.auth.jwtSecret = loadOrCreateDevSecret(dataDir, 'jwt-secret', 48).toString('hex');
+    logger.warn('JWT_SECRET is not set: using a development secret kept in %s', path.join(dataDir, 'secrets'));
+  }
+  if (!next.tokenEncryptionKey) {
+    next.tokenEncryptionKey = loadOrCreateDevSecret(dataDir, 'token-encryption-key', 32);
+    logger.warn('TOKEN_ENCRYPTION_KEY is not set: using a development key kept in %s', path.join(dataDir, 'secrets'));
+  }
+  return next;
+}
+
+export async function start() {
+  const config0 = loadConfigFromProcess();
+  const logger = createLogger(config0.log.level);
+  const config = withDevDefaults(config0, logger);
+  const closers: Array<() => Promise<unknown>> = [];
+
+  const engine = await startMongoEngine({
+    uri: config.mongo.uri,
+    dbPath: path.resolve(config.dataDir, 'mongo'),
+    logger,
+  });
+  closers.unshift(() => engine.stop());
+  logger.info({ engine: engine.name }, `MongoDB engine: ${engine.name}`);
+  await connectMongo(engine.uri, config.mongo.uri ? undefined : 'specialist-booking');
+  closers.unshift(() => disconnectMongo());
+  await ensureIndexes();
+
+  let redis: RedisClient | undefined;
+  if (config.redis.url) {
+    redis = await connectRedis(config.redis.url, (error) => logger.warn({ err: error }, 'Redis error'));
+    closers.unshift(() => redis!.close());
+  }
+
+  const container = createContainer({ config, logger, redis });
+  const app = createApp(container);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  logger.info(`Listening on http://${config.http.host}:${port} (docs: ${config.http.publicBaseUrl}/docs)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'Shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs).unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    for (const close of closers) {
+      await close().catch((error) => logger.warn({ err: error }, 'Error while closing'));
+    }
+    logger.info('Stopped');
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
+  process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
+  return { server, container, stop };
+}
+
+if (require.main === module) {
+  start().catch((error) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      process.stderr.write(`Start-up failed: ${(error as Error).stack ?? error}\n`);
+    }
+    process.exit(1);
+  });
+}

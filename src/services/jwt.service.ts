@@ -1,0 +1,64 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { Clock } from '../lib/clock';
+import { UnauthenticatedError } from '../lib/errors';
+import type { UserRole } from '../models/user.model';
+
+export interface AccessClaims {
+  userId: string;
+  role: UserRole;
+}
+
+const ISSUER = 'specialist-booking';
+
+/** Signs and checks our own HS256 session tokens (and short-lived signed links) against the injected clock. */
+export function createJwtService(secret: Uint8Array, clock: Clock, ttlSeconds: number) {
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
+  return {
+    async signAccessToken(claims: AccessClaims): Promise<string> {
+      const iat = nowSeconds();
+      return new SignJWT({ role: claims.role, typ: 'access' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(claims.userId)
+        .setIssuer(ISSUER)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttlSeconds)
+        .sign(secret);
+    },
+    async verifyAccessToken(token: string): Promise<AccessClaims> {
+      const payload = await verify(token, 'access');
+      return { userId: String(payload.sub), role: payload.role as UserRole };
+    },
+    /** A link that acts for one purpose on one subject until `expiresAt` (e.g. the specialist's start link). */
+    async signLink(purpose: string, subject: string, expiresAt: Date): Promise<string> {
+      return new SignJWT({ typ: purpose })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(subject)
+        .setIssuer(ISSUER)
+        .setIssuedAt(nowSeconds())
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(secret);
+    },
+    async verifyLink(token: string, purpose: string): Promise<string> {
+      const payload = await verify(token, purpose);
+      return String(payload.sub);
+    },
+  };
+
+  async function verify(token: string, typ: string) {
+    try {
+      const { payload } = await jwtVerify(token, secret, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        currentDate: clock.now(),
+      });
+      if (payload.typ !== typ || !payload.sub) throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
+      return payload;
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('Token expired', 'TOKEN_EXPIRED');
+      throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
+    }
+  }
+}
+
+export type JwtService = ReturnType<typeof createJwtService>;
