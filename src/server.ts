@@ -37,8 +37,12 @@ export async function start() {
     logger,
   });
   closers.unshift(() => engine.stop());
-  logger.info({ engine: engine.name }, `MongoDB engine: ${engine.name}`);
-  await connectMongo(engine.uri, config.mongo.uri ? undefined : 'specialist-booking');
+  const mongoUri = config.mongo.uri ?? `${engine.uri}specialist-booking`;
+  logger.info(
+    { engine: engine.name },
+    config.mongo.uri ? `MongoDB engine: ${engine.name}` : `MongoDB engine: ${engine.name} (embedded, at ${mongoUri})`,
+  );
+  await connectMongo(mongoUri);
   closers.unshift(() => disconnectMongo());
   await ensureIndexes();
 

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfigFromProcess } from '../config';
+import { createContainer } from '../container';
+import { connectMongo, disconnectMongo, ensureIndexes } from '../db/mongo';
+import { loadOrCreateDevSecret } from '../lib/dev-secrets';
+import { createLogger } from '../lib/logger';
+
+/**
+ * `npm run create-admin -- --email a@b.c --password '…' [--name Admin] [--timezone UTC]`
+ * Needs MONGODB_URI (the embedded development database lives only while `npm start` runs).
+ */
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string', default: 'Administrator' },
+      timezone: { type: 'string', default: 'UTC' },
+    },
+  });
+  if (!values.email || !values.password) throw new Error('Usage: npm run create-admin -- --email <email> --password <password>');
+  if (values.password.length < 8) throw new Error('The password must be at least 8 characters');
+  const config = loadConfigFromProcess();
+  if (!config.mongo.uri) throw new Error('Set MONGODB_URI to the database the server uses');
+  const jwtSecret = config.auth.jwtSecret ?? loadOrCreateDevSecret(path.resolve(config.dataDir), 'jwt-secret', 48).toString('hex');
+  await connectMongo(config.mongo.uri);
+  await ensureIndexes();
+  try {
+    const container = createContainer({ config: { ...config, auth: { ...config.auth, jwtSecret } }, logger: createLogger('warn') });
+    const user = await container.services.auth.createAccount({
+      role: 'admin',
+      name: values.name!,
+      email: values.email,
+      password: values.password,
+      timezone: values.timezone!,
+    });
+    process.stdout.write(`Created admin ${user.email} (${user.id})\n`);
+  } finally {
+    await disconnectMongo();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+});
