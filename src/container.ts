@@ -1,26 +1,44 @@
 import type { AppConfig } from './config';
 import { systemClock, type Clock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
+import { createTokenCipher } from './lib/token-cipher';
+import { UserOAuthTokenModel } from './models/user-oauth-token.model';
 import { createAuthService } from './services/auth.service';
 import { createHealthService } from './services/health.service';
+import type { JobQueue } from './services/jobs/job-queue';
 import { createJwtService } from './services/jwt.service';
 import { createLoginThrottle } from './services/login-throttle.service';
+import { createMailOutbox } from './services/mail/mail-outbox.service';
+import type { MailTransport } from './services/mail/mail-transport';
+import { reconnectZoomMail } from './services/mail/zoom-mail.templates';
 import type { RedisClient } from './services/redis.service';
 import { createUserService } from './services/user.service';
+import { createZoomApiClient } from './services/zoom/zoom-api.client';
+import { createZoomConnectionService } from './services/zoom/zoom-connection.service';
+import { createZoomHttp } from './services/zoom/zoom-http';
+import { createZoomOAuthClient } from './services/zoom/zoom-oauth.client';
+import { createZoomTokenService } from './services/zoom/zoom-token.service';
+import { createZoomWebhookService } from './services/zoom/zoom-webhook.service';
 
 export interface AppDeps {
   config: AppConfig;
   clock?: Clock;
   logger?: Logger;
   redis?: RedisClient;
+  mailTransport: MailTransport;
+  jobs: JobQueue;
 }
+
+export const JOB_DELIVER_MAIL = 'deliver-mail';
 
 /** Wires services from their dependencies. One container per app instance; tests build several. */
 export function createContainer(deps: AppDeps) {
-  const { config } = deps;
+  const { config, jobs } = deps;
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.log.level);
   if (!config.auth.jwtSecret) throw new Error('config.auth.jwtSecret must be set (server.ts generates one in development)');
+  if (!config.tokenEncryptionKey) throw new Error('config.tokenEncryptionKey must be set (server.ts generates one in development)');
+  const cipher = createTokenCipher(config.tokenEncryptionKey);
   const jwt = createJwtService(new TextEncoder().encode(config.auth.jwtSecret), clock, config.auth.jwtTtlSeconds);
   const throttle = createLoginThrottle({
     maxPerIp: config.auth.loginMaxPerIp,
@@ -28,13 +46,78 @@ export function createContainer(deps: AppDeps) {
     windowSeconds: config.auth.loginWindowSeconds,
     redis: deps.redis,
   });
+  const users = createUserService();
+
+  const mail = createMailOutbox({
+    transport: deps.mailTransport,
+    from: config.mail.from,
+    clock,
+    logger,
+    maxAttempts: config.jobs.mailMaxAttempts,
+    schedule: (mailId, at) => jobs.schedule(JOB_DELIVER_MAIL, `mail:${mailId}`, { mailId }, at),
+  });
+  jobs.define(JOB_DELIVER_MAIL, async ({ mailId }) => {
+    const outcome = await mail.deliver(mailId!);
+    if (outcome.status === 'retry') return { retryAt: outcome.at };
+  });
+
+  const zoomHttp = createZoomHttp(config.zoom.httpTimeoutMs);
+  const zoomOAuth = createZoomOAuthClient({ http: zoomHttp, oauthBaseUrl: config.zoom.oauthBaseUrl });
+  const zoomApi = createZoomApiClient({ http: zoomHttp, apiBaseUrl: config.zoom.apiBaseUrl, clock });
+  const userManagedApp = {
+    clientId: config.zoom.userManaged.clientId ?? '',
+    clientSecret: config.zoom.userManaged.clientSecret ?? '',
+  };
+  const zoomConnection = createZoomConnectionService({
+    oauth: zoomOAuth,
+    api: zoomApi,
+    app: userManagedApp,
+    redirectUri: config.zoom.userManaged.redirectUri,
+    scopes: config.zoom.userManaged.scopes,
+    cipher,
+    clock,
+    logger,
+  });
+  const zoomTokens = createZoomTokenService({
+    oauth: zoomOAuth,
+    app: userManagedApp,
+    cipher,
+    clock,
+    logger,
+    refreshMarginSeconds: config.zoom.refreshMarginSeconds,
+    onGrantDead: async (specialistId) => {
+      const [user, grant] = await Promise.all([
+        users.getById(specialistId),
+        UserOAuthTokenModel.findOne({ userId: specialistId }).lean(),
+      ]);
+      await mail.enqueue(
+        reconnectZoomMail({
+          specialistId,
+          grantVersion: grant?.authorizedAt?.toISOString() ?? 'unknown',
+          to: user.email,
+          name: user.name,
+          reconnectUrl: `${config.frontendUrl}/specialist/profile?zoom=reconnect`,
+        }),
+      );
+    },
+  });
+  const zoomWebhook = createZoomWebhookService({
+    secretToken: config.zoom.webhookSecretToken,
+    clock,
+    logger,
+    onDeauthorized: (zoomUserId) => zoomConnection.handleDeauthorized(zoomUserId),
+  });
+
   const services = {
     jwt,
-    users: createUserService(),
+    users,
     auth: createAuthService({ jwt, throttle }),
     health: createHealthService({ redis: deps.redis }),
+    mail,
+    jobs,
+    zoom: { api: zoomApi, oauth: zoomOAuth, connection: zoomConnection, tokens: zoomTokens, webhook: zoomWebhook },
   };
-  return { config, clock, logger, redis: deps.redis, services };
+  return { config, clock, logger, redis: deps.redis, cipher, services };
 }
 
 export type Container = ReturnType<typeof createContainer>;

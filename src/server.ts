@@ -5,15 +5,19 @@ import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
 import { createContainer } from './container';
 import { connectMongo, disconnectMongo, ensureIndexes } from './db/mongo';
 import { startMongoEngine } from './db/mongo-engine';
+import { systemClock } from './lib/clock';
 import { loadOrCreateDevSecret } from './lib/dev-secrets';
 import { createLogger, type Logger } from './lib/logger';
+import { createMongoJobQueue } from './services/jobs/mongo-job-queue';
+import { createFileTransport, createSmtpTransport } from './services/mail/mail-transport';
 import { connectRedis, type RedisClient } from './services/redis.service';
+import { startZoomSandbox } from './zoom-sandbox/zoom-sandbox';
 
 /** Fills development defaults that must persist across restarts (secrets under DATA_DIR). */
 function withDevDefaults(config: AppConfig, logger: Logger): AppConfig {
   if (config.isProduction) return config;
   const dataDir = path.resolve(config.dataDir);
-  const next = { ...config, auth: { ...config.auth }, zoom: { ...config.zoom } };
+  const next = { ...config, auth: { ...config.auth } };
   if (!next.auth.jwtSecret) {
     next.auth.jwtSecret = loadOrCreateDevSecret(dataDir, 'jwt-secret', 48).toString('hex');
     logger.warn('JWT_SECRET is not set: using a development secret kept in %s', path.join(dataDir, 'secrets'));
@@ -52,13 +56,42 @@ export async function start() {
     closers.unshift(() => redis!.close());
   }
 
-  const container = createContainer({ config, logger, redis });
+  if (config.zoom.useEmbeddedSandbox) {
+    if (config.isProduction) throw new Error('Zoom credentials are required in production');
+    const sandbox = await startZoomSandbox({
+      port: config.zoom.sandbox.port,
+      autoApprove: config.zoom.sandbox.autoApprove,
+      logger: (line) => logger.debug({ sandbox: true }, line),
+    });
+    closers.unshift(() => sandbox.close());
+    config.zoom.oauthBaseUrl = sandbox.oauthBaseUrl;
+    config.zoom.apiBaseUrl = sandbox.apiBaseUrl;
+    config.zoom.userManaged.clientId = 'sandbox-client-id';
+    config.zoom.userManaged.clientSecret = 'sandbox-client-secret';
+    config.zoom.s2s = { ...config.zoom.s2s, accountId: 'sandbox-account-id', clientId: 'sandbox-s2s-client-id', clientSecret: 'sandbox-s2s-client-secret' };
+    config.zoom.webhookSecretToken ??= 'sandbox-webhook-secret';
+    logger.warn(
+      `No Zoom credentials configured: using the EMBEDDED ZOOM SANDBOX at ${sandbox.url} (not real Zoom). ` +
+        'Set ZOOM_USER_MANAGED_CLIENT_ID/SECRET (or ZOOM_ACCOUNT_ID/ZOOM_CLIENT_ID/SECRET for s2s) to use Zoom.',
+    );
+  }
+
+  const mailTransport = config.mail.smtpUrl
+    ? createSmtpTransport(config.mail.smtpUrl)
+    : createFileTransport(path.resolve(config.dataDir, 'outbox'));
+  closers.unshift(async () => mailTransport.close?.());
+  logger.info(`Mail goes to ${mailTransport.describe}`);
+  const jobs = createMongoJobQueue({ clock: systemClock, logger, pollMs: config.jobs.processEveryMs });
+
+  const container = createContainer({ config, logger, redis, jobs, mailTransport });
   const app = createApp(container);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
+  await jobs.start();
+  closers.unshift(() => jobs.stop());
   logger.info(`Listening on http://${config.http.host}:${port} (docs: ${config.http.publicBaseUrl}/docs)`);
 
   let stopping = false;

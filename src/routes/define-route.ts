@@ -19,6 +19,7 @@ export interface RouteSpec {
   /** Success responses; error responses are added from the access rules and the request schemas. */
   responses: Record<number, { description: string; schema?: ZodType; headers?: ResponseConfig['headers'] }>;
   errors?: Record<number, string>;
+  /** Runs after authentication and before validation (e.g. a webhook signature check). */
   before?: RequestHandler[];
   handler: (req: Request, res: Response) => unknown;
 }
@@ -68,8 +69,8 @@ export function createRouteBuilder(registry: OpenAPIRegistry, auth: AuthService)
     });
     const chain: RequestHandler[] = [];
     if (spec.access !== 'public') chain.push(authenticate(auth, spec.access));
-    if (spec.request) chain.push(validate(spec.request));
     chain.push(...(spec.before ?? []));
+    if (spec.request) chain.push(validate(spec.request));
     chain.push(async (req, res) => {
       await spec.handler(req, res);
     });

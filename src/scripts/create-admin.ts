@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFromProcess } from '../config';
-import { createContainer } from '../container';
 import { connectMongo, disconnectMongo, ensureIndexes } from '../db/mongo';
 import { loadOrCreateDevSecret } from '../lib/dev-secrets';
-import { createLogger } from '../lib/logger';
+import { systemClock } from '../lib/clock';
+import { createAuthService } from '../services/auth.service';
+import { createJwtService } from '../services/jwt.service';
+import { createLoginThrottle } from '../services/login-throttle.service';
 
 /**
  * `npm run create-admin -- --email a@b.c --password '…' [--name Admin] [--timezone UTC]`
@@ -27,8 +29,11 @@ async function main() {
   await connectMongo(config.mongo.uri);
   await ensureIndexes();
   try {
-    const container = createContainer({ config: { ...config, auth: { ...config.auth, jwtSecret } }, logger: createLogger('warn') });
-    const user = await container.services.auth.createAccount({
+    const auth = createAuthService({
+      jwt: createJwtService(new TextEncoder().encode(jwtSecret), systemClock, config.auth.jwtTtlSeconds),
+      throttle: createLoginThrottle({ maxPerIp: 1, maxFailuresPerEmail: 1, windowSeconds: 1 }),
+    });
+    const user = await auth.createAccount({
       role: 'admin',
       name: values.name!,
       email: values.email,

@@ -1,0 +1,68 @@
+import type { Request, Response } from 'express';
+import { AppError } from '../lib/errors';
+import { principalOf } from '../middlewares/authenticate';
+import type { ZoomConnectionService } from '../services/zoom/zoom-connection.service';
+import type { ZoomWebhookService } from '../services/zoom/zoom-webhook.service';
+
+export function createZoomController(deps: {
+  connection: ZoomConnectionService;
+  webhook: ZoomWebhookService;
+  frontendUrl: string;
+}) {
+  const profileUrl = (params: Record<string, string>) =>
+    `${deps.frontendUrl}/specialist/profile?${new URLSearchParams(params).toString()}`;
+
+  return {
+    async connect(_req: Request, res: Response) {
+      res.status(200).json({ authorizeUrl: await deps.connection.createAuthorizeUrl(principalOf(res).userId) });
+    },
+
+    /** The browser lands here from Zoom: always answer with a redirect to the frontend, never JSON. */
+    async callbackRedirect(_req: Request, res: Response) {
+      const { code, state, error } = res.locals.query as { code?: string; state?: string; error?: string };
+      if (error) return res.redirect(302, profileUrl({ zoom: 'error', reason: error === 'access_denied' ? 'access_denied' : 'zoom_error' }));
+      if (!code || !state) return res.redirect(302, profileUrl({ zoom: 'error', reason: 'missing_code' }));
+      try {
+        await deps.connection.completeAuthorization({ code, state });
+        res.redirect(302, profileUrl({ zoom: 'connected' }));
+      } catch (err) {
+        const reason = (err as { reason?: string }).reason ?? (err instanceof AppError ? err.code.toLowerCase() : 'internal');
+        if (!(err instanceof AppError)) res.locals.callbackError = err;
+        res.redirect(302, profileUrl({ zoom: 'error', reason }));
+      }
+    },
+
+    async callbackJson(_req: Request, res: Response) {
+      const { code, state } = res.locals.body as { code: string; state: string };
+      const result = await deps.connection.completeAuthorization({
+        code,
+        state,
+        expectedSpecialistId: principalOf(res).userId,
+      });
+      res.status(200).json({ connected: true, zoomEmail: result.zoomEmail, zoomUserId: result.zoomUserId });
+    },
+
+    async status(_req: Request, res: Response) {
+      res.status(200).json(await deps.connection.status(principalOf(res).userId));
+    },
+
+    async disconnect(_req: Request, res: Response) {
+      await deps.connection.disconnect(principalOf(res).userId);
+      res.status(204).end();
+    },
+
+    /** Runs before body validation: an unsigned request learns nothing about what we accept. */
+    verifyWebhookSignature(req: Request, _res: Response, next: () => void) {
+      deps.webhook.verify({
+        signature: req.header('x-zm-signature'),
+        timestamp: req.header('x-zm-request-timestamp'),
+        rawBody: (req as unknown as { rawBody?: Buffer }).rawBody,
+      });
+      next();
+    },
+
+    async webhook(_req: Request, res: Response) {
+      res.status(200).json(await deps.webhook.handle(res.locals.body));
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+export const ConnectResponse = z
+  .object({ authorizeUrl: z.url().meta({ description: "Send the specialist's browser here" }) })
+  .meta({ id: 'ZoomConnectResponse' });
+
+export const CallbackQuery = z
+  .object({
+    code: z.string().min(1).max(2048).optional(),
+    state: z.string().min(1).max(512).optional(),
+    error: z.string().max(200).optional(),
+    error_description: z.string().max(2000).optional(),
+  })
+  .meta({ id: 'ZoomCallbackQuery' });
+
+export const CallbackBody = z
+  .strictObject({ code: z.string().min(1).max(2048), state: z.string().min(1).max(512) })
+  .meta({ id: 'ZoomCallbackRequest' });
+
+export const ConnectionStatus = z
+  .object({
+    connected: z.boolean(),
+    zoomEmail: z.string().nullable(),
+    zoomUserId: z.string().nullable(),
+    authorizedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+    needsReauth: z.boolean(),
+  })
+  .meta({ id: 'ZoomConnectionStatus' });
+
+export const CallbackResult = z
+  .object({ connected: z.literal(true), zoomEmail: z.string(), zoomUserId: z.string() })
+  .meta({ id: 'ZoomCallbackResult' });
+
+export const WebhookBody = z
+  .object({
+    event: z.string().max(200),
+    event_ts: z.number().optional(),
+    payload: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'ZoomWebhookEvent' });
+
+export const WebhookResponse = z
+  .union([z.object({ plainToken: z.string(), encryptedToken: z.string() }), z.object({ received: z.literal(true) })])
+  .meta({ id: 'ZoomWebhookResponse' });

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../lib/clock';
+import type { Logger } from '../../lib/logger';
+import { OutboxMailModel, type OutboxMailRecord } from '../../models/outbox-mail.model';
+import type { MailTransport } from './mail-transport';
+
+export interface MailToSend {
+  /** Same key, same logical mail: enqueuing it again is a no-op. */
+  dedupeKey: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  ical?: { method: 'REQUEST' | 'CANCEL'; content: string };
+}
+
+export type DeliveryOutcome = { status: 'sent' | 'failed' | 'skipped' } | { status: 'retry'; at: Date };
+
+const LOCK_MS = 60_000;
+
+/** Exponential backoff with a cap: 30 s, 1 min, 2 min … 1 h. */
+export function backoffMs(attempt: number, baseMs = 30_000, capMs = 3_600_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+export function createMailOutbox(deps: {
+  transport: MailTransport;
+  from: string;
+  clock: Clock;
+  logger: Logger;
+  maxAttempts: number;
+  /** Tells the job runner there is mail to deliver (at `at`). */
+  schedule(mailId: string, at: Date): Promise<void>;
+}) {
+  const now = () => deps.clock.now();
+
+  return {
+    async enqueue(mail: MailToSend): Promise<void> {
+      const t = now();
+      const result = await OutboxMailModel.updateOne(
+        { dedupeKey: mail.dedupeKey },
+        {
+          $setOnInsert: {
+            dedupeKey: mail.dedupeKey,
+            to: mail.to,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            icalMethod: mail.ical?.method ?? null,
+            icalContent: mail.ical?.content ?? null,
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: t,
+            messageId: `<${randomUUID()}@specialist-booking>`,
+          },
+        },
+        { upsert: true },
+      ).catch((error: { code?: number }) => {
+        if (error.code === 11000) return { upsertedId: null };
+        throw error;
+      });
+      if (result.upsertedId) await deps.schedule(result.upsertedId.toString(), t);
+    },
+
+    /** Delivers one message if it is still due; claims it first so two workers never send it twice at once. */
+    async deliver(mailId: string): Promise<DeliveryOutcome> {
+      const t = now();
+      const mail = await OutboxMailModel.findOneAndUpdate(
+        { _id: mailId, status: 'pending', $or: [{ lockedUntil: null }, { lockedUntil: { $lte: t } }] },
+        { $set: { lockedUntil: new Date(t.getTime() + LOCK_MS) }, $inc: { attempts: 1 } },
+        { returnDocument: 'after' },
+      ).lean<OutboxMailRecord>();
+      if (!mail) return { status: 'skipped' };
+      try {
+        await deps.transport.send({
+          from: deps.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId: mail.messageId,
+          ical: mail.icalMethod && mail.icalContent ? { method: mail.icalMethod, content: mail.icalContent } : undefined,
+        });
+      } catch (error) {
+        const message = (error as Error).message;
+        const giveUp = mail.attempts >= deps.maxAttempts;
+        const at = new Date(now().getTime() + backoffMs(mail.attempts));
+        await OutboxMailModel.updateOne(
+          { _id: mail._id },
+          { $set: { lockedUntil: null, lastError: message, status: giveUp ? 'failed' : 'pending', nextAttemptAt: at } },
+        );
+        deps.logger.warn({ mailId, attempts: mail.attempts, giveUp, err: message }, 'Mail delivery failed');
+        return giveUp ? { status: 'failed' } : { status: 'retry', at };
+      }
+      await OutboxMailModel.updateOne(
+        { _id: mail._id },
+        { $set: { status: 'sent', sentAt: now(), lockedUntil: null, lastError: null } },
+      );
+      return { status: 'sent' };
+    },
+
+    /** Pending mail whose time has come (the sweeper re-schedules these in case a job was lost). */
+    async due(limit = 100): Promise<string[]> {
+      const docs = await OutboxMailModel.find({ status: 'pending', nextAttemptAt: { $lte: now() } })
+        .sort({ nextAttemptAt: 1 })
+        .limit(limit)
+        .lean<OutboxMailRecord[]>();
+      return docs.map((d) => d._id.toString());
+    },
+  };
+}
+
+export type MailOutbox = ReturnType<typeof createMailOutbox>;

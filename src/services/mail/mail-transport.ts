@@ -1,0 +1,58 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  ical?: { method: string; content: string };
+}
+
+/** Sends one message or throws. The only thing that varies between SMTP, the dev outbox folder and tests. */
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<void>;
+  close?(): void;
+  describe: string;
+}
+
+function toNodemailer(mail: OutgoingMail) {
+  return {
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId,
+    // An iTIP invitation: calendar clients show Accept/Decline for METHOD:REQUEST and remove for METHOD:CANCEL.
+    icalEvent: mail.ical ? { method: mail.ical.method, filename: 'invite.ics', content: mail.ical.content } : undefined,
+  };
+}
+
+export function createSmtpTransport(smtpUrl: string): MailTransport {
+  const transporter = nodemailer.createTransport(smtpUrl);
+  return {
+    describe: `SMTP ${new URL(smtpUrl).host}`,
+    async send(mail) {
+      await transporter.sendMail(toNodemailer(mail));
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/** Development default without SMTP: each message becomes an .eml file you can open in a mail client. */
+export function createFileTransport(dir: string): MailTransport {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    describe: `files in ${dir}`,
+    async send(mail) {
+      const info = await transporter.sendMail(toNodemailer(mail));
+      await mkdir(dir, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^\w.-]/g, '')}.eml`;
+      await writeFile(path.join(dir, name), info.message as Buffer);
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../lib/clock';
+import { AppError, ForbiddenError, ZoomApiError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import type { TokenCipher } from '../../lib/token-cipher';
+import { OAuthStateModel } from '../../models/oauth-state.model';
+import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
+import type { ZoomApiClient } from './zoom-api.client';
+import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
+
+const STATE_TTL_MS = 10 * 60 * 1000;
+
+export class OAuthCallbackError extends AppError {
+  constructor(reason: string, message: string) {
+    super(400, 'ZOOM_CONNECT_FAILED', message, { details: { reason } });
+    this.reason = reason;
+  }
+  readonly reason: string;
+}
+
+export interface ZoomConnectionStatus {
+  connected: boolean;
+  zoomEmail: string | null;
+  zoomUserId: string | null;
+  authorizedAt: string | null;
+  lastUsedAt: string | null;
+  needsReauth: boolean;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** "Connect Zoom" (authorization code + PKCE), its callback, status, disconnect and Zoom-side deauthorization. */
+export function createZoomConnectionService(deps: {
+  oauth: ZoomOAuthClient;
+  api: ZoomApiClient;
+  app: ZoomAppCredentials;
+  redirectUri: string;
+  scopes: string;
+  cipher: TokenCipher;
+  clock: Clock;
+  logger: Logger;
+}) {
+  const now = () => deps.clock.now();
+
+  async function wipe(filter: Record<string, unknown>, reason: string) {
+    const t = now();
+    await UserOAuthTokenModel.updateMany(filter, {
+      $set: {
+        zoomAccessToken: null,
+        zoomRefreshToken: null,
+        zoomAccessTokenExpiry: null,
+        isActive: false,
+        isRevoked: true,
+        revokedAt: t,
+        revokedReason: reason,
+        refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
+      },
+      $inc: { version: 1 },
+    });
+  }
+
+  return {
+    async createAuthorizeUrl(specialistId: string): Promise<string> {
+      const state = randomBytes(32).toString('base64url');
+      const codeVerifier = randomBytes(48).toString('base64url');
+      const t = now();
+      await OAuthStateModel.create({
+        stateHash: sha256(state),
+        userId: specialistId,
+        codeVerifier: deps.cipher.encrypt(codeVerifier),
+        redirectUri: deps.redirectUri,
+        createdAt: t,
+        expiresAt: new Date(t.getTime() + STATE_TTL_MS),
+      });
+      return deps.oauth.authorizeUrl({
+        clientId: deps.app.clientId,
+        redirectUri: deps.redirectUri,
+        state,
+        codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+        scopes: deps.scopes,
+      });
+    },
+
+    /**
+     * Consumes the state (single use, unexpired, and — for the SPA variant — bound to the caller), exchanges the
+     * code with the PKCE verifier, reads the Zoom user and stores the grant, replacing any earlier one.
+     */
+    async completeAuthorization(input: { code: string; state: string; expectedSpecialistId?: string }) {
+      const t = now();
+      const pending = await OAuthStateModel.findOneAndUpdate(
+        { stateHash: sha256(input.state), consumedAt: null, expiresAt: { $gt: t } },
+        { $set: { consumedAt: t } },
+        { returnDocument: 'after' },
+      ).lean();
+      if (!pending) throw new OAuthCallbackError('invalid_state', 'The connect link is unknown, expired or already used');
+      const specialistId = pending.userId.toString();
+      if (input.expectedSpecialistId && input.expectedSpecialistId !== specialistId) {
+        throw new ForbiddenError('This connect request belongs to another account');
+      }
+      let tokens;
+      let me;
+      try {
+        tokens = await deps.oauth.exchangeCode(deps.app, {
+          code: input.code,
+          redirectUri: pending.redirectUri,
+          codeVerifier: deps.cipher.decrypt(pending.codeVerifier),
+        });
+        me = await deps.api.getMe(tokens.access_token);
+      } catch (error) {
+        deps.logger.warn({ specialistId, err: error }, 'Zoom code exchange failed');
+        const reason = error instanceof ZoomApiError && error.retryable ? 'zoom_unavailable' : 'exchange_failed';
+        throw new OAuthCallbackError(reason, 'Zoom did not accept the authorization');
+      }
+      const t2 = now();
+      const grant = {
+        zoomAccessToken: deps.cipher.encrypt(tokens.access_token),
+        zoomRefreshToken: deps.cipher.encrypt(tokens.refresh_token!),
+        zoomAccessTokenExpiry: new Date(t2.getTime() + tokens.expires_in * 1000),
+        zoomUserId: me.id,
+        zoomEmail: me.email,
+        zoomAccountId: me.account_id ?? null,
+        scope: tokens.scope ?? null,
+        isActive: true,
+        isRevoked: false,
+        revokedAt: null,
+        revokedReason: null,
+        authorizedAt: t2,
+        lastUsedAt: null,
+        refreshErrorCount: 0,
+        lastRefreshAttempt: null,
+        lastRefreshedAt: null,
+        lastRefreshError: null,
+        needsReauth: false,
+        reauthEmailSentAt: null,
+        refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
+      };
+      // A reconnect replaces the old grant; bumping version makes any refresh of the old grant in flight lose its CAS.
+      await UserOAuthTokenModel.updateOne(
+        { userId: pending.userId },
+        { $set: grant, $inc: { version: 1 } },
+        { upsert: true },
+      );
+      deps.logger.info({ specialistId, zoomUserId: me.id }, 'Zoom connected');
+      return { specialistId, zoomUserId: me.id, zoomEmail: me.email };
+    },
+
+    async status(specialistId: string): Promise<ZoomConnectionStatus> {
+      const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
+      const connected = Boolean(doc && doc.isActive && !doc.isRevoked && doc.zoomRefreshToken && !doc.needsReauth);
+      return {
+        connected,
+        zoomEmail: doc && !doc.isRevoked ? (doc.zoomEmail ?? null) : null,
+        zoomUserId: doc && !doc.isRevoked ? (doc.zoomUserId ?? null) : null,
+        authorizedAt: doc && !doc.isRevoked ? iso(doc.authorizedAt) : null,
+        lastUsedAt: doc && !doc.isRevoked ? iso(doc.lastUsedAt) : null,
+        needsReauth: Boolean(doc && !doc.isRevoked && doc.needsReauth),
+      };
+    },
+
+    async isConnected(specialistId: string): Promise<boolean> {
+      return (await this.status(specialistId)).connected;
+    },
+
+    /** Revokes at Zoom (best effort: the local grant is wiped even when Zoom is unreachable). */
+    async disconnect(specialistId: string): Promise<void> {
+      const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
+      if (!doc || doc.isRevoked) return;
+      const token = doc.zoomRefreshToken ?? doc.zoomAccessToken;
+      if (token) {
+        const revoked = await deps.oauth.revokeToken(deps.app, deps.cipher.decrypt(token)).catch(() => false);
+        if (!revoked) deps.logger.warn({ specialistId }, 'Zoom revoke failed; wiping the local grant anyway');
+      }
+      await wipe({ _id: doc._id }, 'disconnected');
+    },
+
+    /** The user removed our app in Zoom (app_deauthorized webhook): their tokens are dead; forget them. */
+    async handleDeauthorized(zoomUserId: string): Promise<number> {
+      const affected = await UserOAuthTokenModel.countDocuments({ zoomUserId, isRevoked: false });
+      await wipe({ zoomUserId, isRevoked: false }, 'deauthorized_in_zoom');
+      deps.logger.info({ zoomUserId, affected }, 'Zoom app deauthorized by the user');
+      return affected;
+    },
+  };
+}
+
+export type ZoomConnectionService = ReturnType<typeof createZoomConnectionService>;
