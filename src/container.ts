@@ -12,6 +12,14 @@ import { createMailOutbox } from './services/mail/mail-outbox.service';
 import type { MailTransport } from './services/mail/mail-transport';
 import { reconnectZoomMail } from './services/mail/zoom-mail.templates';
 import type { RedisClient } from './services/redis.service';
+import { createBookingJobs } from './services/booking-jobs';
+import { createBookingMeetingService } from './services/booking-meeting.service';
+import { createBookingNotifier } from './services/booking-notify';
+import { createBookingQueryService } from './services/booking-query.service';
+import { createBookingStartService } from './services/booking-start.service';
+import { createBookingService } from './services/booking.service';
+import { userMeetingHost } from './services/meeting-host';
+import { createSpecialistService } from './services/specialist.service';
 import { createUserService } from './services/user.service';
 import { createZoomApiClient } from './services/zoom/zoom-api.client';
 import { createZoomConnectionService } from './services/zoom/zoom-connection.service';
@@ -108,8 +116,50 @@ export function createContainer(deps: AppDeps) {
     onDeauthorized: (zoomUserId) => zoomConnection.handleDeauthorized(zoomUserId),
   });
 
+  const meetingHost = userMeetingHost(zoomTokens, (id) => zoomConnection.isConnected(id));
+  const specialists = createSpecialistService({ clock, canHostMeetings: (id) => meetingHost.canHost(id) });
+  const bookingMeetings = createBookingMeetingService({
+    host: meetingHost,
+    api: zoomApi,
+    cipher,
+    clock,
+    logger,
+    maxAttempts: config.jobs.meetingMaxAttempts,
+    describe: async (booking) => {
+      const [customer, profile] = await Promise.all([
+        users.getById(booking.customerId.toString()).catch(() => undefined),
+        specialists.profileOf(booking.specialistId.toString()),
+      ]);
+      return {
+        topic: booking.topic ?? `Session with ${customer?.name ?? 'a customer'}`,
+        agenda: booking.notes ?? '',
+        timezone: profile.profile?.timezone ?? profile.user.timezone,
+      };
+    },
+  });
+  const notifier = createBookingNotifier({
+    mail,
+    jwt,
+    publicBaseUrl: config.http.publicBaseUrl,
+    organizerEmail: (/<([^>]+)>/.exec(config.mail.from)?.[1] ?? config.mail.from).trim(),
+    admins: () => users.findAdmins(),
+  });
+  const bookingJobs = createBookingJobs({ jobs, meetings: bookingMeetings, notifier, logger, now: () => clock.now() });
+  const bookings = createBookingService({
+    clock,
+    specialists,
+    host: meetingHost,
+    jobs: bookingJobs,
+    publicBaseUrl: config.http.publicBaseUrl,
+  });
+
   const services = {
     jwt,
+    specialists,
+    bookings,
+    bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
+    bookingStart: createBookingStartService({ jwt, meetings: bookingMeetings }),
+    bookingJobs,
     users,
     auth: createAuthService({ jwt, throttle }),
     health: createHealthService({ redis: deps.redis }),

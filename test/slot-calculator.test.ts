@@ -82,6 +82,13 @@ describe('computeSlots', () => {
     ]);
   });
 
+  it('when the first grid point falls in the gap, then it is skipped rather than shifted to 03:00 and the grid continues at 03:30', () => {
+    const r = rules({ timezone: 'America/New_York', slotMinutes: 90, weekly: [{ day: 'sun', start: '02:00', end: '05:00' }] });
+    expect(computeSlots(r, { from: '2026-03-08', to: '2026-03-08' }, [], longAgo)).toEqual([
+      { start: '2026-03-08T07:30:00.000Z', end: '2026-03-08T09:00:00.000Z' }, // 03:30–05:00 EDT
+    ]);
+  });
+
   it('when a Berlin window lies entirely inside the spring-forward gap, then it yields no slots', () => {
     const r = rules({ weekly: [{ day: 'sun', start: '02:00', end: '03:00' }] });
     expect(computeSlots(r, { from: '2026-03-29', to: '2026-03-29' }, [], longAgo)).toEqual([]);

@@ -3,6 +3,10 @@ import type { Container } from '../container';
 import { createAuthController } from '../controllers/auth.controller';
 import { createHealthController } from '../controllers/health.controller';
 import { createZoomController } from '../controllers/zoom.controller';
+import { createBookingController } from '../controllers/booking.controller';
+import { createSpecialistController } from '../controllers/specialist.controller';
+import { registerBookingRoutes } from './booking.routes';
+import { registerSpecialistRoutes } from './specialist.routes';
 import { createOpenApiRegistry } from '../openapi/registry';
 import { registerAuthRoutes } from './auth.routes';
 import { createRouteBuilder } from './define-route';
@@ -21,6 +25,17 @@ export function mountRoutes(app: Express, c: Container) {
       connection: c.services.zoom.connection,
       webhook: c.services.zoom.webhook,
       frontendUrl: c.config.frontendUrl,
+    }),
+  );
+  registerSpecialistRoutes(route, createSpecialistController(c.services.specialists));
+  registerBookingRoutes(
+    route,
+    createBookingController({
+      bookings: c.services.bookings,
+      queries: c.services.bookingQueries,
+      start: c.services.bookingStart,
+      auth: c.services.auth,
+      publicBaseUrl: c.config.http.publicBaseUrl,
     }),
   );
   app.use(router);

@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express';
+import { bearerToken, principalOf } from '../middlewares/authenticate';
+import type { AuthService } from '../services/auth.service';
+import type { createBookingQueryService } from '../services/booking-query.service';
+import type { BookingService } from '../services/booking.service';
+import type { BookingStartService } from '../services/booking-start.service';
+import { toBookingDto } from '../services/booking-view';
+
+export function createBookingController(deps: {
+  bookings: BookingService;
+  queries: ReturnType<typeof createBookingQueryService>;
+  start: BookingStartService;
+  auth: AuthService;
+  publicBaseUrl: string;
+}) {
+  return {
+    async create(req: Request, res: Response) {
+      const key = req.header('idempotency-key') ?? undefined;
+      const { booking, replayed } = await deps.bookings.create(principalOf(res).userId, res.locals.body, key);
+      if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+      res.status(201).json(booking);
+    },
+    async list(_req: Request, res: Response) {
+      res.status(200).json(await deps.queries.list(principalOf(res), res.locals.query));
+    },
+    async get(_req: Request, res: Response) {
+      const viewer = principalOf(res);
+      res.status(200).json(toBookingDto(await deps.bookings.load(res.locals.params.id, viewer), viewer, deps.publicBaseUrl));
+    },
+    async cancel(_req: Request, res: Response) {
+      res.status(200).json(await deps.bookings.cancel(res.locals.params.id, principalOf(res)));
+    },
+    async reschedule(_req: Request, res: Response) {
+      res.status(200).json(await deps.bookings.reschedule(res.locals.params.id, principalOf(res), res.locals.body.start));
+    },
+    /** Reached from the specialist's email (signed link) or the app (bearer): 302 to a fresh Zoom start_url. */
+    async start(req: Request, res: Response) {
+      const bearer = bearerToken(req.headers.authorization);
+      const viewer = bearer ? await deps.auth.authenticate(bearer) : undefined;
+      const url = await deps.start.startUrl(res.locals.params.id, { viewer, linkToken: res.locals.query.token });
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      res.redirect(302, url);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { Schema, Types, model, type InferSchemaType } from 'mongoose';
+
+export const BOOKING_STATUSES = ['confirmed', 'cancelled'] as const;
+export const MEETING_STATUSES = ['pending', 'created', 'failed', 'cancelled'] as const;
+
+const meetingSchema = new Schema(
+  {
+    status: { type: String, enum: MEETING_STATUSES, default: 'pending' },
+    provider: { type: String, enum: ['user', 's2s'], required: true },
+    attempts: { type: Number, default: 0 },
+    /** Set before the first create call: a later attempt first looks for a meeting an interrupted one made. */
+    firstAttemptAt: { type: Date, default: null },
+    lockedUntil: { type: Date, default: null },
+    nextAttemptAt: { type: Date, default: null },
+    lastError: { type: String, default: null },
+    hostZoomUserId: { type: String, default: null },
+    /** The booking `sequence` last pushed to Zoom (reschedules PATCH until it catches up). */
+    syncedSequence: { type: Number, default: 0 },
+    zoomDeleted: { type: Boolean, default: false },
+  },
+  { _id: false },
+);
+
+/**
+ * A booking. Conflict-freedom is enforced by BookingClaim's unique index, not by this collection. The start URL is
+ * sealed (it lets anyone start the meeting as host).
+ */
+const bookingSchema = new Schema(
+  {
+    specialistId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    customerId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    start: { type: Date, required: true },
+    end: { type: Date, required: true },
+    durationMinutes: { type: Number, required: true },
+    topic: { type: String, default: null },
+    notes: { type: String, default: null },
+    status: { type: String, enum: BOOKING_STATUSES, default: 'confirmed' },
+    cancelledAt: { type: Date, default: null },
+    cancelledBy: { type: String, default: null },
+    sequence: { type: Number, default: 0 },
+    idempotencyKey: { type: String, default: null },
+    zoomMeetingId: { type: String, default: null },
+    zoomJoinUrl: { type: String, default: null },
+    zoomStartUrl: { type: String, default: null },
+    meeting: { type: meetingSchema, required: true },
+    confirmationMailedAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+
+bookingSchema.index({ specialistId: 1, start: 1 });
+bookingSchema.index({ customerId: 1, start: 1 });
+bookingSchema.index({ 'meeting.status': 1, 'meeting.nextAttemptAt': 1 });
+
+export type BookingRecord = InferSchemaType<typeof bookingSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export const BookingModel = model('Booking', bookingSchema);

@@ -1,0 +1,26 @@
+import { Schema, Types, model, type InferSchemaType } from 'mongoose';
+
+const windowSchema = new Schema(
+  { day: { type: String, required: true }, start: { type: String, required: true }, end: { type: String, required: true } },
+  { _id: false },
+);
+
+/** A specialist's public profile and weekly availability (in their own time zone). */
+const specialistProfileSchema = new Schema(
+  {
+    userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    headline: { type: String, default: '' },
+    timezone: { type: String, required: true },
+    weekly: { type: [windowSchema], default: [] },
+    slotMinutes: { type: Number, required: true },
+    bufferMinutes: { type: Number, required: true },
+    minNoticeMinutes: { type: Number, required: true },
+    maxDaysAhead: { type: Number, required: true },
+  },
+  { timestamps: true },
+);
+
+specialistProfileSchema.index({ userId: 1 }, { unique: true });
+
+export type SpecialistProfileRecord = InferSchemaType<typeof specialistProfileSchema> & { _id: Types.ObjectId };
+export const SpecialistProfileModel = model('SpecialistProfile', specialistProfileSchema);

@@ -1,0 +1,50 @@
+import { Types } from 'mongoose';
+import { ConflictError } from '../lib/errors';
+import { BookingClaimModel, CLAIM_CELL_MINUTES } from '../models/booking-claim.model';
+
+const CELL_MS = CLAIM_CELL_MINUTES * 60_000;
+
+/** The cells a booking holds: its own time plus the trailing buffer, so any two bookings are ≥ buffer apart. */
+export function cellsFor(start: Date, end: Date, bufferMinutes: number): Date[] {
+  const first = Math.floor(start.getTime() / CELL_MS) * CELL_MS;
+  const last = end.getTime() + bufferMinutes * 60_000;
+  const cells: Date[] = [];
+  for (let t = first; t < last; t += CELL_MS) cells.push(new Date(t));
+  return cells;
+}
+
+export class BookingConflictError extends ConflictError {
+  constructor() {
+    super('This time overlaps another booking of the specialist', 'BOOKING_CONFLICT');
+  }
+}
+
+/**
+ * Claims `cells` for the booking, all or nothing. Cells the booking already holds are kept (a reschedule may
+ * overlap its old time). On conflict, the cells inserted by this call are released and BookingConflictError thrown.
+ */
+export async function claimCells(specialistId: string, bookingId: Types.ObjectId, cells: Date[], now: Date): Promise<void> {
+  const owned = await BookingClaimModel.find({ bookingId }).lean();
+  const ownedTimes = new Set(owned.map((c) => c.cell.getTime()));
+  const wanted = cells.filter((c) => !ownedTimes.has(c.getTime()));
+  if (wanted.length === 0) return;
+  try {
+    await BookingClaimModel.insertMany(
+      wanted.map((cell) => ({ specialistId, cell, bookingId, createdAt: now })),
+      { ordered: true },
+    );
+  } catch (error) {
+    if ((error as { code?: number }).code !== 11000) throw error;
+    await BookingClaimModel.deleteMany({ bookingId, cell: { $in: wanted } });
+    throw new BookingConflictError();
+  }
+}
+
+/** Releases the booking's cells outside `keep` (all of them when `keep` is empty). */
+export async function releaseCells(bookingId: Types.ObjectId, keep: Date[] = []): Promise<void> {
+  if (keep.length === 0) {
+    await BookingClaimModel.deleteMany({ bookingId });
+    return;
+  }
+  await BookingClaimModel.deleteMany({ bookingId, cell: { $nin: keep } });
+}

@@ -1,0 +1,84 @@
+import type { Logger } from '../lib/logger';
+import { BookingModel } from '../models/booking.model';
+import type { BookingMeetingService } from './booking-meeting.service';
+import type { BookingNotifier } from './booking-notify';
+import type { JobQueue } from './jobs/job-queue';
+
+export const JOB_MEETING_CREATE = 'booking-meeting-create';
+export const JOB_MEETING_SYNC = 'booking-meeting-sync';
+export const JOB_MEETING_DELETE = 'booking-meeting-delete';
+const LEASE_GRACE_MS = 150_000;
+
+/**
+ * The durable follow-ups of a booking change. Each is a job keyed by booking, so it happens once, survives
+ * crashes and retries with backoff; the request path may also try it inline for a fast answer.
+ */
+export function createBookingJobs(deps: {
+  jobs: JobQueue;
+  meetings: BookingMeetingService;
+  notifier: BookingNotifier;
+  logger: Logger;
+  now(): Date;
+}) {
+  const { jobs, meetings, notifier } = deps;
+
+  async function createMeeting(bookingId: string): Promise<void | { retryAt: Date }> {
+    const outcome = await meetings.ensureMeeting(bookingId);
+    if (outcome.status === 'retry') return { retryAt: outcome.at };
+    if (outcome.status === 'failed') await notifier.notifyMeetingFailed(bookingId, outcome.reason ?? 'unknown');
+    if (outcome.status === 'created') {
+      await notifier.notify(bookingId, 'confirmed');
+      // A reschedule that happened while the meeting was pending is already in the meeting's time.
+    }
+  }
+
+  const retryable = (fn: (id: string) => Promise<{ status: string; at?: Date }>) => async (data: Record<string, string>) => {
+    const outcome = await fn(data.bookingId!);
+    if (outcome.status === 'retry' && 'at' in outcome && outcome.at) return { retryAt: outcome.at };
+  };
+
+  jobs.define(JOB_MEETING_CREATE, (data) => createMeeting(data.bookingId!));
+  jobs.define(JOB_MEETING_SYNC, retryable((id) => meetings.syncMeeting(id)));
+  jobs.define(JOB_MEETING_DELETE, retryable((id) => meetings.deleteMeeting(id)));
+
+  async function durableThenInline(name: string, bookingId: string, attempt: () => Promise<{ status: string; at?: Date }>) {
+    const key = `${name}:${bookingId}`;
+    await jobs.schedule(name, key, { bookingId }, new Date(deps.now().getTime() + LEASE_GRACE_MS));
+    const outcome = await attempt().catch(() => ({ status: 'retry' as const, at: deps.now() }));
+    if (outcome.status === 'retry') await jobs.schedule(name, key, { bookingId }, outcome.at ?? deps.now());
+    else await jobs.cancel(key);
+  }
+
+  return {
+    /** Durable first, then (optionally) an immediate attempt in this request. */
+    async meetingNeeded(bookingId: string, tryNow: boolean): Promise<void> {
+      const key = `${JOB_MEETING_CREATE}:${bookingId}`;
+      await jobs.schedule(JOB_MEETING_CREATE, key, { bookingId }, new Date(deps.now().getTime() + (tryNow ? LEASE_GRACE_MS : 0)));
+      if (!tryNow) return;
+      const result = await createMeeting(bookingId).catch((error) => {
+        deps.logger.warn({ bookingId, err: error }, 'Inline meeting creation failed; the job will retry');
+        return undefined;
+      });
+      const booking = await BookingModel.findById(bookingId, { meeting: 1 }).lean();
+      if (booking?.meeting.status === 'pending') {
+        const at = result && 'retryAt' in result ? result.retryAt : deps.now();
+        await jobs.schedule(JOB_MEETING_CREATE, key, { bookingId }, at);
+      } else {
+        await jobs.cancel(key);
+      }
+    },
+
+    async rescheduled(bookingId: string): Promise<void> {
+      await durableThenInline(JOB_MEETING_SYNC, bookingId, () => meetings.syncMeeting(bookingId));
+      await notifier.notify(bookingId, 'rescheduled');
+    },
+
+    async cancelled(bookingId: string): Promise<void> {
+      await jobs.cancel(`${JOB_MEETING_CREATE}:${bookingId}`);
+      await durableThenInline(JOB_MEETING_DELETE, bookingId, () => meetings.deleteMeeting(bookingId));
+      await notifier.notify(bookingId, 'cancelled');
+    },
+  };
+}
+
+export type BookingJobs = ReturnType<typeof createBookingJobs>;

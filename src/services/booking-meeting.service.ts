@@ -1,0 +1,162 @@
+import type { Clock } from '../lib/clock';
+import { AppError, ZoomApiError, ZoomNotConnectedError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import type { TokenCipher } from '../lib/token-cipher';
+import { BookingModel, type BookingRecord } from '../models/booking.model';
+import { backoffMs } from './mail/mail-outbox.service';
+import type { MeetingHost } from './meeting-host';
+import type { ZoomApiClient } from './zoom/zoom-api.client';
+import type { ZoomMeetingInput } from './zoom/zoom.schemas';
+
+export type MeetingOutcome = { status: 'created' | 'skipped' | 'failed'; reason?: string } | { status: 'retry'; at: Date };
+
+const LOCK_MS = 120_000;
+const ref = (bookingId: string) => `[ref:${bookingId}]`;
+
+/**
+ * Creates, moves and removes the Zoom meeting of a booking. Zoom has no idempotency key, so the topic carries the
+ * booking reference: an attempt after an interrupted one first looks for a meeting it may already have made.
+ */
+export function createBookingMeetingService(deps: {
+  host: MeetingHost;
+  api: ZoomApiClient;
+  cipher: TokenCipher;
+  clock: Clock;
+  logger: Logger;
+  maxAttempts: number;
+  describe(booking: BookingRecord): Promise<{ topic: string; agenda: string; timezone: string }>;
+}) {
+  const now = () => deps.clock.now();
+
+  async function meetingInput(booking: BookingRecord): Promise<ZoomMeetingInput> {
+    const d = await deps.describe(booking);
+    return {
+      topic: `${d.topic} ${ref(booking._id.toString())}`.slice(-200),
+      type: 2,
+      start_time: booking.start.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      duration: booking.durationMinutes,
+      timezone: d.timezone,
+      agenda: d.agenda,
+      settings: { join_before_host: false, waiting_room: true, host_video: true, participant_video: true, mute_upon_entry: true, approval_type: 2, audio: 'both', auto_recording: 'none' },
+    };
+  }
+
+  function retryAtFor(error: unknown, attempts: number): Date | undefined {
+    if (error instanceof ZoomApiError && error.retryable) return error.retryAt ?? new Date(now().getTime() + backoffMs(attempts));
+    if (error instanceof ZoomNotConnectedError) return new Date(now().getTime() + backoffMs(attempts, 5 * 60_000, 6 * 3_600_000));
+    if (error instanceof AppError) return undefined; // a refusal that will not change by waiting
+    return new Date(now().getTime() + backoffMs(attempts));
+  }
+
+  return {
+    async ensureMeeting(bookingId: string): Promise<MeetingOutcome> {
+      const t = now();
+      const booking = await BookingModel.findOneAndUpdate(
+        {
+          _id: bookingId,
+          status: 'confirmed',
+          'meeting.status': 'pending',
+          $or: [{ 'meeting.lockedUntil': null }, { 'meeting.lockedUntil': { $lte: t } }],
+        },
+        { $set: { 'meeting.lockedUntil': new Date(t.getTime() + LOCK_MS) }, $inc: { 'meeting.attempts': 1 } },
+        { returnDocument: 'after' },
+      ).lean<BookingRecord>();
+      if (!booking) return { status: 'skipped' };
+      const specialistId = booking.specialistId.toString();
+      try {
+        const hostUserId = await deps.host.hostUserId(specialistId);
+        let meeting;
+        if (booking.meeting.firstAttemptAt) {
+          // An earlier attempt may have created the meeting and died before saving it.
+          const list = await deps.host.call(specialistId, (tk) => deps.api.listMeetings(tk, hostUserId));
+          const found = list.meetings.find((m) => m.topic?.endsWith(ref(bookingId)));
+          if (found) meeting = await deps.host.call(specialistId, (tk) => deps.api.getMeeting(tk, found.id));
+        } else {
+          await BookingModel.updateOne({ _id: bookingId }, { $set: { 'meeting.firstAttemptAt': t } });
+        }
+        meeting ??= await deps.host.call(specialistId, async (tk) =>
+          deps.api.createMeeting(tk, hostUserId, await meetingInput(booking)),
+        );
+        await BookingModel.updateOne(
+          { _id: bookingId },
+          {
+            $set: {
+              zoomMeetingId: meeting.id,
+              zoomJoinUrl: meeting.join_url,
+              zoomStartUrl: meeting.start_url ? deps.cipher.encrypt(meeting.start_url) : null,
+              'meeting.status': 'created',
+              'meeting.hostZoomUserId': meeting.host_id ?? null,
+              'meeting.lockedUntil': null,
+              'meeting.lastError': null,
+              'meeting.nextAttemptAt': null,
+              'meeting.syncedSequence': booking.sequence,
+            },
+          },
+        );
+        return { status: 'created' };
+      } catch (error) {
+        const message = (error as Error).message;
+        const attempts = booking.meeting.attempts;
+        const retryAt = attempts < deps.maxAttempts ? retryAtFor(error, attempts) : undefined;
+        await BookingModel.updateOne(
+          { _id: bookingId },
+          {
+            $set: {
+              'meeting.status': retryAt ? 'pending' : 'failed',
+              'meeting.lockedUntil': null,
+              'meeting.lastError': message,
+              'meeting.nextAttemptAt': retryAt ?? null,
+            },
+          },
+        );
+        deps.logger.warn({ bookingId, attempts, retryAt, err: message }, 'Zoom meeting creation failed');
+        return retryAt ? { status: 'retry', at: retryAt } : { status: 'failed', reason: message };
+      }
+    },
+
+    /** Pushes the booking's current time to Zoom (after a reschedule). */
+    async syncMeeting(bookingId: string): Promise<MeetingOutcome> {
+      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+      if (!booking || booking.status !== 'confirmed' || booking.meeting.status !== 'created' || !booking.zoomMeetingId) {
+        return { status: 'skipped' };
+      }
+      if (booking.meeting.syncedSequence >= booking.sequence) return { status: 'skipped' };
+      try {
+        const input = await meetingInput(booking);
+        await deps.host.call(booking.specialistId.toString(), (tk) =>
+          deps.api.updateMeeting(tk, booking.zoomMeetingId!, { start_time: input.start_time, duration: input.duration, timezone: input.timezone }),
+        );
+        await BookingModel.updateOne({ _id: bookingId, sequence: booking.sequence }, { $set: { 'meeting.syncedSequence': booking.sequence } });
+        return { status: 'created' };
+      } catch (error) {
+        const retryAt = retryAtFor(error, 1);
+        return retryAt ? { status: 'retry', at: retryAt } : { status: 'failed', reason: (error as Error).message };
+      }
+    },
+
+    /** Removes the meeting of a cancelled booking; a meeting Zoom no longer knows counts as removed. */
+    async deleteMeeting(bookingId: string): Promise<MeetingOutcome> {
+      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+      if (!booking || booking.status !== 'cancelled' || !booking.zoomMeetingId || booking.meeting.zoomDeleted) return { status: 'skipped' };
+      try {
+        await deps.host.call(booking.specialistId.toString(), (tk) => deps.api.deleteMeeting(tk, booking.zoomMeetingId!));
+      } catch (error) {
+        if (!(error instanceof ZoomApiError && error.zoomStatus === 404)) {
+          const retryAt = retryAtFor(error, 1);
+          return retryAt ? { status: 'retry', at: retryAt } : { status: 'failed', reason: (error as Error).message };
+        }
+      }
+      await BookingModel.updateOne({ _id: bookingId }, { $set: { 'meeting.zoomDeleted': true, 'meeting.status': 'cancelled' } });
+      return { status: 'created' };
+    },
+
+    /** Zoom's start_url dies after 2 hours: fetch a fresh one every time (GET /meetings/{id}). */
+    async freshStartUrl(booking: BookingRecord): Promise<string> {
+      const meeting = await deps.host.call(booking.specialistId.toString(), (tk) => deps.api.getMeeting(tk, booking.zoomMeetingId!));
+      if (!meeting.start_url) throw new ZoomApiError('Zoom returned no start_url', 200, undefined, true);
+      return meeting.start_url;
+    },
+  };
+}
+
+export type BookingMeetingService = ReturnType<typeof createBookingMeetingService>;

@@ -1,0 +1,58 @@
+import { BookingModel, type BookingRecord } from '../models/booking.model';
+import { UserModel } from '../models/user.model';
+import type { JwtService } from './jwt.service';
+import { bookingMails, meetingFailedMail, type BookingMailContext, type BookingMailKind, type Party } from './mail/booking-mail.templates';
+import type { MailOutbox } from './mail/mail-outbox.service';
+
+export const START_LINK_PURPOSE = 'meeting-start';
+
+/** Builds the mails of a booking and puts them in the outbox (each once, by dedupe key). */
+export function createBookingNotifier(deps: {
+  mail: MailOutbox;
+  jwt: JwtService;
+  publicBaseUrl: string;
+  organizerEmail: string;
+  admins(): Promise<Party[]>;
+}) {
+  async function party(id: unknown): Promise<Party> {
+    const user = await UserModel.findById(id).lean();
+    if (!user) return { id: String(id), name: 'Former user', email: 'invalid@invalid', timezone: 'UTC' };
+    return { id: user._id.toString(), name: user.name, email: user.email, timezone: user.timezone };
+  }
+
+  async function context(booking: BookingRecord): Promise<BookingMailContext> {
+    const bookingId = booking._id.toString();
+    // The specialist's start link works until an hour after the session ends.
+    const token = await deps.jwt.signLink(START_LINK_PURPOSE, bookingId, new Date(booking.end.getTime() + 3_600_000));
+    return {
+      bookingId,
+      sequence: booking.sequence,
+      start: booking.start,
+      end: booking.end,
+      topic: booking.topic ?? null,
+      customer: await party(booking.customerId),
+      specialist: await party(booking.specialistId),
+      joinUrl: booking.zoomJoinUrl ?? null,
+      startLink: `${deps.publicBaseUrl}/api/bookings/${bookingId}/start?token=${token}`,
+      organizerEmail: deps.organizerEmail,
+    };
+  }
+
+  return {
+    async notify(bookingId: string, kind: BookingMailKind): Promise<void> {
+      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+      if (!booking) return;
+      for (const mail of bookingMails(kind, await context(booking))) await deps.mail.enqueue(mail);
+      if (kind === 'confirmed') await BookingModel.updateOne({ _id: bookingId }, { $set: { confirmationMailedAt: new Date() } });
+    },
+
+    async notifyMeetingFailed(bookingId: string, reason: string): Promise<void> {
+      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+      if (!booking) return;
+      const ctx = await context(booking);
+      for (const to of [ctx.specialist, ...(await deps.admins())]) await deps.mail.enqueue(meetingFailedMail(ctx, to, reason));
+    },
+  };
+}
+
+export type BookingNotifier = ReturnType<typeof createBookingNotifier>;

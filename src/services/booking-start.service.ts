@@ -1,0 +1,32 @@
+import { isValidObjectId } from 'mongoose';
+import { AppError, NotFoundError, UnauthenticatedError } from '../lib/errors';
+import { BookingModel, type BookingRecord } from '../models/booking.model';
+import type { BookingMeetingService } from './booking-meeting.service';
+import { START_LINK_PURPOSE } from './booking-notify';
+import type { Viewer } from './booking-view';
+import type { JwtService } from './jwt.service';
+
+/** Who may start a meeting: its specialist (login or signed mail link) and admins. Customers never. */
+export function createBookingStartService(deps: { jwt: JwtService; meetings: BookingMeetingService }) {
+  return {
+    async startUrl(bookingId: string, auth: { viewer?: Viewer; linkToken?: string }): Promise<string> {
+      if (!isValidObjectId(bookingId)) throw new NotFoundError('Booking');
+      let allowed = false;
+      if (auth.linkToken) {
+        allowed = (await deps.jwt.verifyLink(auth.linkToken, START_LINK_PURPOSE)) === bookingId;
+        if (!allowed) throw new UnauthenticatedError('This start link is not for this booking', 'INVALID_TOKEN');
+      }
+      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+      if (!allowed && auth.viewer) {
+        allowed = auth.viewer.role === 'admin' || auth.viewer.userId === booking?.specialistId.toString();
+      }
+      if (!auth.viewer && !auth.linkToken) throw new UnauthenticatedError('Sign in or use the link from your email');
+      if (!booking || !allowed) throw new NotFoundError('Booking');
+      if (booking.status !== 'confirmed') throw new AppError(410, 'BOOKING_CANCELLED', 'This booking was cancelled');
+      if (!booking.zoomMeetingId) throw new AppError(409, 'MEETING_PENDING', 'The Zoom meeting is not created yet; try again shortly');
+      return deps.meetings.freshStartUrl(booking);
+    },
+  };
+}
+
+export type BookingStartService = ReturnType<typeof createBookingStartService>;

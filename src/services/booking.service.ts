@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { isValidObjectId, Types } from 'mongoose';
+import type { Clock } from '../lib/clock';
+import { NotFoundError, UnprocessableError, ZoomNotConnectedError } from '../lib/errors';
+import { BookingModel, type BookingRecord } from '../models/booking.model';
+import { IdempotencyKeyModel } from '../models/idempotency-key.model';
+import { fitsAvailability } from './availability/slot-calculator';
+import { cellsFor, claimCells, releaseCells } from './booking-claims';
+import { toBookingDto, type BookingDto, type Viewer } from './booking-view';
+import type { BookingJobs } from './booking-jobs';
+import type { MeetingHost } from './meeting-host';
+import { toRules, type SpecialistService } from './specialist.service';
+
+export interface NewBooking {
+  specialistId: string;
+  start: string;
+  durationMinutes?: number;
+  topic?: string;
+  notes?: string;
+}
+
+const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/** Creating, moving and cancelling bookings. Meetings and mail follow through durable jobs (booking-jobs). */
+export function createBookingService(deps: {
+  clock: Clock;
+  specialists: SpecialistService;
+  host: MeetingHost;
+  jobs: BookingJobs;
+  publicBaseUrl: string;
+}) {
+  const now = () => deps.clock.now();
+
+  async function checkBookable(specialistId: string, start: Date, durationMinutes: number | undefined) {
+    const { profile } = await deps.specialists.profileOf(specialistId);
+    if (!profile) throw new UnprocessableError('This specialist has not published availability', 'OUTSIDE_AVAILABILITY');
+    const rules = toRules(profile);
+    const duration = durationMinutes ?? rules.slotMinutes;
+    const t = now().getTime();
+    if (start.getTime() < t + rules.minNoticeMinutes * 60_000) {
+      throw new UnprocessableError(`Bookings need ${rules.minNoticeMinutes} minutes' notice`, 'TOO_SHORT_NOTICE');
+    }
+    if (start.getTime() >= t + rules.maxDaysAhead * 86_400_000) {
+      throw new UnprocessableError(`Bookings open at most ${rules.maxDaysAhead} days ahead`, 'BEYOND_HORIZON');
+    }
+    if (!fitsAvailability(rules, start, duration)) {
+      throw new UnprocessableError('This time is outside the specialist’s availability', 'OUTSIDE_AVAILABILITY');
+    }
+    return { rules, duration, end: new Date(start.getTime() + duration * 60_000) };
+  }
+
+  async function load(bookingId: string, viewer: Viewer): Promise<BookingRecord> {
+    if (!isValidObjectId(bookingId)) throw new NotFoundError('Booking');
+    const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+    const mine = booking && (viewer.role === 'admin' || [booking.customerId, booking.specialistId].some((id) => id.toString() === viewer.userId));
+    // Not "403": whether someone else's booking exists is not the caller's business.
+    if (!booking || !mine) throw new NotFoundError('Booking');
+    return booking;
+  }
+
+  async function replay(scope: string, requestHash: string, viewer: Viewer): Promise<BookingDto | undefined> {
+    const existing = await IdempotencyKeyModel.findOne({ scope }).lean();
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) {
+      throw new UnprocessableError('This Idempotency-Key was used with a different request', 'IDEMPOTENCY_KEY_REUSED');
+    }
+    for (let i = 0; i < 100; i += 1) {
+      const booking = await BookingModel.findById(existing.bookingId).lean<BookingRecord>();
+      if (booking) return toBookingDto(booking, viewer, deps.publicBaseUrl);
+      if (!(await IdempotencyKeyModel.exists({ scope }))) return undefined; // the first request failed
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the first request is still in flight
+    }
+    return undefined;
+  }
+
+  return {
+    load,
+
+    async create(customerId: string, input: NewBooking, idempotencyKey?: string): Promise<{ booking: BookingDto; replayed: boolean }> {
+      const viewer: Viewer = { userId: customerId, role: 'customer' };
+      const scope = idempotencyKey ? `booking:${customerId}:${idempotencyKey}` : undefined;
+      const requestHash = hashOf(input);
+      if (scope) {
+        const previous = await replay(scope, requestHash, viewer);
+        if (previous) return { booking: previous, replayed: true };
+      }
+      const start = new Date(input.start);
+      const { rules, duration, end } = await checkBookable(input.specialistId, start, input.durationMinutes);
+      if (!(await deps.host.canHost(input.specialistId))) throw new ZoomNotConnectedError();
+
+      const bookingId = new Types.ObjectId();
+      if (scope) {
+        try {
+          await IdempotencyKeyModel.create({ scope, requestHash, bookingId, createdAt: now() });
+        } catch (error) {
+          if ((error as { code?: number }).code !== 11000) throw error;
+          const previous = await replay(scope, requestHash, viewer);
+          if (previous) return { booking: previous, replayed: true };
+          throw error;
+        }
+      }
+      try {
+        await claimCells(input.specialistId, bookingId, cellsFor(start, end, rules.bufferMinutes), now());
+      } catch (error) {
+        if (scope) await IdempotencyKeyModel.deleteOne({ scope, bookingId });
+        throw error;
+      }
+      await BookingModel.create({
+        _id: bookingId,
+        specialistId: input.specialistId,
+        customerId,
+        start,
+        end,
+        durationMinutes: duration,
+        topic: input.topic ?? null,
+        notes: input.notes ?? null,
+        idempotencyKey: idempotencyKey ?? null,
+        meeting: { status: 'pending', provider: deps.host.provider },
+      });
+      // The job is durable before we try inline: if this process dies now, another one creates the meeting.
+      await deps.jobs.meetingNeeded(bookingId.toString(), true);
+      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+      return { booking: toBookingDto(booking!, viewer, deps.publicBaseUrl), replayed: false };
+    },
+
+    async reschedule(bookingId: string, viewer: Viewer, startIso: string): Promise<BookingDto> {
+      const booking = await load(bookingId, viewer);
+      if (booking.status !== 'confirmed') throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
+      const start = new Date(startIso);
+      const { rules, end } = await checkBookable(booking.specialistId.toString(), start, booking.durationMinutes);
+      const cells = cellsFor(start, end, rules.bufferMinutes);
+      await claimCells(booking.specialistId.toString(), booking._id, cells, now());
+      const moved = await BookingModel.findOneAndUpdate(
+        { _id: booking._id, status: 'confirmed', sequence: booking.sequence },
+        { $set: { start, end }, $inc: { sequence: 1 } },
+        { returnDocument: 'after' },
+      ).lean<BookingRecord>();
+      if (!moved) {
+        await releaseCells(booking._id, cellsFor(booking.start, booking.end, rules.bufferMinutes));
+        throw new UnprocessableError('The booking changed meanwhile; reload and try again', 'BOOKING_CHANGED');
+      }
+      await releaseCells(booking._id, cells);
+      await deps.jobs.rescheduled(bookingId);
+      return toBookingDto(moved, viewer, deps.publicBaseUrl);
+    },
+
+    async cancel(bookingId: string, viewer: Viewer): Promise<BookingDto> {
+      const booking = await load(bookingId, viewer);
+      const cancelled = await BookingModel.findOneAndUpdate(
+        { _id: booking._id, status: 'confirmed' },
+        { $set: { status: 'cancelled', cancelledAt: now(), cancelledBy: viewer.role }, $inc: { sequence: 1 } },
+        { returnDocument: 'after' },
+      ).lean<BookingRecord>();
+      if (!cancelled) return toBookingDto(booking, viewer, deps.publicBaseUrl); // already cancelled: cancelling is idempotent
+      await releaseCells(booking._id);
+      await deps.jobs.cancelled(bookingId);
+      return toBookingDto(cancelled, viewer, deps.publicBaseUrl);
+    },
+  };
+}
+
+export type BookingService = ReturnType<typeof createBookingService>;

@@ -1,0 +1,59 @@
+import { ZoomNotConnectedError } from '../lib/errors';
+import { UserOAuthTokenModel } from '../models/user-oauth-token.model';
+import type { ZoomApiClient } from './zoom/zoom-api.client';
+import type { ZoomTokenService } from './zoom/zoom-token.service';
+
+export interface S2SCaller {
+  withToken<T>(call: (token: string) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Who hosts a specialist's meetings and with which token: their own Zoom account (user mode) or the platform
+ * account (s2s mode, hosted by the specialist's Zoom email when it belongs to the account, else a configured host).
+ */
+export interface MeetingHost {
+  provider: 'user' | 's2s';
+  /** Zoom user to create meetings for ("me" with a user token). */
+  hostUserId(specialistId: string): Promise<string>;
+  call<T>(specialistId: string, fn: (token: string) => Promise<T>): Promise<T>;
+  canHost(specialistId: string): Promise<boolean>;
+}
+
+export function userMeetingHost(tokens: ZoomTokenService, isConnected: (id: string) => Promise<boolean>): MeetingHost {
+  return {
+    provider: 'user',
+    hostUserId: async () => 'me',
+    call: (specialistId, fn) => tokens.withSpecialistToken(specialistId, fn),
+    canHost: isConnected,
+  };
+}
+
+export function s2sMeetingHost(deps: {
+  s2s: S2SCaller;
+  api: ZoomApiClient;
+  fallbackHostUser: string | undefined;
+  specialistEmail(id: string): Promise<string>;
+}): MeetingHost {
+  const known = new Map<string, string>();
+  return {
+    provider: 's2s',
+    async hostUserId(specialistId) {
+      const cached = known.get(specialistId);
+      if (cached) return cached;
+      const grant = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean();
+      const candidates = [grant?.zoomEmail, await deps.specialistEmail(specialistId)].filter(Boolean) as string[];
+      for (const email of candidates) {
+        // A user of the platform account: GET /users/{email} answers 200 only for members of the account.
+        const member = await deps.s2s.withToken((t) => deps.api.getUser(t, email)).catch(() => undefined);
+        if (member) {
+          known.set(specialistId, member.id);
+          return member.id;
+        }
+      }
+      if (!deps.fallbackHostUser) throw new ZoomNotConnectedError('No Zoom host: set ZOOM_S2S_HOST_USER');
+      return deps.fallbackHostUser;
+    },
+    call: (_specialistId, fn) => deps.s2s.withToken(fn),
+    canHost: async () => true,
+  };
+}

@@ -1,0 +1,115 @@
+import { DateTime } from 'luxon';
+import { isValidObjectId, Types } from 'mongoose';
+import type { Clock } from '../lib/clock';
+import { NotFoundError, ValidationError } from '../lib/errors';
+import { BookingModel } from '../models/booking.model';
+import { SpecialistProfileModel, type SpecialistProfileRecord } from '../models/specialist-profile.model';
+import { UserModel } from '../models/user.model';
+import {
+  availabilityProblems,
+  computeSlots,
+  type AvailabilityRules,
+  type BusyInterval,
+  type Slot,
+} from './availability/slot-calculator';
+
+export interface AvailabilityInput extends AvailabilityRules {
+  headline?: string;
+}
+
+export interface SpecialistDto {
+  id: string;
+  name: string;
+  headline: string;
+  timezone: string;
+  zoomConnected: boolean;
+}
+
+const MAX_RANGE_DAYS = 62;
+
+export function toRules(profile: SpecialistProfileRecord): AvailabilityRules {
+  return {
+    timezone: profile.timezone,
+    weekly: profile.weekly.map((w) => ({ day: w.day as AvailabilityRules['weekly'][number]['day'], start: w.start, end: w.end })),
+    slotMinutes: profile.slotMinutes,
+    bufferMinutes: profile.bufferMinutes,
+    minNoticeMinutes: profile.minNoticeMinutes,
+    maxDaysAhead: profile.maxDaysAhead,
+  };
+}
+
+/** Profiles, weekly availability and the free slots derived from them. */
+export function createSpecialistService(deps: {
+  clock: Clock;
+  /** Whether the specialist can get meetings right now (their Zoom grant, or the platform account in s2s mode). */
+  canHostMeetings(specialistId: string): Promise<boolean>;
+}) {
+  async function profileOf(specialistId: string) {
+    if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
+    const user = await UserModel.findOne({ _id: specialistId, role: 'specialist' }).lean();
+    if (!user) throw new NotFoundError('Specialist');
+    const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
+    return { user, profile };
+  }
+
+  async function toDto(user: { _id: Types.ObjectId; name: string; timezone: string }, profile: SpecialistProfileRecord | null) {
+    return {
+      id: user._id.toString(),
+      name: user.name,
+      headline: profile?.headline ?? '',
+      timezone: profile?.timezone ?? user.timezone,
+      zoomConnected: await deps.canHostMeetings(user._id.toString()),
+    };
+  }
+
+  return {
+    profileOf,
+
+    async setAvailability(specialistId: string, input: AvailabilityInput) {
+      const problems = availabilityProblems(input);
+      if (problems.length > 0) throw new ValidationError('Invalid availability', problems.map((message) => ({ message })));
+      const { headline, ...rules } = input;
+      await SpecialistProfileModel.updateOne(
+        { userId: specialistId },
+        { $set: { ...rules, ...(headline === undefined ? {} : { headline }) } },
+        { upsert: true },
+      );
+      const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
+      return { headline: profile!.headline, ...toRules(profile!) };
+    },
+
+    async list(): Promise<SpecialistDto[]> {
+      const users = await UserModel.find({ role: 'specialist' }).sort({ name: 1 }).limit(500).lean();
+      const profiles = await SpecialistProfileModel.find({ userId: { $in: users.map((u) => u._id) } }).lean<SpecialistProfileRecord[]>();
+      const byUser = new Map(profiles.map((p) => [p.userId.toString(), p]));
+      return Promise.all(users.map((u) => toDto(u, byUser.get(u._id.toString()) ?? null)));
+    },
+
+    async get(specialistId: string): Promise<SpecialistDto> {
+      const { user, profile } = await profileOf(specialistId);
+      return toDto(user, profile);
+    },
+
+    async freeSlots(specialistId: string, range: { from: string; to: string }): Promise<{ timezone: string; slots: Slot[] }> {
+      const from = DateTime.fromISO(range.from, { zone: 'utc' });
+      const to = DateTime.fromISO(range.to, { zone: 'utc' });
+      if (!from.isValid || !to.isValid || to < from) throw new ValidationError('`to` must be a date on or after `from`');
+      if (to.diff(from, 'days').days + 1 > MAX_RANGE_DAYS) {
+        throw new ValidationError(`The range may cover at most ${MAX_RANGE_DAYS} days`);
+      }
+      const { profile } = await profileOf(specialistId);
+      if (!profile) return { timezone: 'UTC', slots: [] };
+      // Local dates can be up to ±14 h from UTC: widen the busy window by two days on each side.
+      const busy = await BookingModel.find({
+        specialistId,
+        status: 'confirmed',
+        start: { $lt: to.plus({ days: 2 }).toJSDate() },
+        end: { $gt: from.minus({ days: 2 }).toJSDate() },
+      }).lean();
+      const intervals: BusyInterval[] = busy.map((b) => ({ start: b.start, end: b.end }));
+      return { timezone: profile.timezone, slots: computeSlots(toRules(profile), range, intervals, deps.clock.now()) };
+    },
+  };
+}
+
+export type SpecialistService = ReturnType<typeof createSpecialistService>;
