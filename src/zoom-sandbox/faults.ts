@@ -89,7 +89,8 @@ export function faultMiddleware(runtime: FaultRuntime, routeKeyOf: (res: Respons
     if (!fault.delayMs || fault.hang) return act();
     const timer = setTimeout(() => {
       runtime.timers.delete(timer);
-      if (!res.destroyed) act();
+      // Like a slow real server, finish the work even if the client gave up waiting (it may retry blindly).
+      act();
     }, fault.delayMs);
     runtime.timers.add(timer);
   };
