@@ -85,6 +85,7 @@ export function createContainer(deps: AppDeps) {
     cipher,
     clock,
     logger,
+    onConnected: (specialistId) => bookingJobs.retryPendingMeetings(specialistId),
   });
   const zoomTokens = createZoomTokenService({
     oauth: zoomOAuth,

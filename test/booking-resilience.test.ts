@@ -8,7 +8,7 @@ import { createAdmin, createTestApp, registerUser } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
 import { useTestDatabase } from './support/database';
 import { startTestSmtp, type TestSmtp } from './support/smtp';
-import { sandboxEnv, startTestSandbox } from './support/zoom';
+import { connectZoom, sandboxEnv, startTestSandbox } from './support/zoom';
 
 const NOW = '2026-11-23T08:00:00.000Z';
 
@@ -92,6 +92,23 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
     expect(sandbox.calls('POST /oauth/token')).toBe(1);
     const grant = await UserOAuthTokenModel.findOne({ userId: specialist.user.id }).lean();
     expect(grant!.zoomAccessTokenExpiry!.getTime()).toBeGreaterThan(clock.now().getTime());
+  });
+
+  it('when the grant dies after booking checks, then the meeting waits and is created as soon as the specialist reconnects', async () => {
+    const specialist = await readySpecialist(t.app);
+    const customer = await registerUser(t.app, 'customer');
+    const grant = await UserOAuthTokenModel.findOne({ userId: specialist.user.id }).lean();
+    sandbox.revokeUserGrants(grant!.zoomUserId!);
+    clock.advance(2 * 3600_000);
+    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T12:00:00Z' });
+    expect(res.status).toBe(201);
+    expect(res.body.meeting.status).toBe('pending');
+    await drainJobs(t.container);
+    expect(smtp.to(specialist.user.email).map((m) => m.subject)).toEqual(['Please reconnect your Zoom account']);
+    await connectZoom(t.app, specialist.token, specialist.zoomEmail);
+    await drainJobs(t.container);
+    expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('created');
+    expect(smtp.to(customer.user.email)).toHaveLength(1);
   });
 
   it('when Zoom’s daily meeting limit is hit, then the job waits for 00:00 UTC', async () => {

@@ -68,6 +68,15 @@ export function createBookingJobs(deps: {
       }
     },
 
+    /** Meetings that waited (e.g. for a reconnect) are tried again now rather than at their backoff time. */
+    async retryPendingMeetings(specialistId: string): Promise<void> {
+      const pending = await BookingModel.find({ specialistId, status: 'confirmed', 'meeting.status': 'pending' }, { _id: 1 }).lean();
+      for (const b of pending) {
+        const id = b._id.toString();
+        await jobs.schedule(JOB_MEETING_CREATE, `${JOB_MEETING_CREATE}:${id}`, { bookingId: id }, deps.now());
+      }
+    },
+
     async rescheduled(bookingId: string): Promise<void> {
       await durableThenInline(JOB_MEETING_SYNC, bookingId, () => meetings.syncMeeting(bookingId));
       await notifier.notify(bookingId, 'rescheduled');

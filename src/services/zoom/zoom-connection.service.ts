@@ -40,6 +40,8 @@ export function createZoomConnectionService(deps: {
   cipher: TokenCipher;
   clock: Clock;
   logger: Logger;
+  /** After a (re)connect: e.g. retry meetings that waited for a working grant. */
+  onConnected?(specialistId: string): Promise<void>;
 }) {
   const now = () => deps.clock.now();
 
@@ -144,6 +146,7 @@ export function createZoomConnectionService(deps: {
         { upsert: true },
       );
       deps.logger.info({ specialistId, zoomUserId: me.id }, 'Zoom connected');
+      await deps.onConnected?.(specialistId).catch((error) => deps.logger.warn({ err: error }, 'onConnected failed'));
       return { specialistId, zoomUserId: me.id, zoomEmail: me.email };
     },
 

@@ -22,3 +22,14 @@ export class ZoomClientConfigError extends AppError {
 }
 
 export { ZoomApiError };
+
+/**
+ * Zoom's answer to an account-level call an admin made, passed through in our format: Zoom's own status for a 4xx
+ * (400, 404, 429…), 502 for a 5xx or no answer. `message` is Zoom's message.
+ */
+export class ZoomPassThroughError extends AppError {
+  constructor(message: string, zoomStatus: number | undefined, zoomCode: number | string | undefined, options: { cause?: unknown } = {}) {
+    const status = zoomStatus !== undefined && zoomStatus >= 400 && zoomStatus < 500 ? zoomStatus : 502;
+    super(status, 'ZOOM_API_ERROR', message, { cause: options.cause, details: { zoomStatus, zoomCode } });
+  }
+}

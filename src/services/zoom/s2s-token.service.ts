@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../../lib/clock';
+import { ServiceUnavailableError, ZoomApiError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import type { RedisClient } from '../redis.service';
+import { ZoomTokenRejectedError } from './zoom.errors';
+import type { ZoomOAuthClient } from './zoom-oauth.client';
+
+export interface S2SCredentials {
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface S2STokenServiceDeps {
+  oauth: ZoomOAuthClient;
+  credentials: S2SCredentials | undefined;
+  redis?: RedisClient;
+  clock: Clock;
+  logger: Logger;
+  /** A token is cached for `expires_in` minus this (at most half its life), so callers never get one about to lapse. */
+  safetyMarginSeconds?: number;
+  /** How long one process may hold the fetch lock; must exceed Zoom's HTTP time-out. */
+  lockTtlMs?: number;
+  pollMs?: number;
+  redisTimeoutMs?: number;
+}
+
+// Stored as plain JSON: the key is a bearer secret, so it is never logged, and Redis must be private (ACL/TLS).
+const SharedToken = z.object({ accessToken: z.string().min(1), expiresAt: z.iso.datetime() });
+interface CachedToken {
+  accessToken: string;
+  expiresAt: string;
+  usableUntil: number;
+}
+
+const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+class RedisUnavailable extends Error {}
+
+function parseShared(raw: string | null): z.infer<typeof SharedToken> | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = SharedToken.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The platform's Server-to-Server OAuth token (https://developers.zoom.us/docs/internal-apps/s2s-oauth/).
+ * With Redis, every instance shares one token: a cold cache is filled by exactly one `account_credentials` call,
+ * single-flight within a process and behind a `SET NX PX` lock across processes. Without Redis, or while it is
+ * down, the token lives in this process (Zoom keeps earlier S2S tokens valid, so per-process tokens are safe).
+ * Shutdown never deletes the shared token: other instances still use it.
+ */
+export function createS2STokenService(deps: S2STokenServiceDeps) {
+  const { credentials: creds, redis, clock, logger } = deps;
+  const margin = deps.safetyMarginSeconds ?? 300;
+  const lockTtlMs = deps.lockTtlMs ?? 15_000;
+  const pollMs = deps.pollMs ?? 25;
+  const redisTimeoutMs = deps.redisTimeoutMs ?? 1000;
+  const key = creds ? `zoom:s2s:token:${creds.accountId}:${creds.clientId}` : '';
+  const lockKey = `${key}:lock`;
+  const inFlight = new Map<string, Promise<string>>();
+  let local: CachedToken | undefined;
+  let redisDown = false;
+
+  const cacheTtlSeconds = (expiresIn: number) => Math.max(expiresIn - margin, Math.floor(expiresIn / 2));
+  const usableLocal = (rejected?: string) =>
+    local && local.usableUntil > clock.now().getTime() && local.accessToken !== rejected ? local.accessToken : undefined;
+
+  async function redisOp<T>(op: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (!redis?.isReady) throw new RedisUnavailable('Redis is not connected');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisUnavailable(`Redis did not answer in ${redisTimeoutMs} ms`)), redisTimeoutMs);
+    });
+    try {
+      const result = await Promise.race([op(redis), timeout]);
+      if (redisDown) logger.info('Redis is back: the Zoom S2S token is shared again');
+      redisDown = false;
+      return result;
+    } catch (error) {
+      throw error instanceof RedisUnavailable ? error : new RedisUnavailable((error as Error).message, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function readShared(): Promise<string | undefined> {
+    const [raw, pttl] = await redisOp((r) => Promise.all([r.get(key), r.pTTL(key)]));
+    const shared = parseShared(raw);
+    if (!shared) return undefined;
+    // Kept as the fallback for a Redis outage, until Redis's own TTL would have ended.
+    local = { ...shared, usableUntil: clock.now().getTime() + Math.max(pttl, 0) };
+    return shared.accessToken;
+  }
+
+  async function fetchFromZoom(): Promise<{ token: CachedToken; ttlSeconds: number }> {
+    const startedAt = clock.now().getTime();
+    const response = await deps.oauth.accountCredentialsToken(creds!);
+    const ttlSeconds = cacheTtlSeconds(response.expires_in);
+    local = {
+      accessToken: response.access_token,
+      expiresAt: new Date(startedAt + response.expires_in * 1000).toISOString(),
+      usableUntil: startedAt + ttlSeconds * 1000,
+    };
+    logger.info({ accountId: creds!.accountId, expiresIn: response.expires_in, cacheTtlSeconds: ttlSeconds }, 'Fetched a Zoom S2S access token');
+    return { token: local, ttlSeconds };
+  }
+
+  async function fetchUnderLock(owner: string, rejected?: string): Promise<string> {
+    try {
+      // The previous holder may have stored a token between our read and our lock.
+      const shared = await readShared();
+      if (shared && shared !== rejected) return shared;
+      const { token, ttlSeconds } = await fetchFromZoom();
+      const value = JSON.stringify({ accessToken: token.accessToken, expiresAt: token.expiresAt });
+      if (ttlSeconds >= 1) await redisOp((r) => r.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } }));
+      return token.accessToken;
+    } finally {
+      await redisOp((r) => r.eval(DELETE_IF_EQUAL, { keys: [lockKey], arguments: [owner] })).catch(() => {});
+    }
+  }
+
+  async function viaRedis(rejected?: string): Promise<string> {
+    const deadline = Date.now() + lockTtlMs + 1000;
+    for (;;) {
+      const shared = await readShared();
+      if (shared && shared !== rejected) return shared;
+      const owner = randomUUID();
+      const locked = await redisOp((r) => r.set(lockKey, owner, { condition: 'NX', expiration: { type: 'PX', value: lockTtlMs } }));
+      if (locked === 'OK') return fetchUnderLock(owner, rejected);
+      // Another process is fetching: poll for its token; if it fails its lock is released (or lapses) and we take it.
+      if (Date.now() > deadline) throw new ZoomApiError('Timed out waiting for the Zoom S2S token', undefined, undefined, true);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  async function obtain(rejected?: string): Promise<string> {
+    if (!creds) {
+      throw new ServiceUnavailableError(
+        'Zoom Server-to-Server OAuth is not configured: set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
+        'ZOOM_S2S_NOT_CONFIGURED',
+      );
+    }
+    if (redis) {
+      try {
+        return await viaRedis(rejected);
+      } catch (error) {
+        if (!(error instanceof RedisUnavailable)) throw error;
+        if (!redisDown) logger.warn({ err: error }, 'Redis unavailable: using an in-process Zoom S2S token until it is back');
+        redisDown = true;
+      }
+    }
+    return usableLocal(rejected) ?? (await fetchFromZoom()).token.accessToken;
+  }
+
+  async function invalidate(token?: string): Promise<void> {
+    if (!token || local?.accessToken === token) local = undefined;
+    if (!redis || !creds) return;
+    try {
+      if (!token) {
+        await redisOp((r) => r.del(key));
+        return;
+      }
+      const raw = await redisOp((r) => r.get(key));
+      // Only if it is still the rejected token: another instance may already have stored a new one.
+      if (raw && parseShared(raw)?.accessToken === token) {
+        await redisOp((r) => r.eval(DELETE_IF_EQUAL, { keys: [key], arguments: [raw] }));
+      }
+    } catch (error) {
+      if (!(error instanceof RedisUnavailable)) throw error;
+    }
+  }
+
+  /** One lookup per process at a time; after a rejection, one replacement per rejected token. */
+  function singleFlight(rejected?: string): Promise<string> {
+    const flightKey = rejected ?? '';
+    const existing = inFlight.get(flightKey);
+    if (existing) return existing;
+    const work = rejected ? invalidate(rejected).then(() => obtain(rejected)) : obtain();
+    const promise = work.finally(() => inFlight.delete(flightKey));
+    inFlight.set(flightKey, promise);
+    return promise;
+  }
+
+  return {
+    configured: Boolean(creds),
+    getAccessToken: () => singleFlight(),
+    /** Runs `call` with the token; a 401 from Zoom drops that token, fetches another and retries once. */
+    async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
+      const token = await singleFlight();
+      try {
+        return await call(token);
+      } catch (error) {
+        if (!(error instanceof ZoomTokenRejectedError)) throw error;
+        logger.warn({ accountId: creds?.accountId }, 'Zoom rejected the S2S access token: fetching a new one and retrying once');
+        return call(await singleFlight(token));
+      }
+    },
+    invalidate,
+  };
+}
+
+export type S2STokenService = ReturnType<typeof createS2STokenService>;
