@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { isValidTimeZone } from '../../lib/timezone';
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -31,15 +31,24 @@ export function computeSlots(rules: AvailabilityRules, range: { from: string; to
   // Only walk dates that can hold a slot inside [earliest, latest); ±1 day absorbs local-date edge cases.
   const first = maxDay(parseDay(range.from), localDay(earliest, rules.timezone).minus({ days: 1 }));
   const last = minDay(parseDay(range.to), localDay(latest, rules.timezone).plus({ days: 1 }));
-  const found: DateTime[] = [];
+  const zone = IANAZone.create(rules.timezone);
+  const found: number[] = [];
   for (let day = first; day <= last; day = day.plus({ days: 1 })) {
+    // Most days have one UTC offset throughout (no transition within ±2 days): plain arithmetic, no luxon per slot.
+    const midnight = Date.UTC(day.year, day.month - 1, day.day);
+    const offset = zone.offset(midnight - DAY_MS);
+    const steady = offset === zone.offset(midnight + 2 * DAY_MS);
     for (const span of spansOn(rules, day)) {
       for (let wall = span.start; wall + rules.slotMinutes <= span.end; wall += rules.slotMinutes) {
-        const start = slotStart(rules.timezone, day, wall, rules.slotMinutes, span);
-        if (!start) continue;
-        const ms = start.toMillis();
+        let ms: number;
+        if (steady) ms = midnight + (wall - offset) * MINUTE_MS;
+        else {
+          const start = slotStart(rules.timezone, day, wall, rules.slotMinutes, span);
+          if (!start) continue;
+          ms = start.toMillis();
+        }
         const end = new Date(ms + rules.slotMinutes * MINUTE_MS);
-        if (ms >= earliest && ms < latest && !conflictsWithBusy(rules, start.toJSDate(), end, busy)) found.push(start);
+        if (ms >= earliest && ms < latest && !conflictsWithBusy(rules, new Date(ms), end, busy)) found.push(ms);
       }
     }
   }
@@ -135,10 +144,10 @@ function spansOn(rules: AvailabilityRules, day: DateTime): Span[] {
 }
 
 /** Sorts by start and drops any slot that shares or overlaps the UTC interval of the one kept before it. */
-function withoutOverlaps(starts: DateTime[], slotMinutes: number): Slot[] {
+function withoutOverlaps(starts: number[], slotMinutes: number): Slot[] {
   const slots: Slot[] = [];
   let lastEnd = -Infinity;
-  for (const ms of starts.map((s) => s.toMillis()).sort((a, b) => a - b)) {
+  for (const ms of [...starts].sort((a, b) => a - b)) {
     if (ms < lastEnd) continue;
     lastEnd = ms + slotMinutes * MINUTE_MS;
     slots.push({ start: new Date(ms).toISOString(), end: new Date(lastEnd).toISOString() });
