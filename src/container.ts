@@ -18,9 +18,12 @@ import { createBookingNotifier } from './services/booking-notify';
 import { createBookingQueryService } from './services/booking-query.service';
 import { createBookingStartService } from './services/booking-start.service';
 import { createBookingService } from './services/booking.service';
-import { userMeetingHost } from './services/meeting-host';
+import { registerMaintenance } from './services/maintenance.service';
+import { s2sMeetingHost, userMeetingHost } from './services/meeting-host';
 import { createSpecialistService } from './services/specialist.service';
 import { createUserService } from './services/user.service';
+import { createS2STokenService } from './services/zoom/s2s-token.service';
+import { createZoomAccountService } from './services/zoom/zoom-account.service';
 import { createZoomApiClient } from './services/zoom/zoom-api.client';
 import { createZoomConnectionService } from './services/zoom/zoom-connection.service';
 import { createZoomHttp } from './services/zoom/zoom-http';
@@ -117,7 +120,30 @@ export function createContainer(deps: AppDeps) {
     onDeauthorized: (zoomUserId) => zoomConnection.handleDeauthorized(zoomUserId),
   });
 
-  const meetingHost = userMeetingHost(zoomTokens, (id) => zoomConnection.isConnected(id));
+  const s2sCreds = config.zoom.s2s;
+  const zoomS2S = createS2STokenService({
+    oauth: zoomOAuth,
+    credentials:
+      s2sCreds.accountId && s2sCreds.clientId && s2sCreds.clientSecret
+        ? { accountId: s2sCreds.accountId, clientId: s2sCreds.clientId, clientSecret: s2sCreds.clientSecret }
+        : undefined,
+    redis: deps.redis,
+    clock,
+    logger,
+    safetyMarginSeconds: config.zoom.refreshMarginSeconds,
+    lockTtlMs: config.zoom.httpTimeoutMs + 5000,
+  });
+  const zoomAccount = createZoomAccountService({ api: zoomApi, s2s: zoomS2S });
+
+  const meetingHost =
+    config.meetingProvider === 's2s'
+      ? s2sMeetingHost({
+          s2s: zoomS2S,
+          api: zoomApi,
+          fallbackHostUser: config.zoom.s2s.hostUser,
+          specialistEmail: async (id) => (await users.getById(id)).email,
+        })
+      : userMeetingHost(zoomTokens, (id) => zoomConnection.isConnected(id));
   const specialists = createSpecialistService({ clock, canHostMeetings: (id) => meetingHost.canHost(id) });
   const bookingMeetings = createBookingMeetingService({
     host: meetingHost,
@@ -154,8 +180,17 @@ export function createContainer(deps: AppDeps) {
     publicBaseUrl: config.http.publicBaseUrl,
   });
 
+  const maintenance = registerMaintenance({
+    jobs,
+    mail,
+    clock,
+    logger,
+    scheduleMail: (mailId) => jobs.schedule(JOB_DELIVER_MAIL, `mail:${mailId}`, { mailId }, clock.now()),
+  });
+
   const services = {
     jwt,
+    maintenance,
     specialists,
     bookings,
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
@@ -166,7 +201,15 @@ export function createContainer(deps: AppDeps) {
     health: createHealthService({ redis: deps.redis }),
     mail,
     jobs,
-    zoom: { api: zoomApi, oauth: zoomOAuth, connection: zoomConnection, tokens: zoomTokens, webhook: zoomWebhook },
+    zoom: {
+      api: zoomApi,
+      oauth: zoomOAuth,
+      connection: zoomConnection,
+      tokens: zoomTokens,
+      webhook: zoomWebhook,
+      s2s: zoomS2S,
+      account: zoomAccount,
+    },
   };
   return { config, clock, logger, redis: deps.redis, cipher, services };
 }

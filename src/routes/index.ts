@@ -3,6 +3,7 @@ import type { Container } from '../container';
 import { createAuthController } from '../controllers/auth.controller';
 import { createHealthController } from '../controllers/health.controller';
 import { createZoomController } from '../controllers/zoom.controller';
+import { createZoomAdminController } from '../controllers/zoom-admin.controller';
 import { createBookingController } from '../controllers/booking.controller';
 import { createSpecialistController } from '../controllers/specialist.controller';
 import { registerBookingRoutes } from './booking.routes';
@@ -12,6 +13,7 @@ import { registerAuthRoutes } from './auth.routes';
 import { createRouteBuilder } from './define-route';
 import { registerHealthRoutes } from './health.routes';
 import { registerZoomRoutes } from './zoom.routes';
+import { registerZoomAdminRoutes } from './zoom-admin.routes';
 
 /** Every route of the service, each documented in the returned OpenAPI registry. */
 export function mountRoutes(app: Express, c: Container) {
@@ -27,6 +29,7 @@ export function mountRoutes(app: Express, c: Container) {
       frontendUrl: c.config.frontendUrl,
     }),
   );
+  registerZoomAdminRoutes(route, createZoomAdminController({ account: c.services.zoom.account, s2s: c.services.zoom.s2s }));
   registerSpecialistRoutes(route, createSpecialistController(c.services.specialists));
   registerBookingRoutes(
     route,

@@ -15,16 +15,19 @@ export interface LoginThrottleOptions {
  * (a success clears them), so one attacker cannot lock a user out from many addresses.
  */
 export function createLoginThrottle(options: LoginThrottleOptions) {
-  const make = (keyPrefix: string, points: number): RateLimiterAbstract =>
-    options.redis
-      ? new RateLimiterRedis({
-          storeClient: options.redis,
-          useRedisPackage: true,
-          keyPrefix,
-          points,
-          duration: options.windowSeconds,
-        })
-      : new RateLimiterMemory({ keyPrefix, points, duration: options.windowSeconds });
+  const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration: options.windowSeconds });
+    if (!options.redis) return memory;
+    // While Redis is down the in-process limiter takes over (an outage must not turn logins into 500s).
+    return new RateLimiterRedis({
+      storeClient: options.redis,
+      useRedisPackage: true,
+      keyPrefix,
+      points,
+      duration: options.windowSeconds,
+      insuranceLimiter: memory,
+    });
+  };
   const perIp = make('login:ip', options.maxPerIp);
   const perEmail = make('login:email', options.maxFailuresPerEmail);
 

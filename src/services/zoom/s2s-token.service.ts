@@ -52,9 +52,10 @@ function parseShared(raw: string | null): z.infer<typeof SharedToken> | undefine
 /**
  * The platform's Server-to-Server OAuth token (https://developers.zoom.us/docs/internal-apps/s2s-oauth/).
  * With Redis, every instance shares one token: a cold cache is filled by exactly one `account_credentials` call,
- * single-flight within a process and behind a `SET NX PX` lock across processes. Without Redis, or while it is
- * down, the token lives in this process (Zoom keeps earlier S2S tokens valid, so per-process tokens are safe).
- * Shutdown never deletes the shared token: other instances still use it.
+ * single-flight within a process and behind a `SET NX PX` lock across processes. That matters beyond rate limits:
+ * Zoom may invalidate earlier S2S tokens of an app when it issues new ones (https://devforum.zoom.us/t/72070).
+ * Without Redis, or while it is down, each process keeps its own token; instances may then knock out each other's
+ * tokens, which the 401 → refetch-once path absorbs. Shutdown never deletes the shared token.
  */
 export function createS2STokenService(deps: S2STokenServiceDeps) {
   const { credentials: creds, redis, clock, logger } = deps;

@@ -1,0 +1,47 @@
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import { BookingClaimModel } from '../models/booking-claim.model';
+import { BookingModel } from '../models/booking.model';
+import type { JobQueue } from './jobs/job-queue';
+import type { MailOutbox } from './mail/mail-outbox.service';
+
+export const JOB_MAINTENANCE = 'maintenance';
+const EVERY_MS = 60_000;
+const ORPHAN_AGE_MS = 10 * 60_000;
+
+/**
+ * A self-rescheduling job that repairs what a crash between two writes can leave behind: outbox mail whose delivery
+ * job was never written, and calendar cells claimed by a booking that was never stored or was cancelled.
+ */
+export function registerMaintenance(deps: { jobs: JobQueue; mail: MailOutbox; clock: Clock; logger: Logger; scheduleMail(id: string): Promise<void> }) {
+  const now = () => deps.clock.now();
+
+  async function sweep(): Promise<{ mails: number; claims: number }> {
+    const due = await deps.mail.due(200);
+    for (const id of due) await deps.scheduleMail(id);
+    const old = new Date(now().getTime() - ORPHAN_AGE_MS);
+    const claims = await BookingClaimModel.find({ createdAt: { $lt: old } }, { bookingId: 1 }).limit(2000).lean();
+    const ids = [...new Set(claims.map((c) => c.bookingId.toString()))];
+    const live = await BookingModel.find({ _id: { $in: ids }, status: 'confirmed' }, { _id: 1 }).lean();
+    const liveIds = new Set(live.map((b) => b._id.toString()));
+    const orphans = ids.filter((id) => !liveIds.has(id));
+    if (orphans.length > 0) {
+      await BookingClaimModel.deleteMany({ bookingId: { $in: orphans }, createdAt: { $lt: old } });
+      deps.logger.warn({ bookings: orphans.length }, 'Released calendar cells of bookings that were never stored or are cancelled');
+    }
+    return { mails: due.length, claims: orphans.length };
+  }
+
+  deps.jobs.define(JOB_MAINTENANCE, async () => {
+    await sweep();
+    return { retryAt: new Date(now().getTime() + EVERY_MS) };
+  });
+
+  return {
+    sweep,
+    /** Idempotent: one maintenance job exists whatever the number of instances. */
+    async ensureScheduled(): Promise<void> {
+      await deps.jobs.schedule(JOB_MAINTENANCE, JOB_MAINTENANCE, {}, now());
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import request from 'supertest';
+import { Types } from 'mongoose';
+import { ManualClock } from '../src/lib/clock';
+import { BookingClaimModel } from '../src/models/booking-claim.model';
+import { createSmtpTransport } from '../src/services/mail/mail-transport';
+import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
+import { createTestApp, registerUser } from './support/app';
+import { BERLIN_WEEKDAYS, book, drainJobs } from './support/booking';
+import { useTestDatabase } from './support/database';
+import { startTestSmtp, type TestSmtp } from './support/smtp';
+import { sandboxEnv, startTestSandbox } from './support/zoom';
+
+const NOW = '2026-11-23T08:00:00.000Z';
+
+describe('MEETING_PROVIDER=s2s: meetings hosted in the platform account', () => {
+  let db: Awaited<ReturnType<typeof useTestDatabase>>;
+  let sandbox: ZoomSandbox;
+  let smtp: TestSmtp;
+  let t: ReturnType<typeof createTestApp>;
+  const clock = new ManualClock(NOW);
+
+  beforeAll(async () => {
+    db = await useTestDatabase();
+    sandbox = await startTestSandbox(clock);
+    sandbox.ensureUser('platform.host@example.com');
+    smtp = await startTestSmtp();
+    t = createTestApp({
+      clock,
+      env: {
+        ...sandboxEnv(sandbox),
+        MEETING_PROVIDER: 's2s',
+        ZOOM_ACCOUNT_ID: 'sandbox-account-id',
+        ZOOM_CLIENT_ID: 'sandbox-s2s-client-id',
+        ZOOM_CLIENT_SECRET: 'sandbox-s2s-client-secret',
+        ZOOM_S2S_HOST_USER: 'platform.host@example.com',
+      },
+      mailTransport: createSmtpTransport(smtp.url),
+    });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    await smtp.close();
+    await db.drop();
+  });
+
+  async function specialist(email?: string) {
+    const s = await registerUser(t.app, 'specialist', { email });
+    await request(t.app).put('/api/specialists/me/availability').set('Authorization', `Bearer ${s.token}`).send(BERLIN_WEEKDAYS);
+    return s;
+  }
+
+  it('when a specialist without a Zoom connection is booked, then the meeting is created in the platform account end to end', async () => {
+    const s = await specialist();
+    const customer = await registerUser(t.app, 'customer');
+    const listed = await request(t.app).get(`/api/specialists/${s.user.id}`);
+    expect(listed.body.zoomConnected).toBe(true);
+    sandbox.resetCalls();
+    const res = await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-24T08:00:00Z' });
+    expect(res.status).toBe(201);
+    expect(res.body.meeting).toMatchObject({ status: 'created', provider: 's2s' });
+    const meeting = sandbox.meetings().find((m) => String(m.id) === res.body.meeting.zoomMeetingId)!;
+    expect(meeting.host_email).toBe('platform.host@example.com');
+    const [tokenCall] = sandbox.requests('POST /oauth/token');
+    expect(tokenCall!.body).toMatchObject({ grant_type: 'account_credentials', account_id: 'sandbox-account-id' });
+
+    await drainJobs(t.container);
+    expect(smtp.to(customer.user.email)[0]!.text).toContain(res.body.meeting.joinUrl);
+    const startLink = /(\/api\/bookings\/\w+\/start\?token=[\w.-]+)/.exec(smtp.to(s.user.email)[0]!.text!)![1]!;
+    const start = await request(t.app).get(startLink).redirects(0);
+    expect(start.status).toBe(302);
+    expect(start.headers.location).toContain('zak=');
+
+    const cancel = await request(t.app).post(`/api/bookings/${res.body.id}/cancel`).set('Authorization', `Bearer ${customer.token}`);
+    expect(cancel.body.status).toBe('cancelled');
+    expect(sandbox.meetings().find((m) => String(m.id) === res.body.meeting.zoomMeetingId)).toBeUndefined();
+  });
+
+  it('when the specialist’s email is a user of the platform account, then they host their own meetings', async () => {
+    sandbox.ensureUser('member.specialist@example.com');
+    const s = await specialist('member.specialist@example.com');
+    const customer = await registerUser(t.app, 'customer');
+    const res = await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-25T08:00:00Z' });
+    const meeting = sandbox.meetings().find((m) => String(m.id) === res.body.meeting.zoomMeetingId)!;
+    expect(meeting.host_email).toBe('member.specialist@example.com');
+  });
+
+  it('when a crash left cells claimed by a booking that was never stored, then maintenance frees them', async () => {
+    const s = await specialist();
+    const customer = await registerUser(t.app, 'customer');
+    const ghost = new Types.ObjectId();
+    await BookingClaimModel.create({ specialistId: s.user.id, cell: new Date('2026-11-26T08:00:00Z'), bookingId: ghost, createdAt: clock.now() });
+    expect((await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-26T08:00:00Z' })).status).toBe(409);
+    clock.advance(11 * 60_000);
+    expect((await t.container.services.maintenance.sweep()).claims).toBe(1);
+    expect((await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-26T08:00:00Z' })).status).toBe(201);
+  });
+});
