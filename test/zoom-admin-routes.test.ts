@@ -290,7 +290,7 @@ describeRedis('account-level Zoom routes with the token shared through Redis', (
       expect((await getUsers(a.server, a.admin)).status).toBe(200);
       expect(sandbox.calls('POST /oauth/token')).toBe(1);
       // Login limits fall back to in-process counting: logins still answer 200/401, never 500.
-      const user = await registerUser(a.server, 'customer');
+      const user = await registerUser(a.app, 'customer');
       expect((await request(a.server).post('/api/auth/login').send({ email: user.user.email, password: 'wrong password' })).status).toBe(401);
       expect((await request(a.server).post('/api/auth/login').send({ email: user.user.email, password: user.password })).status).toBe(200);
 
