@@ -15,10 +15,10 @@ export interface ZoomAppCredentials {
 export function createZoomOAuthClient(deps: { http: ZoomHttp; oauthBaseUrl: string }) {
   const { http, oauthBaseUrl } = deps;
 
-  function tokenRequest(app: ZoomAppCredentials, params: Record<string, string>) {
+  function tokenRequest(app: ZoomAppCredentials, params: Record<string, string>, alsoInQuery = false) {
     return http({
       method: 'POST',
-      url: `${oauthBaseUrl}/oauth/token`,
+      url: `${oauthBaseUrl}/oauth/token${alsoInQuery ? `?${new URLSearchParams(params)}` : ''}`,
       headers: {
         Authorization: basicAuth(app),
         'Content-Type': 'application/x-www-form-urlencoded',
@@ -59,7 +59,8 @@ export function createZoomOAuthClient(deps: { http: ZoomHttp; oauthBaseUrl: stri
     },
 
     async accountCredentialsToken(app: ZoomAppCredentials & { accountId: string }) {
-      const response = await tokenRequest(app, { grant_type: 'account_credentials', account_id: app.accountId });
+      // Zoom documents this grant with its (non-secret) parameters in the query string; the form body carries them too.
+      const response = await tokenRequest(app, { grant_type: 'account_credentials', account_id: app.accountId }, true);
       return processTokenResponse(response, false);
     },
 
