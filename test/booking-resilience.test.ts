@@ -1,186 +1,158 @@
 import request from 'supertest';
-import { ManualClock } from '../src/lib/clock';
 import { BookingModel } from '../src/models/booking.model';
 import { UserOAuthTokenModel } from '../src/models/user-oauth-token.model';
-import { createSmtpTransport } from '../src/services/mail/mail-transport';
-import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
-import { createAdmin, createTestApp, registerUser } from './support/app';
+import { createAdmin, registerUser } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
-import { useTestDatabase } from './support/database';
-import { startTestSmtp, type TestSmtp } from './support/smtp';
-import { connectZoom, sandboxEnv, startTestSandbox } from './support/zoom';
+import { useStack } from './support/stack';
+import { connectZoom } from './support/zoom';
 
 const NOW = '2026-11-23T08:00:00.000Z';
 
 describe('bookings when Zoom, tokens or SMTP misbehave', () => {
-  let db: Awaited<ReturnType<typeof useTestDatabase>>;
-  let sandbox: ZoomSandbox;
-  let smtp: TestSmtp;
-  let t: ReturnType<typeof createTestApp>;
-  const clock = new ManualClock(NOW);
-
-  beforeAll(async () => {
-    db = await useTestDatabase();
-    sandbox = await startTestSandbox(clock);
-    smtp = await startTestSmtp();
-    t = createTestApp({
-      clock,
-      env: { ...sandboxEnv(sandbox), MEETING_RETRY_MAX_ATTEMPTS: '3', ZOOM_HTTP_TIMEOUT_MS: '500' },
-      mailTransport: createSmtpTransport(smtp.url),
-    });
-  });
-  afterEach(() => {
-    sandbox.clearFaults();
-    smtp.setRefusing(false);
-    clock.set(NOW);
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    await smtp.close();
-    await db.drop();
-  });
+  const s = useStack({ now: NOW, env: { MEETING_RETRY_MAX_ATTEMPTS: '3', ZOOM_HTTP_TIMEOUT_MS: '500' } });
+  const { clock } = s;
 
   it('when Zoom answers 5xx, then the booking is confirmed with a pending meeting, created later, and the mails go out once', async () => {
-    const specialist = await readySpecialist(t.app);
-    const customer = await registerUser(t.app, 'customer');
-    sandbox.inject({ route: 'POST /v2/users/:userId/meetings', status: 503, times: 2 });
-    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    s.sandbox.inject({ route: 'POST /v2/users/:userId/meetings', status: 503, times: 2 });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
     expect(res.status).toBe(201);
     expect(res.body.meeting).toMatchObject({ status: 'pending', joinUrl: null, zoomMeetingId: null });
-    await drainJobs(t.container);
-    expect(smtp.to(customer.user.email)).toHaveLength(0);
+    await drainJobs(s.container);
+    expect(s.smtp.to(customer.user.email)).toHaveLength(0);
 
     clock.advance(31_000); // first backoff: 30 s
-    await drainJobs(t.container);
+    await drainJobs(s.container);
     expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('pending');
     clock.advance(61_000); // second backoff: 60 s
-    await drainJobs(t.container);
+    await drainJobs(s.container);
     const booking = await BookingModel.findById(res.body.id).lean();
     expect(booking!.meeting).toMatchObject({ status: 'created', attempts: 3 });
-    expect(sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
+    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
     clock.advance(3600_000);
-    await drainJobs(t.container);
-    expect(smtp.to(customer.user.email)).toHaveLength(1);
-    expect(smtp.to(specialist.user.email)).toHaveLength(1);
+    await drainJobs(s.container);
+    expect(s.smtp.to(customer.user.email)).toHaveLength(1);
+    expect(s.smtp.to(specialist.user.email)).toHaveLength(1);
   });
 
   it('when an attempt created the meeting but died before saving it, then the retry adopts it instead of creating a second', async () => {
-    const specialist = await readySpecialist(t.app);
-    const customer = await registerUser(t.app, 'customer');
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
     // Zoom creates the meeting but our client gives up before the answer arrives (time-out).
-    sandbox.inject({ route: 'POST /v2/users/:userId/meetings', delayMs: 800 });
-    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T10:00:00Z' });
+    s.sandbox.inject({ route: 'POST /v2/users/:userId/meetings', delayMs: 800 });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T10:00:00Z' });
     expect(res.body.meeting.status).toBe('pending');
     await new Promise((resolve) => setTimeout(resolve, 900));
-    expect(sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
+    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
     clock.advance(31_000);
-    await drainJobs(t.container);
+    await drainJobs(s.container);
     const booking = await BookingModel.findById(res.body.id).lean();
     expect(booking!.meeting.status).toBe('created');
-    expect(sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
-    expect(booking!.zoomMeetingId).toBe(String(sandbox.meetings().find((m) => m.topic.includes(res.body.id))!.id));
+    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
+    expect(booking!.zoomMeetingId).toBe(String(s.sandbox.meetings().find((m) => m.topic.includes(res.body.id))!.id));
   });
 
   it('when the access token has expired at booking time, then it is refreshed and nobody notices', async () => {
-    const specialist = await readySpecialist(t.app);
-    const customer = await registerUser(t.app, 'customer');
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
     clock.advance(2 * 3600_000); // both the stored access token and Zoom's view of it are expired
-    sandbox.resetCalls();
-    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T12:00:00Z' });
+    s.sandbox.resetCalls();
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T12:00:00Z' });
     expect(res.status).toBe(201);
     expect(res.body.meeting.status).toBe('created');
-    expect(sandbox.calls('POST /oauth/token')).toBe(1);
+    expect(s.sandbox.calls('POST /oauth/token')).toBe(1);
     const grant = await UserOAuthTokenModel.findOne({ userId: specialist.user.id }).lean();
     expect(grant!.zoomAccessTokenExpiry!.getTime()).toBeGreaterThan(clock.now().getTime());
   });
 
   it('when the grant dies after booking checks, then the meeting waits and is created as soon as the specialist reconnects', async () => {
-    const specialist = await readySpecialist(t.app);
-    const customer = await registerUser(t.app, 'customer');
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
     const grant = await UserOAuthTokenModel.findOne({ userId: specialist.user.id }).lean();
-    sandbox.revokeUserGrants(grant!.zoomUserId!);
+    s.sandbox.revokeUserGrants(grant!.zoomUserId!);
     clock.advance(2 * 3600_000);
-    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T12:00:00Z' });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T12:00:00Z' });
     expect(res.status).toBe(201);
     expect(res.body.meeting.status).toBe('pending');
-    await drainJobs(t.container);
-    expect(smtp.to(specialist.user.email).map((m) => m.subject)).toEqual(['Please reconnect your Zoom account']);
-    await connectZoom(t.app, specialist.token, specialist.zoomEmail);
-    await drainJobs(t.container);
+    await drainJobs(s.container);
+    expect(s.smtp.to(specialist.user.email).map((m) => m.subject)).toEqual(['Please reconnect your Zoom account']);
+    await connectZoom(s.app, specialist.token, specialist.zoomEmail);
+    await drainJobs(s.container);
     expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('created');
-    expect(smtp.to(customer.user.email)).toHaveLength(1);
+    expect(s.smtp.to(customer.user.email)).toHaveLength(1);
   });
 
   it('when Zoom’s daily meeting limit is hit, then the job waits for 00:00 UTC', async () => {
-    const specialist = await readySpecialist(t.app);
-    const customer = await registerUser(t.app, 'customer');
-    sandbox.inject({
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    s.sandbox.inject({
       route: 'POST /v2/users/:userId/meetings',
       status: 429,
       body: { code: 429, message: 'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.' },
       times: 1,
     });
-    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-25T08:00:00Z' });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-25T08:00:00Z' });
     expect(res.body.meeting.status).toBe('pending');
     const booking = await BookingModel.findById(res.body.id).lean();
     expect(booking!.meeting.nextAttemptAt!.toISOString()).toBe('2026-11-24T00:00:00.000Z');
     clock.set('2026-11-23T23:59:00Z');
-    await drainJobs(t.container);
+    await drainJobs(s.container);
     expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('pending');
     clock.set('2026-11-24T00:00:01Z');
-    await drainJobs(t.container);
+    await drainJobs(s.container);
     expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('created');
   });
 
   it('when Zoom keeps failing, then after the last attempt the specialist and admins are emailed', async () => {
-    const admin = await createAdmin(t.container);
-    const specialist = await readySpecialist(t.app);
-    const customer = await registerUser(t.app, 'customer');
-    sandbox.inject({ route: 'POST /v2/users/:userId/meetings', status: 500, times: Infinity });
-    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T08:00:00Z' });
+    const admin = await createAdmin(s.container);
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    s.sandbox.inject({ route: 'POST /v2/users/:userId/meetings', status: 500, times: Infinity });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T08:00:00Z' });
     for (let i = 0; i < 5; i += 1) {
       clock.advance(3600_000);
-      await drainJobs(t.container);
+      await drainJobs(s.container);
     }
     const booking = await BookingModel.findById(res.body.id).lean();
     expect(booking!.meeting).toMatchObject({ status: 'failed', attempts: 3 });
     expect(booking!.status).toBe('confirmed');
-    expect(smtp.to(specialist.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
-    expect(smtp.to(admin.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
+    expect(s.smtp.to(specialist.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
+    expect(s.smtp.to(admin.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
   });
 
   it('when SMTP is down, then the booking still succeeds and each mail is delivered once when SMTP is back', async () => {
-    const specialist = await readySpecialist(t.app);
-    const customer = await registerUser(t.app, 'customer');
-    smtp.setRefusing(true);
-    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-27T08:00:00Z' });
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    s.smtp.setRefusing(true);
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-27T08:00:00Z' });
     expect(res.status).toBe(201);
-    await drainJobs(t.container);
+    await drainJobs(s.container);
     clock.advance(31_000);
-    await drainJobs(t.container);
-    expect(smtp.to(customer.user.email)).toHaveLength(0);
-    smtp.setRefusing(false);
+    await drainJobs(s.container);
+    expect(s.smtp.to(customer.user.email)).toHaveLength(0);
+    s.smtp.setRefusing(false);
     clock.advance(5 * 60_000);
-    await drainJobs(t.container);
+    await drainJobs(s.container);
     clock.advance(60 * 60_000);
-    await drainJobs(t.container);
-    expect(smtp.to(customer.user.email)).toHaveLength(1);
-    expect(smtp.to(specialist.user.email)).toHaveLength(1);
+    await drainJobs(s.container);
+    expect(s.smtp.to(customer.user.email)).toHaveLength(1);
+    expect(s.smtp.to(specialist.user.email)).toHaveLength(1);
   });
 
   it('when the start link is used by someone else or expires, then no start URL', async () => {
-    const specialist = await readySpecialist(t.app);
-    const customer = await registerUser(t.app, 'customer');
-    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T14:00:00Z' });
-    const asCustomer = await request(t.app).get(`/api/bookings/${res.body.id}/start`).set('Authorization', `Bearer ${customer.token}`).redirects(0);
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T14:00:00Z' });
+    const asCustomer = await request(s.app).get(`/api/bookings/${res.body.id}/start`).set('Authorization', `Bearer ${customer.token}`).redirects(0);
     expect(asCustomer.status).toBe(404);
-    const anonymous = await request(t.app).get(`/api/bookings/${res.body.id}/start`).redirects(0);
+    const anonymous = await request(s.app).get(`/api/bookings/${res.body.id}/start`).redirects(0);
     expect(anonymous.status).toBe(401);
-    const asSpecialist = await request(t.app).get(`/api/bookings/${res.body.id}/start`).set('Authorization', `Bearer ${specialist.token}`).redirects(0);
+    const asSpecialist = await request(s.app).get(`/api/bookings/${res.body.id}/start`).set('Authorization', `Bearer ${specialist.token}`).redirects(0);
     expect(asSpecialist.status).toBe(302);
-    const token = await t.container.services.jwt.signLink('meeting-start', res.body.id, new Date(clock.now().getTime() + 1000));
+    const token = await s.container.services.jwt.signLink('meeting-start', res.body.id, new Date(clock.now().getTime() + 1000));
     clock.advance(2000);
-    const expired = await request(t.app).get(`/api/bookings/${res.body.id}/start?token=${token}`).redirects(0);
+    const expired = await request(s.app).get(`/api/bookings/${res.body.id}/start?token=${token}`).redirects(0);
     expect(expired.status).toBe(401);
   });
 });
