@@ -1,13 +1,9 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { ManualClock } from '../src/lib/clock';
 import { UserOAuthTokenModel } from '../src/models/user-oauth-token.model';
-import { createSmtpTransport } from '../src/services/mail/mail-transport';
-import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
-import { createTestApp, registerUser, uniqueEmail } from './support/app';
-import { useTestDatabase } from './support/database';
-import { startTestSmtp, type TestSmtp } from './support/smtp';
-import { connectZoom, sandboxEnv, startTestSandbox } from './support/zoom';
+import { registerUser, uniqueEmail } from './support/app';
+import { connectZoom } from './support/zoom';
+import { useStack } from './support/stack';
 
 const SECRET = 'test-webhook-secret';
 
@@ -16,26 +12,11 @@ function sign(body: string, timestamp: string, secret = SECRET) {
 }
 
 describe('Zoom webhook', () => {
-  let db: Awaited<ReturnType<typeof useTestDatabase>>;
-  let sandbox: ZoomSandbox;
-  let smtp: TestSmtp;
-  let t: ReturnType<typeof createTestApp>;
-  const clock = new ManualClock();
-
-  beforeAll(async () => {
-    db = await useTestDatabase();
-    sandbox = await startTestSandbox(clock);
-    smtp = await startTestSmtp();
-    t = createTestApp({ clock, env: sandboxEnv(sandbox), mailTransport: createSmtpTransport(smtp.url) });
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    await smtp.close();
-    await db.drop();
-  });
+  const stack = useStack();
+  const { clock } = stack;
 
   const post = (body: string, headers: Record<string, string>) =>
-    request(t.app).post('/api/zoom/webhook').set('Content-Type', 'application/json').set(headers).send(body);
+    request(stack.app).post('/api/zoom/webhook').set('Content-Type', 'application/json').set(headers).send(body);
   const nowTs = () => String(Math.floor(clock.now().getTime() / 1000));
 
   it('when Zoom validates the endpoint, then we answer plainToken and its HMAC', async () => {
@@ -50,8 +31,8 @@ describe('Zoom webhook', () => {
   });
 
   it('when the signature is missing, wrong or stale, then 401 and nothing changes', async () => {
-    const { token, user } = await registerUser(t.app, 'specialist');
-    await connectZoom(t.app, token, uniqueEmail('zoom'));
+    const { token, user } = await registerUser(stack.app, 'specialist');
+    await connectZoom(stack.app, token, uniqueEmail('zoom'));
     const zoomUserId = (await UserOAuthTokenModel.findOne({ userId: user.id }).lean())!.zoomUserId!;
     const body = JSON.stringify({ event: 'app_deauthorized', payload: { user_id: zoomUserId, account_id: 'x' } });
     const ts = nowTs();
@@ -67,8 +48,8 @@ describe('Zoom webhook', () => {
   });
 
   it('when the user removes our app in Zoom, then app_deauthorized wipes their tokens', async () => {
-    const { token, user } = await registerUser(t.app, 'specialist');
-    await connectZoom(t.app, token, uniqueEmail('zoom'));
+    const { token, user } = await registerUser(stack.app, 'specialist');
+    await connectZoom(stack.app, token, uniqueEmail('zoom'));
     const zoomUserId = (await UserOAuthTokenModel.findOne({ userId: user.id }).lean())!.zoomUserId!;
     const body = JSON.stringify({
       event: 'app_deauthorized',
@@ -80,22 +61,22 @@ describe('Zoom webhook', () => {
     expect(res.status).toBe(200);
     const after = await UserOAuthTokenModel.findOne({ userId: user.id }).lean();
     expect(after).toMatchObject({ isRevoked: true, isActive: false, zoomAccessToken: null, zoomRefreshToken: null, revokedReason: 'deauthorized_in_zoom' });
-    const status = await request(t.app).get('/api/zoom/status').set('Authorization', `Bearer ${token}`);
+    const status = await request(stack.app).get('/api/zoom/status').set('Authorization', `Bearer ${token}`);
     expect(status.body.connected).toBe(false);
   });
 
   it('when the grant dies, then the specialist receives exactly one reconnect email over SMTP', async () => {
-    const { token, user } = await registerUser(t.app, 'specialist');
-    await connectZoom(t.app, token, uniqueEmail('zoom'));
+    const { token, user } = await registerUser(stack.app, 'specialist');
+    await connectZoom(stack.app, token, uniqueEmail('zoom'));
     const zoomUserId = (await UserOAuthTokenModel.findOne({ userId: user.id }).lean())!.zoomUserId!;
-    sandbox.revokeUserGrants(zoomUserId);
+    stack.sandbox.revokeUserGrants(zoomUserId);
     clock.advance(3600_000 + 1000);
     for (let i = 0; i < 3; i += 1) {
-      await t.container.services.zoom.tokens.getSpecialistZoomToken(user.id).catch(() => undefined);
+      await stack.container.services.zoom.tokens.getSpecialistZoomToken(user.id).catch(() => undefined);
     }
-    await t.container.services.jobs.runDue();
-    await t.container.services.jobs.runDue();
-    const mails = smtp.to(user.email);
+    await stack.container.services.jobs.runDue();
+    await stack.container.services.jobs.runDue();
+    const mails = stack.smtp.to(user.email);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe('Please reconnect your Zoom account');
     expect(mails[0]!.html).toContain('href="http://frontend.test/specialist/profile?zoom=reconnect"');
