@@ -30,3 +30,66 @@ describe('start-up configuration checks', () => {
     }
   });
 });
+
+describe('graceful shutdown', () => {
+  it('when SIGTERM arrives during a slow request, then the request completes, connections close and the process exits 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/server.ts'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        ZOOM_SANDBOX_PORT: '0',
+        ZOOM_SANDBOX_AUTO_APPROVE: 'true',
+        DATA_DIR: path.join(require('node:os').tmpdir(), `shutdown-${process.pid}`),
+        MONGODB_URI: `${process.env.TEST_MONGODB_URI}shutdown_${process.pid}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const waitFor = (re: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}: ${out}`)), 20_000);
+        const check = setInterval(() => {
+          const m = re.exec(out);
+          if (m) {
+            clearInterval(check);
+            clearTimeout(timer);
+            resolve(m);
+          }
+        }, 25);
+      });
+    const api = `http://127.0.0.1:${(await waitFor(/Listening on http:\/\/127\.0\.0\.1:(\d+)/))[1]}`;
+    const sandbox = (await waitFor(/EMBEDDED ZOOM SANDBOX at (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+
+    const reg = await fetch(`${api}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'specialist', name: 'S', email: `s.${process.pid}@example.com`, password: 'password 123', timezone: 'UTC' }),
+    });
+    const { token } = (await reg.json()) as { token: string };
+    const { authorizeUrl } = (await (await fetch(`${api}/api/zoom/connect`, { headers: { authorization: `Bearer ${token}` } })).json()) as { authorizeUrl: string };
+    const callback = new URL((await fetch(authorizeUrl, { redirect: 'manual' })).headers.get('location')!);
+    // Zoom's token endpoint answers slowly: the callback is in flight when SIGTERM arrives.
+    await fetch(`${sandbox}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ route: 'POST /oauth/token', delayMs: 1000 }),
+    });
+    const inFlight = fetch(`${api}/api/zoom/callback${callback.search}`, { redirect: 'manual' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toContain('zoom=connected');
+    expect(await exited).toBe(0);
+    expect(out).toContain('Shutting down');
+    expect(out).toContain('"msg":"Stopped"');
+    await expect(fetch(`${api}/healthz`)).rejects.toThrow();
+  });
+});
