@@ -2,6 +2,7 @@ import type { Clock } from '../lib/clock';
 import { AppError, ZoomApiError, ZoomNotConnectedError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { TokenCipher } from '../lib/token-cipher';
+import { compareAndSet } from '../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../models/booking.model';
 import { backoffMs } from './mail/mail-outbox.service';
 import type { MeetingHost } from './meeting-host';
@@ -51,7 +52,8 @@ export function createBookingMeetingService(deps: {
   return {
     async ensureMeeting(bookingId: string): Promise<MeetingOutcome> {
       const t = now();
-      const booking = await BookingModel.findOneAndUpdate(
+      const claimed = await compareAndSet(
+        BookingModel,
         {
           _id: bookingId,
           status: 'confirmed',
@@ -59,8 +61,8 @@ export function createBookingMeetingService(deps: {
           $or: [{ 'meeting.lockedUntil': null }, { 'meeting.lockedUntil': { $lte: t } }],
         },
         { $set: { 'meeting.lockedUntil': new Date(t.getTime() + LOCK_MS) }, $inc: { 'meeting.attempts': 1 } },
-        { returnDocument: 'after' },
-      ).lean<BookingRecord>();
+      );
+      const booking = claimed ? await BookingModel.findById(bookingId).lean<BookingRecord>() : null;
       if (!booking) return { status: 'skipped' };
       const specialistId = booking.specialistId.toString();
       try {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isValidObjectId, Types } from 'mongoose';
 import type { Clock } from '../lib/clock';
 import { NotFoundError, UnprocessableError, ZoomNotConnectedError } from '../lib/errors';
+import { compareAndSet } from '../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../models/booking.model';
 import { IdempotencyKeyModel } from '../models/idempotency-key.model';
 import { fitsAvailability } from './availability/slot-calculator';
@@ -130,11 +131,12 @@ export function createBookingService(deps: {
       const { rules, end } = await checkBookable(booking.specialistId.toString(), start, booking.durationMinutes);
       const cells = cellsFor(start, end, rules.bufferMinutes);
       await claimCells(booking.specialistId.toString(), booking._id, cells, now());
-      const moved = await BookingModel.findOneAndUpdate(
+      const won = await compareAndSet(
+        BookingModel,
         { _id: booking._id, status: 'confirmed', sequence: booking.sequence },
         { $set: { start, end }, $inc: { sequence: 1 } },
-        { returnDocument: 'after' },
-      ).lean<BookingRecord>();
+      );
+      const moved = won ? await BookingModel.findById(booking._id).lean<BookingRecord>() : null;
       if (!moved) {
         await releaseCells(booking._id, cellsFor(booking.start, booking.end, rules.bufferMinutes));
         throw new UnprocessableError('The booking changed meanwhile; reload and try again', 'BOOKING_CHANGED');
@@ -146,15 +148,16 @@ export function createBookingService(deps: {
 
     async cancel(bookingId: string, viewer: Viewer): Promise<BookingDto> {
       const booking = await load(bookingId, viewer);
-      const cancelled = await BookingModel.findOneAndUpdate(
+      const won = await compareAndSet(
+        BookingModel,
         { _id: booking._id, status: 'confirmed' },
         { $set: { status: 'cancelled', cancelledAt: now(), cancelledBy: viewer.role }, $inc: { sequence: 1 } },
-        { returnDocument: 'after' },
-      ).lean<BookingRecord>();
-      if (!cancelled) return toBookingDto(booking, viewer, deps.publicBaseUrl); // already cancelled: cancelling is idempotent
+      );
+      const cancelled = await BookingModel.findById(booking._id).lean<BookingRecord>();
+      if (!won) return toBookingDto(cancelled ?? booking, viewer, deps.publicBaseUrl); // already cancelled: idempotent
       await releaseCells(booking._id);
       await deps.jobs.cancelled(bookingId);
-      return toBookingDto(cancelled, viewer, deps.publicBaseUrl);
+      return toBookingDto(cancelled!, viewer, deps.publicBaseUrl);
     },
   };
 }

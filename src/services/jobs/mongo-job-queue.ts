@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
+import { compareAndSet } from '../../db/compare-and-set';
 import { JobModel, type JobRecord } from '../../models/job.model';
 import type { JobData, JobHandler, JobQueue } from './job-queue';
 
@@ -17,7 +18,7 @@ export interface MongoJobQueueOptions {
 
 /**
  * Durable jobs in MongoDB, timed by the injected clock. See README "Jobs" for why this is not agenda.
- * Claiming is one findOneAndUpdate per job, so any number of instances can poll the same collection.
+ * A job is claimed with a compare-and-set on its lease, so any number of instances can poll the same collection.
  */
 export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
   const handlers = new Map<string, JobHandler>();
@@ -31,15 +32,21 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
 
   async function claimNext(): Promise<JobRecord | null> {
     const t = now();
-    return JobModel.findOneAndUpdate(
-      {
-        name: { $in: [...handlers.keys()] },
-        runAt: { $lte: t },
-        $or: [{ lockedUntil: null }, { lockedUntil: { $lte: t } }],
-      },
-      { $set: { lockedUntil: new Date(t.getTime() + leaseMs), lockedBy: worker }, $inc: { attempts: 1 } },
-      { sort: { runAt: 1 }, returnDocument: 'after' },
-    ).lean<JobRecord>();
+    const due = {
+      name: { $in: [...handlers.keys()] },
+      runAt: { $lte: t },
+      $or: [{ lockedUntil: null }, { lockedUntil: { $lte: t } }],
+    };
+    const candidates = await JobModel.find(due).sort({ runAt: 1 }).limit(10).lean<JobRecord[]>();
+    for (const job of candidates) {
+      const won = await compareAndSet(
+        JobModel,
+        { _id: job._id, runAt: job.runAt, lockedUntil: job.lockedUntil ?? null },
+        { $set: { lockedUntil: new Date(t.getTime() + leaseMs), lockedBy: worker }, $inc: { attempts: 1 } },
+      );
+      if (won) return JobModel.findById(job._id).lean<JobRecord>();
+    }
+    return null;
   }
 
   async function runOne(job: JobRecord): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
+import { compareAndSet } from '../../db/compare-and-set';
 import { OutboxMailModel, type OutboxMailRecord } from '../../models/outbox-mail.model';
 import type { MailTransport } from './mail-transport';
 
@@ -65,11 +66,12 @@ export function createMailOutbox(deps: {
     /** Delivers one message if it is still due; claims it first so two workers never send it twice at once. */
     async deliver(mailId: string): Promise<DeliveryOutcome> {
       const t = now();
-      const mail = await OutboxMailModel.findOneAndUpdate(
+      const claimed = await compareAndSet(
+        OutboxMailModel,
         { _id: mailId, status: 'pending', $or: [{ lockedUntil: null }, { lockedUntil: { $lte: t } }] },
         { $set: { lockedUntil: new Date(t.getTime() + LOCK_MS) }, $inc: { attempts: 1 } },
-        { returnDocument: 'after' },
-      ).lean<OutboxMailRecord>();
+      );
+      const mail = claimed ? await OutboxMailModel.findById(mailId).lean<OutboxMailRecord>() : null;
       if (!mail) return { status: 'skipped' };
       try {
         await deps.transport.send({

@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock';
 import { AppError, ForbiddenError, ZoomApiError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
+import { compareAndSet } from '../../db/compare-and-set';
 import { OAuthStateModel } from '../../models/oauth-state.model';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import type { ZoomApiClient } from './zoom-api.client';
@@ -91,11 +92,13 @@ export function createZoomConnectionService(deps: {
      */
     async completeAuthorization(input: { code: string; state: string; expectedSpecialistId?: string }) {
       const t = now();
-      const pending = await OAuthStateModel.findOneAndUpdate(
-        { stateHash: sha256(input.state), consumedAt: null, expiresAt: { $gt: t } },
+      const stateHash = sha256(input.state);
+      const consumed = await compareAndSet(
+        OAuthStateModel,
+        { stateHash, consumedAt: null, expiresAt: { $gt: t } },
         { $set: { consumedAt: t } },
-        { returnDocument: 'after' },
-      ).lean();
+      );
+      const pending = consumed ? await OAuthStateModel.findOne({ stateHash }).lean() : null;
       if (!pending) throw new OAuthCallbackError('invalid_state', 'The connect link is unknown, expired or already used');
       const specialistId = pending.userId.toString();
       if (input.expectedSpecialistId && input.expectedSpecialistId !== specialistId) {

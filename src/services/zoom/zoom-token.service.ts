@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock';
 import { ZoomApiError, ZoomNotConnectedError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
+import { compareAndSet } from '../../db/compare-and-set';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import { ZoomInvalidGrantError, ZoomTokenRejectedError } from './zoom.errors';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
@@ -24,7 +25,7 @@ export interface ZoomTokenServiceDeps {
 /**
  * Hands out a working Zoom access token per specialist. For one expiry exactly one call reaches Zoom's token
  * endpoint, whether the callers share a process (single-flight promise) or only the database (a lease taken with
- * findOneAndUpdate). The rotated refresh token is stored with a compare-and-swap on `version` before the new access
+ * a compare-and-set updateOne). The rotated refresh token is stored with a compare-and-swap on `version` before the new access
  * token is used, because Zoom accepts only the latest refresh token.
  */
 export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
@@ -60,16 +61,17 @@ export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
       const doc = usable(await load(specialistId));
       if (isFresh(doc, staleAccessToken)) return markUsed(doc);
       const t = now();
-      const leased = await UserOAuthTokenModel.findOneAndUpdate(
+      const leased = await compareAndSet(
+        UserOAuthTokenModel,
         {
           _id: doc._id,
           version: doc.version,
           $or: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { $lte: t } }],
         },
         { $set: { refreshLeaseUntil: new Date(t.getTime() + leaseMs), refreshLeaseOwner: owner, lastRefreshAttempt: t } },
-        { returnDocument: 'after' },
-      ).lean<UserOAuthTokenRecord>();
-      if (leased) return refreshWithLease(specialistId, leased);
+      );
+      // Same version: the tokens we read are the ones the lease protects.
+      if (leased) return refreshWithLease(specialistId, doc);
       // Another process holds the lease: wait for its result (a new version) or for its lease to lapse.
       if (Date.now() > deadline) throw new ZoomApiError('Timed out waiting for a Zoom token refresh', undefined, undefined, true);
       await sleep(pollMs);
