@@ -97,6 +97,8 @@ export function createContainer(deps: AppDeps) {
     clock,
     logger,
     refreshMarginSeconds: config.zoom.refreshMarginSeconds,
+    // The lease must outlive a refresh call that runs into Zoom's HTTP time-out.
+    leaseMs: Math.max(30_000, 3 * config.zoom.httpTimeoutMs),
     onGrantDead: async (specialistId) => {
       const [user, grant] = await Promise.all([
         users.getById(specialistId),
@@ -171,7 +173,14 @@ export function createContainer(deps: AppDeps) {
     organizerEmail: (/<([^>]+)>/.exec(config.mail.from)?.[1] ?? config.mail.from).trim(),
     admins: () => users.findAdmins(),
   });
-  const bookingJobs = createBookingJobs({ jobs, meetings: bookingMeetings, notifier, logger, now: () => clock.now() });
+  const bookingJobs = createBookingJobs({
+    jobs,
+    meetings: bookingMeetings,
+    notifier,
+    logger,
+    now: () => clock.now(),
+    maxAttempts: config.jobs.meetingMaxAttempts,
+  });
   const bookings = createBookingService({
     clock,
     specialists,
@@ -186,6 +195,7 @@ export function createContainer(deps: AppDeps) {
     clock,
     logger,
     scheduleMail: (mailId) => jobs.schedule(JOB_DELIVER_MAIL, `mail:${mailId}`, { mailId }, clock.now()),
+    sweeps: [() => bookingJobs.sweepUnconfirmed(new Date(clock.now().getTime() - 5 * 60_000))],
   });
 
   const services = {

@@ -23,6 +23,8 @@ export function requestLogger(logger: Logger) {
         path: req.url.split('?')[0],
         userAgent: req.headers['user-agent'],
       }),
+      // Response headers are not logged: Location can carry a Zoom start URL (zak), which starts meetings as host.
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   });

@@ -23,11 +23,11 @@ export class BookingConflictError extends ConflictError {
  * Claims `cells` for the booking, all or nothing. Cells the booking already holds are kept (a reschedule may
  * overlap its old time). On conflict, the cells inserted by this call are released and BookingConflictError thrown.
  */
-export async function claimCells(specialistId: string, bookingId: Types.ObjectId, cells: Date[], now: Date): Promise<void> {
+export async function claimCells(specialistId: string, bookingId: Types.ObjectId, cells: Date[], now: Date): Promise<Date[]> {
   const owned = await BookingClaimModel.find({ bookingId }).lean();
   const ownedTimes = new Set(owned.map((c) => c.cell.getTime()));
   const wanted = cells.filter((c) => !ownedTimes.has(c.getTime()));
-  if (wanted.length === 0) return;
+  if (wanted.length === 0) return [];
   try {
     await BookingClaimModel.insertMany(
       wanted.map((cell) => ({ specialistId, cell, bookingId, createdAt: now })),
@@ -38,6 +38,12 @@ export async function claimCells(specialistId: string, bookingId: Types.ObjectId
     await BookingClaimModel.deleteMany({ bookingId, cell: { $in: wanted } });
     throw new BookingConflictError();
   }
+  return wanted;
+}
+
+/** Gives back exactly the cells one claimCells call inserted (e.g. when the change they were for lost a race). */
+export async function releaseInserted(bookingId: Types.ObjectId, inserted: Date[]): Promise<void> {
+  if (inserted.length > 0) await BookingClaimModel.deleteMany({ bookingId, cell: { $in: inserted } });
 }
 
 /** Releases the booking's cells outside `keep` (all of them when `keep` is empty). */

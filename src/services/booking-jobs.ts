@@ -19,27 +19,42 @@ export function createBookingJobs(deps: {
   notifier: BookingNotifier;
   logger: Logger;
   now(): Date;
+  maxAttempts: number;
 }) {
   const { jobs, meetings, notifier } = deps;
+
+  const soon = () => new Date(deps.now().getTime());
+  const scheduleFor = (name: string, bookingId: string, at: Date) => jobs.schedule(name, `${name}:${bookingId}`, { bookingId }, at);
 
   async function createMeeting(bookingId: string): Promise<void | { retryAt: Date }> {
     const outcome = await meetings.ensureMeeting(bookingId);
     if (outcome.status === 'retry') return { retryAt: outcome.at };
     if (outcome.status === 'failed') await notifier.notifyMeetingFailed(bookingId, outcome.reason ?? 'unknown');
+    // Cancelled while Zoom was creating it: the meeting Zoom made must go.
+    if (outcome.status === 'cancelled') await scheduleFor(JOB_MEETING_DELETE, bookingId, soon());
     if (outcome.status === 'created') {
+      if (outcome.needsSync) await scheduleFor(JOB_MEETING_SYNC, bookingId, soon());
       await notifier.notify(bookingId, 'confirmed');
-      // A reschedule that happened while the meeting was pending is already in the meeting's time.
     }
   }
 
-  const retryable = (fn: (id: string) => Promise<{ status: string; at?: Date }>) => async (data: Record<string, string>) => {
-    const outcome = await fn(data.bookingId!);
-    if (outcome.status === 'retry' && 'at' in outcome && outcome.at) return { retryAt: outcome.at };
-  };
+  /** Sync and delete retry with backoff and give up (loudly) after the same number of attempts as creation. */
+  const retryable =
+    (what: string, fn: (id: string) => Promise<{ status: string; at?: Date; reason?: string }>) =>
+    async (data: Record<string, string>, meta: { attempts: number }) => {
+      const outcome = await fn(data.bookingId!);
+      if (outcome.status === 'failed') deps.logger.error({ bookingId: data.bookingId, reason: outcome.reason }, `Zoom meeting ${what} failed`);
+      if (outcome.status !== 'retry' || !outcome.at) return;
+      if (meta.attempts >= deps.maxAttempts) {
+        deps.logger.error({ bookingId: data.bookingId, attempts: meta.attempts }, `Giving up on Zoom meeting ${what}`);
+        return;
+      }
+      return { retryAt: outcome.at };
+    };
 
   jobs.define(JOB_MEETING_CREATE, (data) => createMeeting(data.bookingId!));
-  jobs.define(JOB_MEETING_SYNC, retryable((id) => meetings.syncMeeting(id)));
-  jobs.define(JOB_MEETING_DELETE, retryable((id) => meetings.deleteMeeting(id)));
+  jobs.define(JOB_MEETING_SYNC, retryable('update', (id) => meetings.syncMeeting(id)));
+  jobs.define(JOB_MEETING_DELETE, retryable('deletion', (id) => meetings.deleteMeeting(id)));
 
   async function durableThenInline(name: string, bookingId: string, attempt: () => Promise<{ status: string; at?: Date }>) {
     const key = `${name}:${bookingId}`;
@@ -66,6 +81,16 @@ export function createBookingJobs(deps: {
       } else {
         await jobs.cancel(key);
       }
+    },
+
+    /** Confirmation mail that a crash between "meeting saved" and "mail queued" left unsent (dedupe keeps it once). */
+    async sweepUnconfirmed(olderThan: Date): Promise<number> {
+      const missed = await BookingModel.find(
+        { status: 'confirmed', 'meeting.status': 'created', confirmationMailedAt: null, updatedAt: { $lt: olderThan } },
+        { _id: 1 },
+      ).limit(200).lean();
+      for (const b of missed) await notifier.notify(b._id.toString(), 'confirmed');
+      return missed.length;
     },
 
     /** Meetings that waited (e.g. for a reconnect) are tried again now rather than at their backoff time. */

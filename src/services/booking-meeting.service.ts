@@ -7,9 +7,13 @@ import { BookingModel, type BookingRecord } from '../models/booking.model';
 import { backoffMs } from './mail/mail-outbox.service';
 import type { MeetingHost } from './meeting-host';
 import type { ZoomApiClient } from './zoom/zoom-api.client';
+import { ZoomTokenRejectedError } from './zoom/zoom.errors';
 import type { ZoomMeetingInput } from './zoom/zoom.schemas';
 
-export type MeetingOutcome = { status: 'created' | 'skipped' | 'failed'; reason?: string } | { status: 'retry'; at: Date };
+export type MeetingOutcome =
+  | { status: 'created'; needsSync?: boolean }
+  | { status: 'skipped' | 'failed' | 'cancelled'; reason?: string }
+  | { status: 'retry'; at: Date };
 
 const LOCK_MS = 120_000;
 const ref = (bookingId: string) => `[ref:${bookingId}]`;
@@ -42,7 +46,15 @@ export function createBookingMeetingService(deps: {
     };
   }
 
+  /** The Zoom meeting carrying this booking's reference, looked up page by page in the host's calendar. */
+  async function findByRef(specialistId: string, hostUserId: string, bookingId: string): Promise<string | undefined> {
+    const meetings = await deps.host.call(specialistId, (tk) => deps.api.listAllMeetings(tk, hostUserId));
+    return meetings.find((m) => m.topic?.endsWith(ref(bookingId)))?.id;
+  }
+
   function retryAtFor(error: unknown, attempts: number): Date | undefined {
+    // A token rejected twice in a row is usually a refresh race or a brief Zoom hiccup: try again later.
+    if (error instanceof ZoomTokenRejectedError) return new Date(now().getTime() + backoffMs(attempts));
     if (error instanceof ZoomApiError && error.retryable) return error.retryAt ?? new Date(now().getTime() + backoffMs(attempts));
     if (error instanceof ZoomNotConnectedError) return new Date(now().getTime() + backoffMs(attempts, 5 * 60_000, 6 * 3_600_000));
     if (error instanceof AppError) return undefined; // a refusal that will not change by waiting
@@ -66,28 +78,31 @@ export function createBookingMeetingService(deps: {
       if (!booking) return { status: 'skipped' };
       const specialistId = booking.specialistId.toString();
       try {
-        const hostUserId = await deps.host.hostUserId(specialistId);
+        // The host is fixed by the first attempt, so a retry searches (and never duplicates in) the same calendar.
+        const hostUserId = booking.meeting.hostZoomUserId ?? (await deps.host.hostUserId(specialistId));
         let meeting;
         if (booking.meeting.firstAttemptAt) {
           // An earlier attempt may have created the meeting and died before saving it.
-          const list = await deps.host.call(specialistId, (tk) => deps.api.listMeetings(tk, hostUserId));
-          const found = list.meetings.find((m) => m.topic?.endsWith(ref(bookingId)));
-          if (found) meeting = await deps.host.call(specialistId, (tk) => deps.api.getMeeting(tk, found.id));
+          const found = await findByRef(specialistId, hostUserId, bookingId);
+          if (found) meeting = await deps.host.call(specialistId, (tk) => deps.api.getMeeting(tk, found));
         } else {
-          await BookingModel.updateOne({ _id: bookingId }, { $set: { 'meeting.firstAttemptAt': t } });
+          await BookingModel.updateOne(
+            { _id: bookingId },
+            { $set: { 'meeting.firstAttemptAt': t, 'meeting.hostZoomUserId': hostUserId } },
+          );
         }
         meeting ??= await deps.host.call(specialistId, async (tk) =>
           deps.api.createMeeting(tk, hostUserId, await meetingInput(booking)),
         );
-        await BookingModel.updateOne(
-          { _id: bookingId },
+        const saved = await compareAndSet(
+          BookingModel,
+          { _id: bookingId, status: 'confirmed', 'meeting.status': 'pending' },
           {
             $set: {
               zoomMeetingId: meeting.id,
               zoomJoinUrl: meeting.join_url,
               zoomStartUrl: meeting.start_url ? deps.cipher.encrypt(meeting.start_url) : null,
               'meeting.status': 'created',
-              'meeting.hostZoomUserId': meeting.host_id ?? null,
               'meeting.lockedUntil': null,
               'meeting.lastError': null,
               'meeting.nextAttemptAt': null,
@@ -95,7 +110,14 @@ export function createBookingMeetingService(deps: {
             },
           },
         );
-        return { status: 'created' };
+        if (!saved) {
+          // Cancelled while Zoom was creating it: remember the meeting so the delete job removes it.
+          await BookingModel.updateOne({ _id: bookingId }, { $set: { zoomMeetingId: meeting.id, 'meeting.lockedUntil': null } });
+          return { status: 'cancelled' };
+        }
+        const current = await BookingModel.findById(bookingId, { sequence: 1 }).lean();
+        // Rescheduled while Zoom was creating it at the old time: push the new time.
+        return { status: 'created', needsSync: (current?.sequence ?? 0) > booking.sequence };
       } catch (error) {
         const message = (error as Error).message;
         const attempts = booking.meeting.attempts;
@@ -139,9 +161,16 @@ export function createBookingMeetingService(deps: {
     /** Removes the meeting of a cancelled booking; a meeting Zoom no longer knows counts as removed. */
     async deleteMeeting(bookingId: string): Promise<MeetingOutcome> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
-      if (!booking || booking.status !== 'cancelled' || !booking.zoomMeetingId || booking.meeting.zoomDeleted) return { status: 'skipped' };
+      if (!booking || booking.status !== 'cancelled' || booking.meeting.zoomDeleted) return { status: 'skipped' };
+      const specialistId = booking.specialistId.toString();
       try {
-        await deps.host.call(booking.specialistId.toString(), (tk) => deps.api.deleteMeeting(tk, booking.zoomMeetingId!));
+        let meetingId = booking.zoomMeetingId ?? undefined;
+        // An interrupted create may have left a meeting we never saved: find it by its reference.
+        if (!meetingId && booking.meeting.firstAttemptAt && booking.meeting.hostZoomUserId) {
+          meetingId = await findByRef(specialistId, booking.meeting.hostZoomUserId, bookingId);
+        }
+        if (!meetingId) return { status: 'skipped' };
+        await deps.host.call(specialistId, (tk) => deps.api.deleteMeeting(tk, meetingId));
       } catch (error) {
         if (!(error instanceof ZoomApiError && error.zoomStatus === 404)) {
           const retryAt = retryAtFor(error, 1);

@@ -42,6 +42,8 @@ export function createBookingNotifier(deps: {
     async notify(bookingId: string, kind: BookingMailKind): Promise<void> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       if (!booking) return;
+      // A mail that no longer matches the booking (e.g. "confirmed" after it was cancelled) is not sent.
+      if ((kind === 'cancelled') !== (booking.status === 'cancelled')) return;
       for (const mail of bookingMails(kind, await context(booking))) await deps.mail.enqueue(mail);
       if (kind === 'confirmed') await BookingModel.updateOne({ _id: bookingId }, { $set: { confirmationMailedAt: new Date() } });
     },

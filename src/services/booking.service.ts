@@ -6,7 +6,7 @@ import { compareAndSet } from '../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../models/booking.model';
 import { IdempotencyKeyModel } from '../models/idempotency-key.model';
 import { fitsAvailability } from './availability/slot-calculator';
-import { cellsFor, claimCells, releaseCells } from './booking-claims';
+import { cellsFor, claimCells, releaseCells, releaseInserted } from './booking-claims';
 import { toBookingDto, type BookingDto, type Viewer } from './booking-view';
 import type { BookingJobs } from './booking-jobs';
 import type { MeetingHost } from './meeting-host';
@@ -129,8 +129,9 @@ export function createBookingService(deps: {
       if (booking.status !== 'confirmed') throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
       const start = new Date(startIso);
       const { rules, end } = await checkBookable(booking.specialistId.toString(), start, booking.durationMinutes);
+      if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.publicBaseUrl);
       const cells = cellsFor(start, end, rules.bufferMinutes);
-      await claimCells(booking.specialistId.toString(), booking._id, cells, now());
+      const inserted = await claimCells(booking.specialistId.toString(), booking._id, cells, now());
       const won = await compareAndSet(
         BookingModel,
         { _id: booking._id, status: 'confirmed', sequence: booking.sequence },
@@ -138,7 +139,8 @@ export function createBookingService(deps: {
       );
       const moved = won ? await BookingModel.findById(booking._id).lean<BookingRecord>() : null;
       if (!moved) {
-        await releaseCells(booking._id, cellsFor(booking.start, booking.end, rules.bufferMinutes));
+        // Another change won the race: give back only what this attempt took, never the winner's cells.
+        await releaseInserted(booking._id, inserted);
         throw new UnprocessableError('The booking changed meanwhile; reload and try again', 'BOOKING_CHANGED');
       }
       await releaseCells(booking._id, cells);

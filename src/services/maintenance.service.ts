@@ -13,18 +13,30 @@ const ORPHAN_AGE_MS = 10 * 60_000;
  * A self-rescheduling job that repairs what a crash between two writes can leave behind: outbox mail whose delivery
  * job was never written, and calendar cells claimed by a booking that was never stored or was cancelled.
  */
-export function registerMaintenance(deps: { jobs: JobQueue; mail: MailOutbox; clock: Clock; logger: Logger; scheduleMail(id: string): Promise<void> }) {
+export function registerMaintenance(deps: {
+  jobs: JobQueue;
+  mail: MailOutbox;
+  clock: Clock;
+  logger: Logger;
+  scheduleMail(id: string): Promise<void>;
+  /** Further repairs (e.g. confirmation mail a crash left unsent). */
+  sweeps?: Array<() => Promise<unknown>>;
+}) {
   const now = () => deps.clock.now();
 
   async function sweep(): Promise<{ mails: number; claims: number }> {
     const due = await deps.mail.due(200);
     for (const id of due) await deps.scheduleMail(id);
+    for (const extra of deps.sweeps ?? []) await extra();
     const old = new Date(now().getTime() - ORPHAN_AGE_MS);
-    const claims = await BookingClaimModel.find({ createdAt: { $lt: old } }, { bookingId: 1 }).limit(2000).lean();
-    const ids = [...new Set(claims.map((c) => c.bookingId.toString()))];
-    const live = await BookingModel.find({ _id: { $in: ids }, status: 'confirmed' }, { _id: 1 }).lean();
-    const liveIds = new Set(live.map((b) => b._id.toString()));
-    const orphans = ids.filter((id) => !liveIds.has(id));
+    const ids = ((await BookingClaimModel.distinct('bookingId', { createdAt: { $lt: old } })) as unknown[]).map(String);
+    const orphans: string[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const live = await BookingModel.find({ _id: { $in: chunk }, status: 'confirmed' }, { _id: 1 }).lean();
+      const liveIds = new Set(live.map((b) => b._id.toString()));
+      orphans.push(...chunk.filter((id) => !liveIds.has(id)));
+    }
     if (orphans.length > 0) {
       await BookingClaimModel.deleteMany({ bookingId: { $in: orphans }, createdAt: { $lt: old } });
       deps.logger.warn({ bookings: orphans.length }, 'Released calendar cells of bookings that were never stored or are cancelled');

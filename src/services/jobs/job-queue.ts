@@ -2,7 +2,7 @@
 export type JobData = Record<string, string>;
 
 /** A handler finishes (resolve), asks to run again at a time (retryAt), or throws (retried with backoff). */
-export type JobHandler = (data: JobData) => Promise<void | { retryAt: Date }>;
+export type JobHandler = (data: JobData, meta: { attempts: number }) => Promise<void | { retryAt: Date }>;
 
 export interface JobQueue {
   define(name: string, handler: JobHandler): void;

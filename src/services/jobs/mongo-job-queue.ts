@@ -29,6 +29,7 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
+  let stopping = false;
 
   async function claimNext(): Promise<JobRecord | null> {
     const t = now();
@@ -53,9 +54,12 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
     const handler = handlers.get(job.name)!;
     const mine = { _id: job._id, lockedBy: worker, runAt: job.runAt };
     try {
-      const result = await handler(job.data as JobData);
+      const result = await handler(job.data as JobData, { attempts: job.attempts });
       if (result && 'retryAt' in result) {
-        await JobModel.updateOne(mine, { $set: { runAt: result.retryAt, lockedUntil: null, lockedBy: null } });
+        // Never sooner than a growing floor: a "Retry-After: 0" answered forever must not become a hot loop.
+        const floor = now().getTime() + Math.min(300_000, 1000 * 2 ** Math.max(0, job.attempts - 1));
+        const runAt = new Date(Math.max(result.retryAt.getTime(), floor));
+        await JobModel.updateOne(mine, { $set: { runAt, lockedUntil: null, lockedBy: null } });
       } else {
         // Only remove the job if nobody re-scheduled it meanwhile (runAt unchanged).
         await JobModel.deleteOne(mine);
@@ -71,7 +75,7 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
 
   async function drain(): Promise<number> {
     let count = 0;
-    for (let job = await claimNext(); job; job = await claimNext()) {
+    for (let job = await claimNext(); job && !stopping; job = await claimNext()) {
       await runOne(job);
       count += 1;
     }
@@ -115,6 +119,7 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
     },
     async stop() {
       stopped = true;
+      stopping = true;
       if (timer) clearTimeout(timer);
       await running;
     },

@@ -50,8 +50,25 @@ export function createZoomApiClient(deps: { http: ZoomHttp; apiBaseUrl: string; 
       if (query.nextPageToken) qs.set('next_page_token', query.nextPageToken);
       return parse(ZoomUserList, await call(token, 'GET', `/users?${qs}`));
     },
-    listMeetings: async (token: string, userId: string) =>
-      parse(ZoomMeetingList, await call(token, 'GET', `/users/${id(userId)}/meetings?type=scheduled&page_size=100`)),
+    listMeetings: async (token: string, userId: string, nextPageToken?: string) => {
+      const qs = new URLSearchParams({ type: 'scheduled', page_size: '300' });
+      if (nextPageToken) qs.set('next_page_token', nextPageToken);
+      return parse(ZoomMeetingList, await call(token, 'GET', `/users/${id(userId)}/meetings?${qs}`));
+    },
+    /** Every scheduled meeting of a user, following next_page_token (bounded). */
+    listAllMeetings: async (token: string, userId: string) => {
+      const all: z.infer<typeof ZoomMeetingList>['meetings'] = [];
+      let next: string | undefined;
+      for (let page = 0; page < 50; page += 1) {
+        const qs = new URLSearchParams({ type: 'scheduled', page_size: '300' });
+        if (next) qs.set('next_page_token', next);
+        const list = parse(ZoomMeetingList, await call(token, 'GET', `/users/${id(userId)}/meetings?${qs}`));
+        all.push(...list.meetings);
+        next = list.next_page_token || undefined;
+        if (!next) break;
+      }
+      return all;
+    },
     createMeeting: async (token: string, userId: string, input: ZoomMeetingInput) =>
       parse(ZoomMeeting, await call(token, 'POST', `/users/${id(userId)}/meetings`, input)),
     getMeeting: async (token: string, meetingId: string) => parse(ZoomMeeting, await call(token, 'GET', `/meetings/${id(meetingId)}`)),

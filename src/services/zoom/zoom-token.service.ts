@@ -57,8 +57,12 @@ export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
 
   async function obtain(specialistId: string, staleAccessToken?: string): Promise<string> {
     const deadline = Date.now() + leaseMs * 2;
+    let staleVersion: number | undefined;
     for (;;) {
       const doc = usable(await load(specialistId));
+      // The rejected token stays suspect until a newer version (someone's refresh) is stored.
+      staleVersion ??= doc.version;
+      if (staleAccessToken !== undefined && doc.version !== staleVersion) staleAccessToken = undefined;
       if (isFresh(doc, staleAccessToken)) return markUsed(doc);
       const t = now();
       const leased = await compareAndSet(
@@ -75,7 +79,6 @@ export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
       // Another process holds the lease: wait for its result (a new version) or for its lease to lapse.
       if (Date.now() > deadline) throw new ZoomApiError('Timed out waiting for a Zoom token refresh', undefined, undefined, true);
       await sleep(pollMs);
-      staleAccessToken = undefined;
     }
   }
 
