@@ -59,7 +59,7 @@ const envSchema = z
       z
         .string()
         .default(
-          'meeting:write:meeting meeting:read:meeting meeting:update:meeting meeting:delete:meeting user:read:user',
+          'meeting:write:meeting meeting:read:meeting meeting:read:list_meetings meeting:update:meeting meeting:delete:meeting user:read:user',
         ),
     ),
     ZOOM_WEBHOOK_SECRET_TOKEN: optionalString,

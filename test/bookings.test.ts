@@ -82,6 +82,8 @@ describe('booking a specialist', () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body.id).toBe(first.body.id);
     expect(s.sandbox.meetings().length).toBe(meetingsBefore);
+    const tooLong = await book(s.app, customer.token, body, 'k'.repeat(256));
+    expect([tooLong.status, tooLong.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     const other = await book(s.app, customer.token, { ...body, start: '2026-11-24T12:00:00Z' }, 'key-1');
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');

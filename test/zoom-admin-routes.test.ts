@@ -173,6 +173,18 @@ describe('account-level Zoom routes (S2S, in-process token cache)', () => {
     }
   });
 
+  it('when Zoom rate-limits with Retry-After, then our 429 carries Retry-After too; dot-segment user ids are refused', async () => {
+    sandbox.inject({ route: 'GET /v2/users', status: 429, retryAfter: '30', body: { code: 429, message: 'Too many requests.' } });
+    const limited = await asAdmin('get', '/api/zoom/users');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(29);
+    sandbox.resetCalls();
+    for (const userId of ['.', '..']) {
+      expect((await asAdmin('get', `/api/zoom/meetings?userId=${userId}`)).status).toBe(400);
+    }
+    expect(sandbox.calls()).toBe(0);
+  });
+
   it('when Zoom rejects the cached token (401), then one new token is fetched and the call succeeds', async () => {
     await asAdmin('get', '/api/zoom/users');
     sandbox.resetCalls();

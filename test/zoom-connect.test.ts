@@ -87,6 +87,9 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
 
   it('when the specialist denies access at Zoom or the code is bad, then error redirect and nothing stored', async () => {
     const { token, user } = await registerUser(stack.app, 'specialist');
+    const repeated = await request(stack.app).get('/api/zoom/callback?code=a&code=b&state=x&state=y').redirects(0);
+    expect(repeated.status).toBe(302);
+    expect(repeated.headers.location).toContain('zoom=error&reason=invalid_state');
     const denied = await request(stack.app).get('/api/zoom/callback?error=access_denied&state=x').redirects(0);
     expect(denied.headers.location).toBe('http://frontend.test/specialist/profile?zoom=error&reason=access_denied');
 

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { ValidationError } from '../lib/errors';
 import { bearerToken, principalOf } from '../middlewares/authenticate';
 import type { AuthService } from '../services/auth.service';
 import type { createBookingQueryService } from '../services/booking-query.service';
@@ -16,6 +17,11 @@ export function createBookingController(deps: {
   return {
     async create(req: Request, res: Response) {
       const key = req.header('idempotency-key') ?? undefined;
+      if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
+        throw new ValidationError('Request validation failed', [
+          { in: 'headers', path: ['idempotency-key'], message: 'must be 1 to 255 visible ASCII characters' },
+        ]);
+      }
       const { booking, replayed } = await deps.bookings.create(principalOf(res).userId, res.locals.body, key);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       res.status(201).json(booking);

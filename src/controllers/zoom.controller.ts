@@ -18,7 +18,7 @@ export function createZoomController(deps: {
     },
 
     /** The browser lands here from Zoom: always answer with a redirect to the frontend, never JSON. */
-    async callbackRedirect(_req: Request, res: Response) {
+    async callbackRedirect(req: Request, res: Response) {
       const { code, state, error } = res.locals.query as { code?: string; state?: string; error?: string };
       if (error) return res.redirect(302, profileUrl({ zoom: 'error', reason: error === 'access_denied' ? 'access_denied' : 'zoom_error' }));
       if (!code || !state) return res.redirect(302, profileUrl({ zoom: 'error', reason: 'missing_code' }));
@@ -27,7 +27,7 @@ export function createZoomController(deps: {
         res.redirect(302, profileUrl({ zoom: 'connected' }));
       } catch (err) {
         const reason = (err as { reason?: string }).reason ?? (err instanceof AppError ? err.code.toLowerCase() : 'internal');
-        if (!(err instanceof AppError)) res.locals.callbackError = err;
+        if (!(err instanceof AppError)) req.log.error({ err }, 'Zoom callback failed unexpectedly');
         res.redirect(302, profileUrl({ zoom: 'error', reason }));
       }
     },

@@ -68,6 +68,8 @@ export class ZoomNotConnectedError extends AppError {
 }
 /** Zoom answered with an error (4xx other than auth, 5xx, timeout). `retryAt` is set when retrying makes sense. */
 export class ZoomApiError extends AppError {
+  /** For 429s: seconds until Zoom said to retry, relative to when the answer arrived. */
+  retryAfterSeconds?: number;
   constructor(
     message: string,
     readonly zoomStatus: number | undefined,

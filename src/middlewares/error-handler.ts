@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { ZodError } from 'zod';
-import { AppError, RateLimitedError } from '../lib/errors';
+import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 
 interface ErrorBody {
@@ -58,7 +58,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       (req.log ?? logger).error({ err: error, reqId: req.id }, known ? known.message : 'Unhandled error');
     }
     const body = known ?? { status: 500, code: 'INTERNAL', message: 'Internal server error' };
-    if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (body.status === 429 && retryAfter) res.setHeader('Retry-After', String(retryAfter));
     if (res.headersSent) return res.end();
     const { status, ...rest } = body;
     res.status(status).json({ error: rest.details === undefined ? { code: rest.code, message: rest.message } : rest });

@@ -1,6 +1,6 @@
 import { isValidObjectId } from 'mongoose';
 import { z } from 'zod';
-import { isValidTimeZone } from '../lib/timezone';
+import { canonicalTimeZone, isValidTimeZone } from '../lib/timezone';
 
 export const ErrorResponse = z
   .object({
@@ -22,6 +22,7 @@ export const IdParams = z.strictObject({ id: ObjectId });
 export const TimeZone = z
   .string()
   .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin')
+  .transform(canonicalTimeZone)
   .meta({ example: 'Europe/Berlin' });
 
 export const IsoInstant = z.iso.datetime({ offset: true }).meta({ example: '2026-12-01T09:00:00Z' });

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { IsoInstant, TimeZone } from './common.schemas';
 
 // A Zoom user id (22 characters) or the user's email, as Zoom's /users/{userId} accepts.
-const ZoomUserId = z.string().trim().min(1).max(254).meta({ example: 'KDcuGIm1QgePTO8WbOqwIQ' });
+const ZoomUserId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(254)
+  // '.' and '..' would be normalised away as path segments and change which Zoom endpoint is called.
+  .refine((v) => v !== '.' && v !== '..', 'is not a user id')
+  .meta({ example: 'KDcuGIm1QgePTO8WbOqwIQ' });
 
 export const ZoomUserParams = z.strictObject({ userId: ZoomUserId }).meta({ id: 'ZoomAccountUserParams' });
 

@@ -4,13 +4,14 @@ export const ConnectResponse = z
   .object({ authorizeUrl: z.url().meta({ description: "Send the specialist's browser here" }) })
   .meta({ id: 'ZoomConnectResponse' });
 
+// The browser lands here: repeated or odd parameters must still end in a redirect, so take the first value.
+const firstValue = z.preprocess((v) => {
+  const first: unknown = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first : undefined;
+}, z.string().optional());
+
 export const CallbackQuery = z
-  .object({
-    code: z.string().min(1).max(2048).optional(),
-    state: z.string().min(1).max(512).optional(),
-    error: z.string().max(200).optional(),
-    error_description: z.string().max(2000).optional(),
-  })
+  .object({ code: firstValue, state: firstValue, error: firstValue, error_description: firstValue })
   .meta({ id: 'ZoomCallbackQuery' });
 
 export const CallbackBody = z

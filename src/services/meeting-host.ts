@@ -1,4 +1,4 @@
-import { ZoomNotConnectedError } from '../lib/errors';
+import { ZoomApiError, ZoomNotConnectedError } from '../lib/errors';
 import { UserOAuthTokenModel } from '../models/user-oauth-token.model';
 import type { ZoomApiClient } from './zoom/zoom-api.client';
 import type { ZoomTokenService } from './zoom/zoom-token.service';
@@ -44,7 +44,11 @@ export function s2sMeetingHost(deps: {
       const candidates = [grant?.zoomEmail, await deps.specialistEmail(specialistId)].filter(Boolean) as string[];
       for (const email of candidates) {
         // A user of the platform account: GET /users/{email} answers 200 only for members of the account.
-        const member = await deps.s2s.withToken((t) => deps.api.getUser(t, email)).catch(() => undefined);
+        // Only "no such user" means "not a member"; a Zoom outage must fail the attempt, not pick another host.
+        const member = await deps.s2s.withToken((t) => deps.api.getUser(t, email)).catch((error: unknown) => {
+          if (error instanceof ZoomApiError && (error.zoomStatus === 404 || error.zoomCode === 1001)) return undefined;
+          throw error;
+        });
         if (member) {
           known.set(specialistId, member.id);
           return member.id;

@@ -17,7 +17,10 @@ const OUR_PREFIX = /^Zoom (refused the request|rate limit|error): /;
 /** What an admin's call to Zoom ended with, in our format: Zoom's status and message pass through. */
 function toAccountError(error: unknown): unknown {
   if (error instanceof ZoomApiError) {
-    return new ZoomPassThroughError(error.message.replace(OUR_PREFIX, ''), error.zoomStatus, error.zoomCode, { cause: error });
+    return new ZoomPassThroughError(error.message.replace(OUR_PREFIX, ''), error.zoomStatus, error.zoomCode, {
+      cause: error,
+      retryAfterSeconds: error.retryAfterSeconds,
+    });
   }
   if (error instanceof ZoomTokenRejectedError || error instanceof ZoomClientConfigError) {
     return new ZoomAuthError('Zoom rejected the platform Server-to-Server OAuth token', 'ZOOM_AUTH_FAILED', { cause: error });

@@ -89,7 +89,10 @@ export function interpretError(response: ZoomHttpResponse, now: Date): Error {
   if (response.status === 401 || code === 124) return new ZoomTokenRejectedError();
   if (response.status === 429) {
     const daily = /daily/i.test(response.headers['x-ratelimit-type'] ?? '') || /daily/i.test(message);
-    return new ZoomApiError(`Zoom rate limit: ${message}`, 429, code, true, retryAtFrom(response.headers, now, daily));
+    const retryAt = retryAtFrom(response.headers, now, daily);
+    const error = new ZoomApiError(`Zoom rate limit: ${message}`, 429, code, true, retryAt);
+    if (retryAt) error.retryAfterSeconds = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000));
+    return error;
   }
   if (response.status >= 500) {
     return new ZoomApiError(`Zoom error: ${message}`, response.status, code, true, retryAtFrom(response.headers, now, false));

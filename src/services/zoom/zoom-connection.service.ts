@@ -174,11 +174,13 @@ export function createZoomConnectionService(deps: {
     async disconnect(specialistId: string): Promise<void> {
       const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
       if (!doc || doc.isRevoked) return;
-      const token = doc.zoomRefreshToken ?? doc.zoomAccessToken;
-      if (token) {
-        const revoked = await deps.oauth.revokeToken(deps.app, deps.cipher.decrypt(token)).catch(() => false);
-        if (!revoked) deps.logger.warn({ specialistId }, 'Zoom revoke failed; wiping the local grant anyway');
+      // Zoom documents revoking with the access token; an expired one may be refused, so the refresh token follows.
+      let revoked = false;
+      for (const sealed of [doc.zoomAccessToken, doc.zoomRefreshToken]) {
+        if (revoked || !sealed) continue;
+        revoked = await deps.oauth.revokeToken(deps.app, deps.cipher.decrypt(sealed)).catch(() => false);
       }
+      if (!revoked) deps.logger.warn({ specialistId }, 'Zoom revoke failed; wiping the local grant anyway');
       await wipe({ _id: doc._id }, 'disconnected');
     },
 

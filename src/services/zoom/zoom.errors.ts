@@ -28,8 +28,16 @@ export { ZoomApiError };
  * (400, 404, 429…), 502 for a 5xx or no answer. `message` is Zoom's message.
  */
 export class ZoomPassThroughError extends AppError {
-  constructor(message: string, zoomStatus: number | undefined, zoomCode: number | string | undefined, options: { cause?: unknown } = {}) {
+  /** Seconds until Zoom accepts calls again (from its Retry-After), for our own Retry-After header. */
+  readonly retryAfterSeconds?: number;
+  constructor(
+    message: string,
+    zoomStatus: number | undefined,
+    zoomCode: number | string | undefined,
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     const status = zoomStatus !== undefined && zoomStatus >= 400 && zoomStatus < 500 ? zoomStatus : 502;
     super(status, 'ZOOM_API_ERROR', message, { cause: options.cause, details: { zoomStatus, zoomCode } });
+    if (status === 429) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
