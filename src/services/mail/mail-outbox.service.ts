@@ -17,7 +17,7 @@ export interface MailToSend {
 
 export type DeliveryOutcome = { status: 'sent' | 'failed' | 'skipped' } | { status: 'retry'; at: Date };
 
-const LOCK_MS = 60_000;
+const LOCK_MS = 5 * 60_000;
 
 /** Exponential backoff with a cap: 30 s, 1 min, 2 min … 1 h. */
 export function backoffMs(attempt: number, baseMs = 30_000, capMs = 3_600_000): number {

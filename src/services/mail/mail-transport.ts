@@ -33,7 +33,13 @@ function toNodemailer(mail: OutgoingMail) {
 }
 
 export function createSmtpTransport(smtpUrl: string): MailTransport {
-  const transporter = nodemailer.createTransport(smtpUrl);
+  // Time-outs well inside the outbox claim (LOCK_MS), so a hung server cannot outlive the claim and cause a resend.
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 20_000,
+    greetingTimeout: 20_000,
+    socketTimeout: 60_000,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     describe: `SMTP ${new URL(smtpUrl).host}`,
     async send(mail) {
