@@ -13,15 +13,9 @@ export function createApp(container: Container): Express {
   app.set('trust proxy', config.http.trustProxy);
   app.use(requestLogger(logger));
   app.use('/api', requireJsonBody);
-  app.use(
-    express.json({
-      limit: config.http.bodyLimit,
-      // Webhook signatures are computed over the exact bytes Zoom sent.
-      verify: (req, _res, buf) => {
-        (req as unknown as { rawBody?: Buffer }).rawBody = buf;
-      },
-    }),
-  );
+  // Webhook signatures cover the exact bytes Zoom sent: keep them raw; the route parses JSON after checking them.
+  app.use('/api/zoom/webhook', express.raw({ type: () => true, limit: config.http.bodyLimit }));
+  app.use(express.json({ limit: config.http.bodyLimit }));
   const registry = mountRoutes(app, container);
   app.use(createDocsRouter(registry, config.http.publicBaseUrl));
   app.use(notFoundHandler);

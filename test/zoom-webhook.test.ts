@@ -40,6 +40,10 @@ describe('Zoom webhook', () => {
     expect((await post(body, { 'x-zm-signature': sign(body, ts, 'wrong'), 'x-zm-request-timestamp': ts })).status).toBe(401);
     const tampered = body.replace('x', 'y');
     expect((await post(tampered, { 'x-zm-signature': sign(body, ts), 'x-zm-request-timestamp': ts })).status).toBe(401);
+    const garbage = '{"event": ';
+    expect((await post(garbage, { 'x-zm-signature': 'v0=nope', 'x-zm-request-timestamp': ts })).status).toBe(401);
+    const signedGarbage = await post(garbage, { 'x-zm-signature': sign(garbage, ts), 'x-zm-request-timestamp': ts });
+    expect([signedGarbage.status, signedGarbage.body.error.code]).toEqual([400, 'MALFORMED_JSON']);
     const old = String(Number(ts) - 6 * 60);
     const stale = await post(body, { 'x-zm-signature': sign(body, old), 'x-zm-request-timestamp': old });
     expect(stale.status).toBe(401);

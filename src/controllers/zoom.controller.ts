@@ -51,13 +51,15 @@ export function createZoomController(deps: {
       res.status(204).end();
     },
 
-    /** Runs before body validation: an unsigned request learns nothing about what we accept. */
+    /** Runs before the body is parsed and validated: an unsigned request learns nothing about what we accept. */
     verifyWebhookSignature(req: Request, _res: Response, next: () => void) {
-      deps.webhook.verify({
-        signature: req.header('x-zm-signature'),
-        timestamp: req.header('x-zm-request-timestamp'),
-        rawBody: (req as unknown as { rawBody?: Buffer }).rawBody,
-      });
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : undefined;
+      deps.webhook.verify({ signature: req.header('x-zm-signature'), timestamp: req.header('x-zm-request-timestamp'), rawBody });
+      try {
+        req.body = JSON.parse(rawBody!.toString('utf8'));
+      } catch {
+        throw new AppError(400, 'MALFORMED_JSON', 'Request body is not valid JSON');
+      }
       next();
     },
 
