@@ -146,7 +146,11 @@ export function createContainer(deps: AppDeps) {
           specialistEmail: async (id) => (await users.getById(id)).email,
         })
       : userMeetingHost(zoomTokens, (id) => zoomConnection.isConnected(id));
-  const specialists = createSpecialistService({ clock, canHostMeetings: (id) => meetingHost.canHost(id) });
+  const specialists = createSpecialistService({
+    clock,
+    canHostMeetings: (id) => meetingHost.canHost(id),
+    canHostMeetingsMany: (ids) => meetingHost.canHostMany(ids),
+  });
   const bookingMeetings = createBookingMeetingService({
     host: meetingHost,
     api: zoomApi,

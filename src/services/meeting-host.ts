@@ -17,6 +17,8 @@ export interface MeetingHost {
   hostUserId(specialistId: string): Promise<string>;
   call<T>(specialistId: string, fn: (token: string) => Promise<T>): Promise<T>;
   canHost(specialistId: string): Promise<boolean>;
+  /** canHost for many specialists in one query (listings). */
+  canHostMany(specialistIds: string[]): Promise<Set<string>>;
 }
 
 export function userMeetingHost(tokens: ZoomTokenService, isConnected: (id: string) => Promise<boolean>): MeetingHost {
@@ -25,6 +27,15 @@ export function userMeetingHost(tokens: ZoomTokenService, isConnected: (id: stri
     hostUserId: async () => 'me',
     call: (specialistId, fn) => tokens.withSpecialistToken(specialistId, fn),
     canHost: isConnected,
+    async canHostMany(specialistIds) {
+      const grants = await UserOAuthTokenModel.find({
+        userId: { $in: specialistIds },
+        isActive: true,
+        isRevoked: false,
+        needsReauth: false,
+      }).lean();
+      return new Set(grants.filter((g) => g.zoomRefreshToken).map((g) => g.userId.toString()));
+    },
   };
 }
 
@@ -59,5 +70,6 @@ export function s2sMeetingHost(deps: {
     },
     call: (_specialistId, fn) => deps.s2s.withToken(fn),
     canHost: async () => true,
+    canHostMany: async (ids) => new Set(ids),
   };
 }

@@ -43,6 +43,7 @@ export function createSpecialistService(deps: {
   clock: Clock;
   /** Whether the specialist can get meetings right now (their Zoom grant, or the platform account in s2s mode). */
   canHostMeetings(specialistId: string): Promise<boolean>;
+  canHostMeetingsMany(specialistIds: string[]): Promise<Set<string>>;
 }) {
   async function profileOf(specialistId: string) {
     if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
@@ -52,13 +53,17 @@ export function createSpecialistService(deps: {
     return { user, profile };
   }
 
-  async function toDto(user: { _id: Types.ObjectId; name: string; timezone: string }, profile: SpecialistProfileRecord | null) {
+  function toDto(
+    user: { _id: Types.ObjectId; name: string; timezone: string },
+    profile: SpecialistProfileRecord | null,
+    zoomConnected: boolean,
+  ): SpecialistDto {
     return {
       id: user._id.toString(),
       name: user.name,
       headline: profile?.headline ?? '',
       timezone: profile?.timezone ?? user.timezone,
-      zoomConnected: await deps.canHostMeetings(user._id.toString()),
+      zoomConnected,
     };
   }
 
@@ -82,12 +87,13 @@ export function createSpecialistService(deps: {
       const users = await UserModel.find({ role: 'specialist' }).sort({ name: 1 }).limit(500).lean();
       const profiles = await SpecialistProfileModel.find({ userId: { $in: users.map((u) => u._id) } }).lean<SpecialistProfileRecord[]>();
       const byUser = new Map(profiles.map((p) => [p.userId.toString(), p]));
-      return Promise.all(users.map((u) => toDto(u, byUser.get(u._id.toString()) ?? null)));
+      const connected = await deps.canHostMeetingsMany(users.map((u) => u._id.toString()));
+      return users.map((u) => toDto(u, byUser.get(u._id.toString()) ?? null, connected.has(u._id.toString())));
     },
 
     async get(specialistId: string): Promise<SpecialistDto> {
       const { user, profile } = await profileOf(specialistId);
-      return toDto(user, profile);
+      return toDto(user, profile, await deps.canHostMeetings(specialistId));
     },
 
     async freeSlots(specialistId: string, range: { from: string; to: string }): Promise<{ timezone: string; slots: Slot[] }> {
