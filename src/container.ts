@@ -176,6 +176,7 @@ export function createContainer(deps: AppDeps) {
     publicBaseUrl: config.http.publicBaseUrl,
     organizerEmail: (/<([^>]+)>/.exec(config.mail.from)?.[1] ?? config.mail.from).trim(),
     admins: () => users.findAdmins(),
+    now: () => clock.now(),
   });
   const bookingJobs = createBookingJobs({
     jobs,

@@ -2,6 +2,9 @@ import request from 'supertest';
 import { Types } from 'mongoose';
 import { ManualClock } from '../src/lib/clock';
 import { BookingClaimModel } from '../src/models/booking-claim.model';
+import { BookingModel } from '../src/models/booking.model';
+import { JobModel } from '../src/models/job.model';
+import { OutboxMailModel } from '../src/models/outbox-mail.model';
 import { createSmtpTransport } from '../src/services/mail/mail-transport';
 import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
 import { createTestApp, registerUser } from './support/app';
@@ -82,6 +85,24 @@ describe('MEETING_PROVIDER=s2s: meetings hosted in the platform account', () => 
     const res = await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-25T08:00:00Z' });
     const meeting = sandbox.meetings().find((m) => String(m.id) === res.body.meeting.zoomMeetingId)!;
     expect(meeting.host_email).toBe('member.specialist@example.com');
+  });
+
+  it('when a crash came between saving the meeting and queuing the mail, then maintenance sends the confirmation once', async () => {
+    const s = await specialist();
+    const customer = await registerUser(t.app, 'customer');
+    const res = await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-27T08:00:00Z' });
+    expect(res.body.meeting.status).toBe('created');
+    // Undo what the crash prevented: no queued mail, no delivery jobs, no confirmation mark.
+    const queued = await OutboxMailModel.find({ dedupeKey: new RegExp(`^booking:${res.body.id}:`) }).lean();
+    await JobModel.deleteMany({ key: { $in: queued.map((m) => `mail:${m._id}`) } });
+    await OutboxMailModel.deleteMany({ _id: { $in: queued.map((m) => m._id) } });
+    await BookingModel.updateOne({ _id: res.body.id }, { $set: { confirmationMailedAt: null } });
+    clock.advance(6 * 60_000);
+    await t.container.services.maintenance.sweep();
+    await t.container.services.maintenance.sweep();
+    await drainJobs(t.container);
+    expect(smtp.to(customer.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('is confirmed')]);
+    expect(smtp.to(s.user.email).map((m) => m.subject)).toEqual(['New booking!']);
   });
 
   it('when a crash left cells claimed by a booking that was never stored, then maintenance frees them', async () => {

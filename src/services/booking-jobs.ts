@@ -86,7 +86,7 @@ export function createBookingJobs(deps: {
     /** Confirmation mail that a crash between "meeting saved" and "mail queued" left unsent (dedupe keeps it once). */
     async sweepUnconfirmed(olderThan: Date): Promise<number> {
       const missed = await BookingModel.find(
-        { status: 'confirmed', 'meeting.status': 'created', confirmationMailedAt: null, updatedAt: { $lt: olderThan } },
+        { status: 'confirmed', 'meeting.status': 'created', confirmationMailedAt: null, 'meeting.firstAttemptAt': { $lt: olderThan } },
         { _id: 1 },
       ).limit(200).lean();
       for (const b of missed) await notifier.notify(b._id.toString(), 'confirmed');

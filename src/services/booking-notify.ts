@@ -13,6 +13,7 @@ export function createBookingNotifier(deps: {
   publicBaseUrl: string;
   organizerEmail: string;
   admins(): Promise<Party[]>;
+  now(): Date;
 }) {
   async function party(id: unknown): Promise<Party> {
     const user = await UserModel.findById(id).lean();
@@ -45,7 +46,7 @@ export function createBookingNotifier(deps: {
       // A mail that no longer matches the booking (e.g. "confirmed" after it was cancelled) is not sent.
       if ((kind === 'cancelled') !== (booking.status === 'cancelled')) return;
       for (const mail of bookingMails(kind, await context(booking))) await deps.mail.enqueue(mail);
-      if (kind === 'confirmed') await BookingModel.updateOne({ _id: bookingId }, { $set: { confirmationMailedAt: new Date() } });
+      if (kind === 'confirmed') await BookingModel.updateOne({ _id: bookingId }, { $set: { confirmationMailedAt: deps.now() } });
     },
 
     async notifyMeetingFailed(bookingId: string, reason: string): Promise<void> {
