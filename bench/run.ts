@@ -14,7 +14,7 @@ import { connectMongo, disconnectMongo, ensureIndexes } from '../src/db/mongo';
 import { startMongoEngine } from '../src/db/mongo-engine';
 import { ManualClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
-import { computeSlots } from '../src/services/availability/slot-calculator';
+import { computeSlots } from '../src/services/specialist/slot-calculator';
 import { createMongoJobQueue } from '../src/services/jobs/mongo-job-queue';
 import { createFileTransport } from '../src/services/mail/mail-transport';
 import { startZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';

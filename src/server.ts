@@ -10,7 +10,7 @@ import { loadOrCreateDevSecret } from './lib/dev-secrets';
 import { createLogger, type Logger } from './lib/logger';
 import { createMongoJobQueue } from './services/jobs/mongo-job-queue';
 import { createFileTransport, createSmtpTransport } from './services/mail/mail-transport';
-import { connectRedis, type RedisClient } from './services/redis.service';
+import { connectRedis, type RedisClient } from './db/redis';
 import { startZoomSandbox } from './zoom-sandbox/zoom-sandbox';
 
 /** Fills development defaults that must persist across restarts (secrets under DATA_DIR). */

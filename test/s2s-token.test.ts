@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { ManualClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
-import type { RedisClient } from '../src/services/redis.service';
-import { createS2STokenService } from '../src/services/zoom/s2s-token.service';
+import type { RedisClient } from '../src/db/redis';
+import { createS2STokenService } from '../src/services/zoom/zoom-s2s-token.service';
 import { createZoomApiClient } from '../src/services/zoom/zoom-api.client';
 import { createZoomHttp } from '../src/services/zoom/zoom-http';
 import { createZoomOAuthClient } from '../src/services/zoom/zoom-oauth.client';

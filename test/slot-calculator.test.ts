@@ -7,7 +7,7 @@ import {
   type BusyInterval,
   type Slot,
   type WeeklyWindow,
-} from '../src/services/availability/slot-calculator';
+} from '../src/services/specialist/slot-calculator';
 
 const weekdays = (start: string, end: string): WeeklyWindow[] =>
   (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, start, end }));

@@ -3,7 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { ManualClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
-import type { RedisClient } from '../src/services/redis.service';
+import type { RedisClient } from '../src/db/redis';
 import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
 import { createAdmin, createTestApp, registerUser } from './support/app';
 import { useTestDatabase } from './support/database';

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { principalOf } from '../middlewares/authenticate';
-import type { AuthService } from '../services/auth.service';
-import type { UserService } from '../services/user.service';
+import type { AuthService } from '../services/auth/auth.service';
+import type { UserService } from '../services/auth/user.service';
 
 export function createAuthController(auth: AuthService, users: UserService) {
   return {

@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { ValidationError } from '../lib/errors';
 import { bearerToken, principalOf } from '../middlewares/authenticate';
-import type { AuthService } from '../services/auth.service';
-import type { createBookingQueryService } from '../services/booking-query.service';
-import type { BookingService } from '../services/booking.service';
-import type { BookingStartService } from '../services/booking-start.service';
-import { toBookingDto } from '../services/booking-view';
+import type { AuthService } from '../services/auth/auth.service';
+import type { createBookingQueryService } from '../services/booking/booking-query.service';
+import type { BookingService } from '../services/booking/booking.service';
+import type { BookingStartService } from '../services/booking/booking-start.service';
+import { toBookingDto } from '../services/booking/booking.dto';
 
 export function createBookingController(deps: {
   bookings: BookingService;

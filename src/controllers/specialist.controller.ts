@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { principalOf } from '../middlewares/authenticate';
-import type { SpecialistService } from '../services/specialist.service';
+import type { SpecialistService } from '../services/specialist/specialist.service';
 
 export function createSpecialistController(specialists: SpecialistService) {
   return {

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { zoomTokenCheck } from '../middlewares/zoom-token-check';
 import type { CreateZoomMeetingBody, ZoomUsersQuery } from '../schemas/zoom-admin.schemas';
-import type { S2STokenService } from '../services/zoom/s2s-token.service';
+import type { S2STokenService } from '../services/zoom/zoom-s2s-token.service';
 import type { ZoomAccountService } from '../services/zoom/zoom-account.service';
 
 /**

@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { ForbiddenError, UnauthenticatedError } from '../lib/errors';
 import type { UserRole } from '../models/user.model';
-import type { AuthService, Principal } from '../services/auth.service';
+import type { AuthService, Principal } from '../services/auth/auth.service';
 
 export type Access = 'public' | 'authenticated' | readonly UserRole[];
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ZoomApiError, ZoomAuthError } from '../lib/errors';
-import type { S2STokenService } from '../services/zoom/s2s-token.service';
+import type { S2STokenService } from '../services/zoom/zoom-s2s-token.service';
 import { ZoomClientConfigError, ZoomInvalidGrantError } from '../services/zoom/zoom.errors';
 
 /** Token failures as our errors. Zoom's reason stays in the log (as the cause); the answer never carries a credential. */

@@ -4,7 +4,7 @@ import type { ZodObject, ZodType } from 'zod';
 import { authenticate, type Access } from '../middlewares/authenticate';
 import { validate } from '../middlewares/validate';
 import { ErrorResponse } from '../schemas/common.schemas';
-import type { AuthService } from '../services/auth.service';
+import type { AuthService } from '../services/auth/auth.service';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

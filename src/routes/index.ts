@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Container } from '../container';
 import { createAuthController } from '../controllers/auth.controller';
 import { createHealthController } from '../controllers/health.controller';
-import { createZoomController } from '../controllers/zoom.controller';
+import { createZoomController } from '../controllers/zoom-connection.controller';
 import { createZoomAdminController } from '../controllers/zoom-admin.controller';
 import { createBookingController } from '../controllers/booking.controller';
 import { createSpecialistController } from '../controllers/specialist.controller';
@@ -12,7 +12,7 @@ import { createOpenApiRegistry } from '../openapi/registry';
 import { registerAuthRoutes } from './auth.routes';
 import { createRouteBuilder } from './define-route';
 import { registerHealthRoutes } from './health.routes';
-import { registerZoomRoutes } from './zoom.routes';
+import { registerZoomRoutes } from './zoom-connection.routes';
 import { registerZoomAdminRoutes } from './zoom-admin.routes';
 
 /** Every route of the service, each documented in the returned OpenAPI registry. */

@@ -4,9 +4,9 @@ import { loadConfigFromProcess } from '../config';
 import { connectMongo, disconnectMongo, ensureIndexes } from '../db/mongo';
 import { loadOrCreateDevSecret } from '../lib/dev-secrets';
 import { systemClock } from '../lib/clock';
-import { createAuthService } from '../services/auth.service';
-import { createJwtService } from '../services/jwt.service';
-import { createLoginThrottle } from '../services/login-throttle.service';
+import { createAuthService } from '../services/auth/auth.service';
+import { createJwtService } from '../services/auth/jwt.service';
+import { createLoginThrottle } from '../services/auth/login-throttle.service';
 
 /**
  * `npm run create-admin -- --email a@b.c --password '…' [--name Admin] [--timezone UTC]`

@@ -1,5 +1,5 @@
 import { pingMongo } from '../db/mongo';
-import type { RedisClient } from './redis.service';
+import type { RedisClient } from '../db/redis';
 
 export interface Readiness {
   ready: boolean;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
-import { connectRedis, type RedisClient } from '../../src/services/redis.service';
+import { connectRedis, type RedisClient } from '../../src/db/redis';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const required = process.env.REQUIRE_REDIS === '1';

@@ -1,5 +1,5 @@
 import { ZoomApiError, ZoomAuthError } from '../../lib/errors';
-import type { S2STokenService } from './s2s-token.service';
+import type { S2STokenService } from './zoom-s2s-token.service';
 import type { ZoomApiClient } from './zoom-api.client';
 import { ZoomClientConfigError, ZoomPassThroughError, ZoomTokenRejectedError } from './zoom.errors';
 

@@ -10,7 +10,7 @@ import {
   ZoomUser,
   ZoomUserList,
   type ZoomMeetingInput,
-} from './zoom.schemas';
+} from './zoom-api.schemas';
 
 /**
  * Zoom's REST API (../shared/reference/zoom-meetings-openapi.yaml). The access token goes in the Authorization

@@ -1,7 +1,7 @@
 import { ZoomApiError } from '../../lib/errors';
 import { ZoomClientConfigError, ZoomInvalidGrantError } from './zoom.errors';
 import type { ZoomHttp, ZoomHttpResponse } from './zoom-http';
-import { ZoomOAuthError, ZoomTokenResponse } from './zoom.schemas';
+import { ZoomOAuthError, ZoomTokenResponse } from './zoom-api.schemas';
 
 export interface ZoomAppCredentials {
   clientId: string;

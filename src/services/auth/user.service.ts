@@ -1,6 +1,6 @@
 import { isValidObjectId } from 'mongoose';
-import { NotFoundError } from '../lib/errors';
-import { UserModel, type UserRole } from '../models/user.model';
+import { NotFoundError } from '../../lib/errors';
+import { UserModel, type UserRole } from '../../models/user.model';
 
 export interface UserDto {
   id: string;

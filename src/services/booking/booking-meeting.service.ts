@@ -1,14 +1,14 @@
-import type { Clock } from '../lib/clock';
-import { AppError, ZoomApiError, ZoomNotConnectedError } from '../lib/errors';
-import type { Logger } from '../lib/logger';
-import type { TokenCipher } from '../lib/token-cipher';
-import { compareAndSet } from '../db/compare-and-set';
-import { BookingModel, type BookingRecord } from '../models/booking.model';
-import { backoffMs } from './mail/mail-outbox.service';
-import type { MeetingHost } from './meeting-host';
-import type { ZoomApiClient } from './zoom/zoom-api.client';
-import { ZoomTokenRejectedError } from './zoom/zoom.errors';
-import type { ZoomMeetingInput } from './zoom/zoom.schemas';
+import type { Clock } from '../../lib/clock';
+import { AppError, ZoomApiError, ZoomNotConnectedError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import type { TokenCipher } from '../../lib/token-cipher';
+import { compareAndSet } from '../../db/compare-and-set';
+import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { backoffMs } from '../mail/mail-outbox.service';
+import type { MeetingHost } from './meeting-host.service';
+import type { ZoomApiClient } from '../zoom/zoom-api.client';
+import { ZoomTokenRejectedError } from '../zoom/zoom.errors';
+import type { ZoomMeetingInput } from '../zoom/zoom-api.schemas';
 
 export type MeetingOutcome =
   | { status: 'created'; needsSync?: boolean }

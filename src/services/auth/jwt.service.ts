@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import type { Clock } from '../lib/clock';
-import { UnauthenticatedError } from '../lib/errors';
-import type { UserRole } from '../models/user.model';
+import type { Clock } from '../../lib/clock';
+import { UnauthenticatedError } from '../../lib/errors';
+import type { UserRole } from '../../models/user.model';
 
 export interface AccessClaims {
   userId: string;

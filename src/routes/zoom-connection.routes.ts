@@ -1,4 +1,4 @@
-import type { createZoomController } from '../controllers/zoom.controller';
+import type { createZoomController } from '../controllers/zoom-connection.controller';
 import {
   CallbackBody,
   CallbackQuery,
@@ -7,7 +7,7 @@ import {
   ConnectResponse,
   WebhookBody,
   WebhookResponse,
-} from '../schemas/zoom.schemas';
+} from '../schemas/zoom-connection.schemas';
 import type { DefineRoute } from './define-route';
 
 export function registerZoomRoutes(route: DefineRoute, controller: ReturnType<typeof createZoomController>) {

@@ -1,9 +1,9 @@
-import type { Clock } from '../lib/clock';
-import type { Logger } from '../lib/logger';
-import { BookingClaimModel } from '../models/booking-claim.model';
-import { BookingModel } from '../models/booking.model';
-import type { JobQueue } from './jobs/job-queue';
-import type { MailOutbox } from './mail/mail-outbox.service';
+import type { Clock } from '../../lib/clock';
+import type { Logger } from '../../lib/logger';
+import { BookingClaimModel } from '../../models/booking-claim.model';
+import { BookingModel } from '../../models/booking.model';
+import type { JobQueue } from './job-queue';
+import type { MailOutbox } from '../mail/mail-outbox.service';
 
 export const JOB_MAINTENANCE = 'maintenance';
 const EVERY_MS = 60_000;

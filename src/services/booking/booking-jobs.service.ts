@@ -1,8 +1,8 @@
-import type { Logger } from '../lib/logger';
-import { BookingModel } from '../models/booking.model';
+import type { Logger } from '../../lib/logger';
+import { BookingModel } from '../../models/booking.model';
 import type { BookingMeetingService } from './booking-meeting.service';
-import type { BookingNotifier } from './booking-notify';
-import type { JobQueue } from './jobs/job-queue';
+import type { BookingNotifier } from './booking-notification.service';
+import type { JobQueue } from '../jobs/job-queue';
 
 export const JOB_MEETING_CREATE = 'booking-meeting-create';
 export const JOB_MEETING_SYNC = 'booking-meeting-sync';

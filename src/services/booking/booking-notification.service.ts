@@ -1,8 +1,8 @@
-import { BookingModel, type BookingRecord } from '../models/booking.model';
-import { UserModel } from '../models/user.model';
-import type { JwtService } from './jwt.service';
-import { bookingMails, meetingFailedMail, type BookingMailContext, type BookingMailKind, type Party } from './mail/booking-mail.templates';
-import type { MailOutbox } from './mail/mail-outbox.service';
+import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { UserModel } from '../../models/user.model';
+import type { JwtService } from '../auth/jwt.service';
+import { bookingMails, meetingFailedMail, type BookingMailContext, type BookingMailKind, type Party } from '../mail/booking-mail.templates';
+import type { MailOutbox } from '../mail/mail-outbox.service';
 
 export const START_LINK_PURPOSE = 'meeting-start';
 

@@ -1,7 +1,7 @@
-import { ZoomApiError, ZoomNotConnectedError } from '../lib/errors';
-import { UserOAuthTokenModel } from '../models/user-oauth-token.model';
-import type { ZoomApiClient } from './zoom/zoom-api.client';
-import type { ZoomTokenService } from './zoom/zoom-token.service';
+import { ZoomApiError, ZoomNotConnectedError } from '../../lib/errors';
+import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
+import type { ZoomApiClient } from '../zoom/zoom-api.client';
+import type { ZoomTokenService } from '../zoom/zoom-user-token.service';
 
 export interface S2SCaller {
   withToken<T>(call: (token: string) => Promise<T>): Promise<T>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../../lib/clock';
 import { ServiceUnavailableError, ZoomApiError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import type { RedisClient } from '../redis.service';
+import type { RedisClient } from '../../db/redis';
 import { ZoomTokenRejectedError } from './zoom.errors';
 import type { ZoomOAuthClient } from './zoom-oauth.client';
 

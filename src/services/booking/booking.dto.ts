@@ -1,5 +1,5 @@
-import type { BookingRecord } from '../models/booking.model';
-import type { UserRole } from '../models/user.model';
+import type { BookingRecord } from '../../models/booking.model';
+import type { UserRole } from '../../models/user.model';
 
 export interface Viewer {
   userId: string;

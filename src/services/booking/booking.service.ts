@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { isValidObjectId, Types } from 'mongoose';
-import type { Clock } from '../lib/clock';
-import { NotFoundError, UnprocessableError, ZoomNotConnectedError } from '../lib/errors';
-import { compareAndSet } from '../db/compare-and-set';
-import { BookingModel, type BookingRecord } from '../models/booking.model';
-import { IdempotencyKeyModel } from '../models/idempotency-key.model';
-import { fitsAvailability } from './availability/slot-calculator';
-import { cellsFor, claimCells, releaseCells, releaseInserted } from './booking-claims';
-import { toBookingDto, type BookingDto, type Viewer } from './booking-view';
-import type { BookingJobs } from './booking-jobs';
-import type { MeetingHost } from './meeting-host';
-import { toRules, type SpecialistService } from './specialist.service';
+import type { Clock } from '../../lib/clock';
+import { NotFoundError, UnprocessableError, ZoomNotConnectedError } from '../../lib/errors';
+import { compareAndSet } from '../../db/compare-and-set';
+import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
+import { fitsAvailability } from '../specialist/slot-calculator';
+import { cellsFor, claimCells, releaseCells, releaseInserted } from './calendar-claims.service';
+import { toBookingDto, type BookingDto, type Viewer } from './booking.dto';
+import type { BookingJobs } from './booking-jobs.service';
+import type { MeetingHost } from './meeting-host.service';
+import { toRules, type SpecialistService } from '../specialist/specialist.service';
 
 export interface NewBooking {
   specialistId: string;

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { ConflictError } from '../lib/errors';
-import { BookingClaimModel, CLAIM_CELL_MINUTES } from '../models/booking-claim.model';
+import { ConflictError } from '../../lib/errors';
+import { BookingClaimModel, CLAIM_CELL_MINUTES } from '../../models/booking-claim.model';
 
 const CELL_MS = CLAIM_CELL_MINUTES * 60_000;
 

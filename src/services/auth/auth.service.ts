@@ -1,8 +1,8 @@
 import argon2 from 'argon2';
 import { isValidObjectId } from 'mongoose';
-import { ConflictError, UnauthenticatedError, ValidationError } from '../lib/errors';
-import { isValidTimeZone } from '../lib/timezone';
-import { UserModel, type UserRole } from '../models/user.model';
+import { ConflictError, UnauthenticatedError, ValidationError } from '../../lib/errors';
+import { isValidTimeZone } from '../../lib/timezone';
+import { UserModel, type UserRole } from '../../models/user.model';
 import type { JwtService } from './jwt.service';
 import type { LoginThrottle } from './login-throttle.service';
 import { toUserDto, type UserDto } from './user.service';

@@ -1,5 +1,5 @@
-import { BookingModel, type BookingRecord } from '../models/booking.model';
-import { toBookingDto, type BookingDto, type Viewer } from './booking-view';
+import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { toBookingDto, type BookingDto, type Viewer } from './booking.dto';
 
 export interface BookingFilter {
   status?: 'confirmed' | 'cancelled';

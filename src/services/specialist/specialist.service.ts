@@ -1,17 +1,17 @@
 import { DateTime } from 'luxon';
 import { isValidObjectId, Types } from 'mongoose';
-import type { Clock } from '../lib/clock';
-import { NotFoundError, ValidationError } from '../lib/errors';
-import { BookingModel } from '../models/booking.model';
-import { SpecialistProfileModel, type SpecialistProfileRecord } from '../models/specialist-profile.model';
-import { UserModel } from '../models/user.model';
+import type { Clock } from '../../lib/clock';
+import { NotFoundError, ValidationError } from '../../lib/errors';
+import { BookingModel } from '../../models/booking.model';
+import { SpecialistProfileModel, type SpecialistProfileRecord } from '../../models/specialist-profile.model';
+import { UserModel } from '../../models/user.model';
 import {
   availabilityProblems,
   computeSlots,
   type AvailabilityRules,
   type BusyInterval,
   type Slot,
-} from './availability/slot-calculator';
+} from './slot-calculator';
 
 export interface AvailabilityInput extends AvailabilityRules {
   headline?: string;

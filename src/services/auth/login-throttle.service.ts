@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { RateLimitedError } from '../lib/errors';
-import type { RedisClient } from './redis.service';
+import { RateLimitedError } from '../../lib/errors';
+import type { RedisClient } from '../../db/redis';
 
 export interface LoginThrottleOptions {
   maxPerIp: number;

@@ -1,10 +1,10 @@
 import { isValidObjectId } from 'mongoose';
-import { AppError, NotFoundError, UnauthenticatedError } from '../lib/errors';
-import { BookingModel, type BookingRecord } from '../models/booking.model';
+import { AppError, NotFoundError, UnauthenticatedError } from '../../lib/errors';
+import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import type { BookingMeetingService } from './booking-meeting.service';
-import { START_LINK_PURPOSE } from './booking-notify';
-import type { Viewer } from './booking-view';
-import type { JwtService } from './jwt.service';
+import { START_LINK_PURPOSE } from './booking-notification.service';
+import type { Viewer } from './booking.dto';
+import type { JwtService } from '../auth/jwt.service';
 
 /** Who may start a meeting: its specialist (login or signed mail link) and admins. Customers never. */
 export function createBookingStartService(deps: { jwt: JwtService; meetings: BookingMeetingService }) {
