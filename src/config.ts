@@ -26,14 +26,28 @@ const envSchema = z
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
-    BODY_LIMIT: z.preprocess(emptyToUndefined, z.string().regex(/^\d+(b|kb|mb)$/i).default('100kb')),
+    BODY_LIMIT: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\d+(b|kb|mb)$/i)
+        .default('100kb'),
+    ),
     TRUST_PROXY: z.preprocess(emptyToUndefined, bool.default(false)),
     SHUTDOWN_GRACE_MS: intWithDefault(10_000, 0),
 
     MONGODB_URI: optionalString.pipe(
-      z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+        .optional(),
     ),
-    REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
+    REDIS_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+        .optional(),
+    ),
 
     JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     JWT_TTL_SECONDS: intWithDefault(12 * 3600, 60),
@@ -75,7 +89,12 @@ const envSchema = z
     ZOOM_SANDBOX_PORT: intWithDefault(4010, 0, 65535),
     ZOOM_SANDBOX_AUTO_APPROVE: z.preprocess(emptyToUndefined, bool.default(false)),
 
-    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+    SMTP_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+        .optional(),
+    ),
     MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Bookings <no-reply@localhost>')),
 
     JOBS_PROCESS_EVERY_MS: intWithDefault(5000, 50),
@@ -87,7 +106,8 @@ const envSchema = z
       [env.ZOOM_USER_MANAGED_CLIENT_ID, env.ZOOM_USER_MANAGED_CLIENT_SECRET, 'ZOOM_USER_MANAGED_CLIENT_SECRET'],
     ];
     for (const [id, secret, name] of pairs) {
-      if (id && !secret) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when the client id is set' });
+      if (id && !secret)
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when the client id is set' });
     }
     const s2s = [env.ZOOM_ACCOUNT_ID, env.ZOOM_CLIENT_ID, env.ZOOM_CLIENT_SECRET];
     if (s2s.some(Boolean) && !s2s.every(Boolean)) {
@@ -113,7 +133,8 @@ const envSchema = z
       ['MONGODB_URI', env.MONGODB_URI],
       ['ZOOM_WEBHOOK_SECRET_TOKEN', env.ZOOM_WEBHOOK_SECRET_TOKEN],
     ];
-    if (env.MEETING_PROVIDER === 'user') required.push(['ZOOM_USER_MANAGED_CLIENT_ID', env.ZOOM_USER_MANAGED_CLIENT_ID]);
+    if (env.MEETING_PROVIDER === 'user')
+      required.push(['ZOOM_USER_MANAGED_CLIENT_ID', env.ZOOM_USER_MANAGED_CLIENT_ID]);
     else required.push(['ZOOM_ACCOUNT_ID', env.ZOOM_ACCOUNT_ID]);
     for (const [name, value] of required) {
       if (!value) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });

@@ -47,8 +47,10 @@ export function createContainer(deps: AppDeps) {
   const { config, jobs } = deps;
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.log.level);
-  if (!config.auth.jwtSecret) throw new Error('config.auth.jwtSecret must be set (server.ts generates one in development)');
-  if (!config.tokenEncryptionKey) throw new Error('config.tokenEncryptionKey must be set (server.ts generates one in development)');
+  if (!config.auth.jwtSecret)
+    throw new Error('config.auth.jwtSecret must be set (server.ts generates one in development)');
+  if (!config.tokenEncryptionKey)
+    throw new Error('config.tokenEncryptionKey must be set (server.ts generates one in development)');
   const cipher = createTokenCipher(config.tokenEncryptionKey);
   const jwt = createJwtService(new TextEncoder().encode(config.auth.jwtSecret), clock, config.auth.jwtTtlSeconds);
   const throttle = createLoginThrottle({

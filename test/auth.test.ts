@@ -38,9 +38,13 @@ describe('accounts and authentication', () => {
   it('when the same email registers again in another letter case, then 409 and the first account is intact', async () => {
     const email = uniqueEmail('dup');
     const first = await registerUser(app, 'specialist', { email });
-    const res = await request(app)
-      .post('/api/auth/register')
-      .send({ role: 'customer', name: 'Other', email: email.toUpperCase(), password: 'another password', timezone: 'UTC' });
+    const res = await request(app).post('/api/auth/register').send({
+      role: 'customer',
+      name: 'Other',
+      email: email.toUpperCase(),
+      password: 'another password',
+      timezone: 'UTC',
+    });
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: { code: 'EMAIL_TAKEN', message: expect.any(String) } });
     const login = await request(app).post('/api/auth/login').send({ email, password: first.password });
@@ -78,7 +82,9 @@ describe('accounts and authentication', () => {
   it('when the token is missing, malformed, forged or expired, then 401', async () => {
     const { token } = await registerUser(app, 'customer');
     expect((await request(app).get('/api/me')).status).toBe(401);
-    expect((await request(app).get('/api/me').set('Authorization', 'Bearer not-a-jwt')).body.error.code).toBe('INVALID_TOKEN');
+    expect((await request(app).get('/api/me').set('Authorization', 'Bearer not-a-jwt')).body.error.code).toBe(
+      'INVALID_TOKEN',
+    );
     const forged = await new SignJWT({ role: 'admin', typ: 'access' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('665f1b2c9d3e4a0012345678')
@@ -122,13 +128,19 @@ describe('login rate limiting', () => {
     const victim = await registerUser(app, 'customer');
     const other = await registerUser(app, 'customer');
     for (let i = 0; i < 3; i += 1) {
-      expect((await request(app).post('/api/auth/login').send({ email: victim.user.email, password: 'nope' })).status).toBe(401);
+      expect(
+        (await request(app).post('/api/auth/login').send({ email: victim.user.email, password: 'nope' })).status,
+      ).toBe(401);
     }
-    const blocked = await request(app).post('/api/auth/login').send({ email: victim.user.email, password: victim.password });
+    const blocked = await request(app)
+      .post('/api/auth/login')
+      .send({ email: victim.user.email, password: victim.password });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('RATE_LIMITED');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await request(app).post('/api/auth/login').send({ email: other.user.email, password: other.password })).status).toBe(200);
+    expect(
+      (await request(app).post('/api/auth/login').send({ email: other.user.email, password: other.password })).status,
+    ).toBe(200);
   });
 
   it('when one IP makes too many attempts, then 429 for any email', async () => {

@@ -22,7 +22,9 @@ describe('cancelling, rescheduling and reading bookings', () => {
 
   it('when the customer cancels, then the Zoom meeting is deleted, the slot is free again and both get a CANCEL invitation', async () => {
     const { specialist, customer, booking } = await booked();
-    const res = await request(s.app).post(`/api/bookings/${booking.id}/cancel`).set('Authorization', `Bearer ${customer.token}`);
+    const res = await request(s.app)
+      .post(`/api/bookings/${booking.id}/cancel`)
+      .set('Authorization', `Bearer ${customer.token}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'cancelled', sequence: 1, cancelledAt: NOW, meeting: { joinUrl: null } });
     expect(s.sandbox.meetings().find((m) => String(m.id) === booking.meeting.zoomMeetingId)).toBeUndefined();
@@ -33,12 +35,19 @@ describe('cancelling, rescheduling and reading bookings', () => {
       expect(icsOf(cancel)).toContain('SEQUENCE:1');
       expect(icsOf(cancel)).toContain(`UID:booking-${booking.id}@specialist-booking`);
     }
-    const slots = await request(s.app).get(`/api/specialists/${specialist.user.id}/slots?from=2026-11-24&to=2026-11-24`);
+    const slots = await request(s.app).get(
+      `/api/specialists/${specialist.user.id}/slots?from=2026-11-24&to=2026-11-24`,
+    );
     expect(slots.body.slots.map((s: { start: string }) => s.start)).toContain('2026-11-24T08:00:00.000Z');
-    const again = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    const again = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-24T08:00:00Z',
+    });
     expect(again.status).toBe(201);
     // Cancelling twice is harmless.
-    const twice = await request(s.app).post(`/api/bookings/${booking.id}/cancel`).set('Authorization', `Bearer ${specialist.token}`);
+    const twice = await request(s.app)
+      .post(`/api/bookings/${booking.id}/cancel`)
+      .set('Authorization', `Bearer ${specialist.token}`);
     expect(twice.status).toBe(200);
   });
 
@@ -55,7 +64,11 @@ describe('cancelling, rescheduling and reading bookings', () => {
       .set('Authorization', `Bearer ${specialist.token}`)
       .send({ start: '2026-11-24T10:00:00Z' });
     expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ start: '2026-11-24T10:00:00.000Z', end: '2026-11-24T11:00:00.000Z', sequence: 1 });
+    expect(moved.body).toMatchObject({
+      start: '2026-11-24T10:00:00.000Z',
+      end: '2026-11-24T11:00:00.000Z',
+      sequence: 1,
+    });
     expect(s.sandbox.calls('PATCH /v2/meetings/:meetingId')).toBe(1);
     const zoomMeeting = s.sandbox.meetings().find((m) => String(m.id) === booking.meeting.zoomMeetingId)!;
     expect(zoomMeeting.start_time).toBe('2026-11-24T10:00:00Z');
@@ -67,20 +80,28 @@ describe('cancelling, rescheduling and reading bookings', () => {
     expect(icsOf(mail)).toContain('DTSTART:20261124T100000Z');
     // The old time is free, the new one taken.
     const other = await registerUser(s.app, 'customer');
-    expect((await book(s.app, other.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' })).status).toBe(201);
-    expect((await book(s.app, other.token, { specialistId: specialist.user.id, start: '2026-11-24T10:00:00Z' })).status).toBe(409);
+    expect(
+      (await book(s.app, other.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' })).status,
+    ).toBe(201);
+    expect(
+      (await book(s.app, other.token, { specialistId: specialist.user.id, start: '2026-11-24T10:00:00Z' })).status,
+    ).toBe(409);
   });
 
   it('when moving onto another booking, then 409 and the booking keeps its time', async () => {
     const { specialist, customer, booking } = await booked('2026-11-25T08:00:00Z');
     const other = await registerUser(s.app, 'customer');
-    expect((await book(s.app, other.token, { specialistId: specialist.user.id, start: '2026-11-25T12:00:00Z' })).status).toBe(201);
+    expect(
+      (await book(s.app, other.token, { specialistId: specialist.user.id, start: '2026-11-25T12:00:00Z' })).status,
+    ).toBe(201);
     const res = await request(s.app)
       .post(`/api/bookings/${booking.id}/reschedule`)
       .set('Authorization', `Bearer ${customer.token}`)
       .send({ start: '2026-11-25T12:00:00Z' });
     expect(res.status).toBe(409);
-    const after = await request(s.app).get(`/api/bookings/${booking.id}`).set('Authorization', `Bearer ${customer.token}`);
+    const after = await request(s.app)
+      .get(`/api/bookings/${booking.id}`)
+      .set('Authorization', `Bearer ${customer.token}`);
     expect(after.body).toMatchObject({ start: '2026-11-25T08:00:00.000Z', sequence: 0 });
     // Moving by one slot onto its own old time is fine.
     const shift = await request(s.app)
@@ -92,13 +113,20 @@ describe('cancelling, rescheduling and reading bookings', () => {
 
   it('when listing, then each party sees only their own bookings, filtered and paginated; strangers get 404', async () => {
     const { specialist, customer, booking } = await booked('2026-11-26T08:00:00Z');
-    const second = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T10:00:00Z' });
-    await request(s.app).post(`/api/bookings/${second.body.id}/cancel`).set('Authorization', `Bearer ${customer.token}`);
+    const second = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-26T10:00:00Z',
+    });
+    await request(s.app)
+      .post(`/api/bookings/${second.body.id}/cancel`)
+      .set('Authorization', `Bearer ${customer.token}`);
 
     const mine = await request(s.app).get('/api/bookings?pageSize=1').set('Authorization', `Bearer ${customer.token}`);
     expect(mine.body).toMatchObject({ page: 1, pageSize: 1, total: 2 });
     expect(mine.body.items[0].id).toBe(booking.id);
-    const confirmed = await request(s.app).get('/api/bookings?status=confirmed').set('Authorization', `Bearer ${specialist.token}`);
+    const confirmed = await request(s.app)
+      .get('/api/bookings?status=confirmed')
+      .set('Authorization', `Bearer ${specialist.token}`);
     expect(confirmed.body.items.map((b: { id: string }) => b.id)).toEqual([booking.id]);
     expect(confirmed.body.items[0].meeting.startUrl).toContain('/start');
     const window = await request(s.app)
@@ -107,14 +135,25 @@ describe('cancelling, rescheduling and reading bookings', () => {
     expect(window.body.items.map((b: { id: string }) => b.id)).toEqual([second.body.id]);
 
     const stranger = await registerUser(s.app, 'customer');
-    expect((await request(s.app).get('/api/bookings').set('Authorization', `Bearer ${stranger.token}`)).body.total).toBe(0);
-    expect((await request(s.app).get(`/api/bookings/${booking.id}`).set('Authorization', `Bearer ${stranger.token}`)).status).toBe(404);
-    expect((await request(s.app).post(`/api/bookings/${booking.id}/cancel`).set('Authorization', `Bearer ${stranger.token}`)).status).toBe(404);
+    expect(
+      (await request(s.app).get('/api/bookings').set('Authorization', `Bearer ${stranger.token}`)).body.total,
+    ).toBe(0);
+    expect(
+      (await request(s.app).get(`/api/bookings/${booking.id}`).set('Authorization', `Bearer ${stranger.token}`)).status,
+    ).toBe(404);
+    expect(
+      (await request(s.app).post(`/api/bookings/${booking.id}/cancel`).set('Authorization', `Bearer ${stranger.token}`))
+        .status,
+    ).toBe(404);
     const admin = await createAdmin(s.container);
-    const asAdmin = await request(s.app).get(`/api/bookings/${booking.id}`).set('Authorization', `Bearer ${admin.token}`);
+    const asAdmin = await request(s.app)
+      .get(`/api/bookings/${booking.id}`)
+      .set('Authorization', `Bearer ${admin.token}`);
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.body.meeting.startUrl).toContain('/start');
-    const badQuery = await request(s.app).get('/api/bookings?pageSize=1000').set('Authorization', `Bearer ${customer.token}`);
+    const badQuery = await request(s.app)
+      .get('/api/bookings?pageSize=1000')
+      .set('Authorization', `Bearer ${customer.token}`);
     expect(badQuery.status).toBe(400);
   });
 });

@@ -89,7 +89,11 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
     s.sandbox.inject({
       route: 'POST /v2/users/:userId/meetings',
       status: 429,
-      body: { code: 429, message: 'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.' },
+      body: {
+        code: 429,
+        message:
+          'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.',
+      },
       times: 1,
     });
     const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-25T08:00:00Z' });
@@ -144,13 +148,23 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
     const specialist = await readySpecialist(s.app);
     const customer = await registerUser(s.app, 'customer');
     const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T14:00:00Z' });
-    const asCustomer = await request(s.app).get(`/api/bookings/${res.body.id}/start`).set('Authorization', `Bearer ${customer.token}`).redirects(0);
+    const asCustomer = await request(s.app)
+      .get(`/api/bookings/${res.body.id}/start`)
+      .set('Authorization', `Bearer ${customer.token}`)
+      .redirects(0);
     expect(asCustomer.status).toBe(404);
     const anonymous = await request(s.app).get(`/api/bookings/${res.body.id}/start`).redirects(0);
     expect(anonymous.status).toBe(401);
-    const asSpecialist = await request(s.app).get(`/api/bookings/${res.body.id}/start`).set('Authorization', `Bearer ${specialist.token}`).redirects(0);
+    const asSpecialist = await request(s.app)
+      .get(`/api/bookings/${res.body.id}/start`)
+      .set('Authorization', `Bearer ${specialist.token}`)
+      .redirects(0);
     expect(asSpecialist.status).toBe(302);
-    const token = await s.container.services.jwt.signLink('meeting-start', res.body.id, new Date(clock.now().getTime() + 1000));
+    const token = await s.container.services.jwt.signLink(
+      'meeting-start',
+      res.body.id,
+      new Date(clock.now().getTime() + 1000),
+    );
     clock.advance(2000);
     const expired = await request(s.app).get(`/api/bookings/${res.body.id}/start?token=${token}`).redirects(0);
     expect(expired.status).toBe(401);

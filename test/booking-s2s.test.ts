@@ -48,7 +48,10 @@ describe('MEETING_PROVIDER=s2s: meetings hosted in the platform account', () => 
 
   async function specialist(email?: string) {
     const s = await registerUser(t.app, 'specialist', { email });
-    await request(t.app).put('/api/specialists/me/availability').set('Authorization', `Bearer ${s.token}`).send(BERLIN_WEEKDAYS);
+    await request(t.app)
+      .put('/api/specialists/me/availability')
+      .set('Authorization', `Bearer ${s.token}`)
+      .send(BERLIN_WEEKDAYS);
     return s;
   }
 
@@ -73,7 +76,9 @@ describe('MEETING_PROVIDER=s2s: meetings hosted in the platform account', () => 
     expect(start.status).toBe(302);
     expect(start.headers.location).toContain('zak=');
 
-    const cancel = await request(t.app).post(`/api/bookings/${res.body.id}/cancel`).set('Authorization', `Bearer ${customer.token}`);
+    const cancel = await request(t.app)
+      .post(`/api/bookings/${res.body.id}/cancel`)
+      .set('Authorization', `Bearer ${customer.token}`);
     expect(cancel.body.status).toBe('cancelled');
     expect(sandbox.meetings().find((m) => String(m.id) === res.body.meeting.zoomMeetingId)).toBeUndefined();
   });
@@ -109,10 +114,19 @@ describe('MEETING_PROVIDER=s2s: meetings hosted in the platform account', () => 
     const s = await specialist();
     const customer = await registerUser(t.app, 'customer');
     const ghost = new Types.ObjectId();
-    await BookingClaimModel.create({ specialistId: s.user.id, cell: new Date('2026-11-26T08:00:00Z'), bookingId: ghost, createdAt: clock.now() });
-    expect((await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-26T08:00:00Z' })).status).toBe(409);
+    await BookingClaimModel.create({
+      specialistId: s.user.id,
+      cell: new Date('2026-11-26T08:00:00Z'),
+      bookingId: ghost,
+      createdAt: clock.now(),
+    });
+    expect((await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-26T08:00:00Z' })).status).toBe(
+      409,
+    );
     clock.advance(11 * 60_000);
     expect((await t.container.services.maintenance.sweep()).claims).toBe(1);
-    expect((await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-26T08:00:00Z' })).status).toBe(201);
+    expect((await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-26T08:00:00Z' })).status).toBe(
+      201,
+    );
   });
 });

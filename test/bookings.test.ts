@@ -14,7 +14,11 @@ describe('booking a specialist', () => {
   it('when a customer books a free slot, then the meeting is created in the specialist’s Zoom and both get mail with an invitation', async () => {
     const specialist = await readySpecialist(s.app, { name: 'Sam Specialist' });
     const customer = await registerUser(s.app, 'customer', { name: 'Cleo Customer', timezone: 'America/New_York' });
-    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z', topic: 'CV review' });
+    const res = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-24T08:00:00Z',
+      topic: 'CV review',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       specialistId: specialist.user.id,
@@ -25,12 +29,23 @@ describe('booking a specialist', () => {
       topic: 'CV review',
       status: 'confirmed',
       sequence: 0,
-      meeting: { status: 'created', provider: 'user', zoomMeetingId: expect.any(String), joinUrl: expect.stringContaining('/j/') },
+      meeting: {
+        status: 'created',
+        provider: 'user',
+        zoomMeetingId: expect.any(String),
+        joinUrl: expect.stringContaining('/j/'),
+      },
     });
     expect(res.body.meeting).not.toHaveProperty('startUrl');
 
     const [meeting] = s.sandbox.meetings().filter((m) => String(m.id) === res.body.meeting.zoomMeetingId);
-    expect(meeting).toMatchObject({ type: 2, start_time: '2026-11-24T08:00:00Z', duration: 60, timezone: 'Europe/Berlin', host_email: specialist.zoomEmail });
+    expect(meeting).toMatchObject({
+      type: 2,
+      start_time: '2026-11-24T08:00:00Z',
+      duration: 60,
+      timezone: 'Europe/Berlin',
+      host_email: specialist.zoomEmail,
+    });
     expect(meeting!.topic).toContain('CV review');
 
     await drainJobs(s.container);
@@ -56,17 +71,25 @@ describe('booking a specialist', () => {
 
     // The start link from the email gives a fresh start_url fetched from Zoom each time.
     const url = new URL(startLink);
-    const first = await request(s.app).get(url.pathname + url.search).redirects(0);
-    const second = await request(s.app).get(url.pathname + url.search).redirects(0);
+    const first = await request(s.app)
+      .get(url.pathname + url.search)
+      .redirects(0);
+    const second = await request(s.app)
+      .get(url.pathname + url.search)
+      .redirects(0);
     expect(first.status).toBe(302);
     expect(first.headers.location).toMatch(/\/s\/\d+\?zak=/);
     expect(second.headers.location).not.toBe(first.headers.location);
     expect(s.sandbox.calls('GET /v2/meetings/:meetingId')).toBeGreaterThanOrEqual(2);
 
     // The specialist sees our start link, the customer sees none, also when reading the booking.
-    const asSpecialist = await request(s.app).get(`/api/bookings/${res.body.id}`).set('Authorization', `Bearer ${specialist.token}`);
+    const asSpecialist = await request(s.app)
+      .get(`/api/bookings/${res.body.id}`)
+      .set('Authorization', `Bearer ${specialist.token}`);
     expect(asSpecialist.body.meeting.startUrl).toBe(`http://api.test/api/bookings/${res.body.id}/start`);
-    const asCustomer = await request(s.app).get(`/api/bookings/${res.body.id}`).set('Authorization', `Bearer ${customer.token}`);
+    const asCustomer = await request(s.app)
+      .get(`/api/bookings/${res.body.id}`)
+      .set('Authorization', `Bearer ${customer.token}`);
     expect(asCustomer.body.meeting).not.toHaveProperty('startUrl');
     expect(JSON.stringify(asCustomer.body)).not.toContain('zak=');
   });
@@ -110,9 +133,15 @@ describe('booking a specialist', () => {
   it('when a booking overlaps another one or its buffer, then 409; outside availability, notice or horizon, then 422', async () => {
     const specialist = await readySpecialist(s.app);
     const customer = await registerUser(s.app, 'customer');
-    expect((await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T09:00:00Z' })).status).toBe(201);
+    expect(
+      (await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T09:00:00Z' })).status,
+    ).toBe(201);
     // 10:00 Berlin starts right when the 09:00–10:00 booking ends, but the 15-minute buffer forbids it.
-    const buffer = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T10:00:00Z', durationMinutes: 30 });
+    const buffer = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-26T10:00:00Z',
+      durationMinutes: 30,
+    });
     expect(buffer.status).toBe(409);
     const cases: Array<[string, string]> = [
       ['2026-11-28T09:00:00Z', 'OUTSIDE_AVAILABILITY'], // Saturday
@@ -140,12 +169,24 @@ describe('booking a specialist', () => {
     const specialist = await readySpecialist(s.app, { zoom: false });
     const bad = await book(s.app, customer.token, { specialistId: 'nope', start: 'tomorrow', durationMinutes: 7 });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: { path: string[] }) => d.path[0]).sort()).toEqual(['durationMinutes', 'specialistId', 'start']);
-    const unknown = await book(s.app, customer.token, { specialistId: '665f1b2c9d3e4a0012345678', start: '2026-11-24T08:00:00Z' });
+    expect(bad.body.error.details.map((d: { path: string[] }) => d.path[0]).sort()).toEqual([
+      'durationMinutes',
+      'specialistId',
+      'start',
+    ]);
+    const unknown = await book(s.app, customer.token, {
+      specialistId: '665f1b2c9d3e4a0012345678',
+      start: '2026-11-24T08:00:00Z',
+    });
     expect(unknown.status).toBe(404);
-    const byIdBad = await request(s.app).get('/api/bookings/not-an-id').set('Authorization', `Bearer ${customer.token}`);
+    const byIdBad = await request(s.app)
+      .get('/api/bookings/not-an-id')
+      .set('Authorization', `Bearer ${customer.token}`);
     expect(byIdBad.status).toBe(400);
-    const asSpecialist = await book(s.app, specialist.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    const asSpecialist = await book(s.app, specialist.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-24T08:00:00Z',
+    });
     expect(asSpecialist.status).toBe(403);
   });
 });

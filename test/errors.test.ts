@@ -21,7 +21,9 @@ describe('error responses', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     const paths = res.body.error.details.map((d: { path: string[]; code: string }) => `${d.path.join('.')}:${d.code}`);
-    expect(paths).toEqual(expect.arrayContaining(['email:invalid_format', 'password:invalid_type', ':unrecognized_keys']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['email:invalid_format', 'password:invalid_type', ':unrecognized_keys']),
+    );
   });
 
   it('when the route does not exist, then 404 JSON', async () => {
@@ -31,7 +33,9 @@ describe('error responses', () => {
   });
 
   it('when the body is too large, then 413', async () => {
-    const res = await request(app).post('/api/auth/login').send({ email: 'a@b.co', password: 'x'.repeat(5000) });
+    const res = await request(app)
+      .post('/api/auth/login')
+      .send({ email: 'a@b.co', password: 'x'.repeat(5000) });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });

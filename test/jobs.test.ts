@@ -62,7 +62,14 @@ describe('durable job queue', () => {
     expect(await JobModel.countDocuments({ key: 'flaky:1' })).toBe(0);
 
     // A job leased by a worker that crashed is taken over once the lease lapses.
-    await JobModel.create({ key: 'flaky:2', name: 'flaky', data: {}, runAt: clock.now(), lockedUntil: new Date(clock.now().getTime() + 30_000), lockedBy: 'dead-worker' });
+    await JobModel.create({
+      key: 'flaky:2',
+      name: 'flaky',
+      data: {},
+      runAt: clock.now(),
+      lockedUntil: new Date(clock.now().getTime() + 30_000),
+      lockedBy: 'dead-worker',
+    });
     expect(await q.runDue()).toBe(0);
     clock.advance(30_001);
     expect(await q.runDue()).toBe(1);

@@ -7,7 +7,15 @@ import { createZoomApiClient } from '../src/services/zoom/zoom-api.client';
 import { createZoomHttp } from '../src/services/zoom/zoom-http';
 import { createZoomOAuthClient } from '../src/services/zoom/zoom-oauth.client';
 import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
-import { connectTestRedis, deleteKeys, describeRedis, s2sKey, startRedisProxy, uniqueS2SApp, waitFor } from './support/redis';
+import {
+  connectTestRedis,
+  deleteKeys,
+  describeRedis,
+  s2sKey,
+  startRedisProxy,
+  uniqueS2SApp,
+  waitFor,
+} from './support/redis';
 import { startTestSandbox } from './support/zoom';
 
 type S2SApp = ReturnType<typeof uniqueS2SApp>;
@@ -40,7 +48,9 @@ describe('S2S token without Redis: the in-process cache', () => {
     expect(tokenCalls(sandbox)).toBe(1);
     const [sent] = sandbox.requests('POST /oauth/token');
     expect(sent!.body).toEqual({ grant_type: 'account_credentials', account_id: app.accountId });
-    expect(sent!.headers.authorization).toBe(`Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`);
+    expect(sent!.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`,
+    );
     expect((await request(sandbox.url).get('/v2/users').set('Authorization', `Bearer ${token}`)).status).toBe(200);
 
     clock.advance(3599_000 - MARGIN_MS - 1000);
@@ -154,7 +164,9 @@ describeRedis('S2S token shared through Redis', () => {
 
   it('when 4 instances with 50 callers each ask on a cold cache, then exactly one token call is made across them', async () => {
     const instances = await Promise.all([1, 2, 3, 4].map(async () => build(sandbox, app, await connect()).s2s));
-    const tokens = await Promise.all(instances.flatMap((s2s) => Array.from({ length: 50 }, () => s2s.getAccessToken())));
+    const tokens = await Promise.all(
+      instances.flatMap((s2s) => Array.from({ length: 50 }, () => s2s.getAccessToken())),
+    );
     expect(tokenCalls(sandbox)).toBe(1);
     expect(new Set(tokens).size).toBe(1);
     expect(await redis.exists(`${s2sKey(app)}:lock`)).toBe(0);
@@ -183,7 +195,10 @@ describeRedis('S2S token shared through Redis', () => {
     const waiting = s2s.getAccessToken();
     await new Promise((resolve) => setTimeout(resolve, 150));
     const theirs = await oauth.accountCredentialsToken(app);
-    const value = JSON.stringify({ accessToken: theirs.access_token, expiresAt: new Date(clock.nowMs() + 3599_000).toISOString() });
+    const value = JSON.stringify({
+      accessToken: theirs.access_token,
+      expiresAt: new Date(clock.nowMs() + 3599_000).toISOString(),
+    });
     await redis.set(s2sKey(app), value, { expiration: { type: 'EX', value: 60 } });
     expect(await waiting).toBe(theirs.access_token);
     expect(tokenCalls(sandbox)).toBe(1);

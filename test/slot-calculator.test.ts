@@ -62,7 +62,11 @@ describe('computeSlots', () => {
   });
 
   it('when a 30-minute grid runs through the repeated hour, then the ambiguous half hours resolve to the first pass and nothing overlaps', () => {
-    const r = rules({ timezone: 'America/New_York', slotMinutes: 30, weekly: [{ day: 'sun', start: '00:30', end: '02:30' }] });
+    const r = rules({
+      timezone: 'America/New_York',
+      slotMinutes: 30,
+      weekly: [{ day: 'sun', start: '00:30', end: '02:30' }],
+    });
     const slots = computeSlots(r, { from: '2026-11-01', to: '2026-11-01' }, [], longAgo);
     expect(starts(slots)).toEqual([
       '2026-11-01T04:30:00.000Z', // 00:30 EDT
@@ -83,7 +87,11 @@ describe('computeSlots', () => {
   });
 
   it('when the first grid point falls in the gap, then it is skipped rather than shifted to 03:00 and the grid continues at 03:30', () => {
-    const r = rules({ timezone: 'America/New_York', slotMinutes: 90, weekly: [{ day: 'sun', start: '02:00', end: '05:00' }] });
+    const r = rules({
+      timezone: 'America/New_York',
+      slotMinutes: 90,
+      weekly: [{ day: 'sun', start: '02:00', end: '05:00' }],
+    });
     expect(computeSlots(r, { from: '2026-03-08', to: '2026-03-08' }, [], longAgo)).toEqual([
       { start: '2026-03-08T07:30:00.000Z', end: '2026-03-08T09:00:00.000Z' }, // 03:30–05:00 EDT
     ]);
@@ -98,7 +106,9 @@ describe('computeSlots', () => {
     // 01:30–03:00 local is only 30 real minutes that night, so a 60-minute slot cannot fit.
     const r = rules({ weekly: [{ day: 'sun', start: '01:30', end: '03:00' }] });
     expect(computeSlots(r, { from: '2026-03-29', to: '2026-03-29' }, [], longAgo)).toEqual([]);
-    expect(starts(computeSlots(r, { from: '2026-03-22', to: '2026-03-22' }, [], longAgo))).toEqual(['2026-03-22T00:30:00.000Z']);
+    expect(starts(computeSlots(r, { from: '2026-03-22', to: '2026-03-22' }, [], longAgo))).toEqual([
+      '2026-03-22T00:30:00.000Z',
+    ]);
   });
 
   it('when Berlin falls back, then the 02:00 slot is the CEST one and the following 03:00 CET slot does not overlap it', () => {
@@ -138,7 +148,8 @@ describe('computeSlots', () => {
   });
 
   describe('busy intervals and buffers', () => {
-    const r = (bufferMinutes: number) => rules({ bufferMinutes, weekly: [{ day: 'mon', start: '09:00', end: '13:00' }] });
+    const r = (bufferMinutes: number) =>
+      rules({ bufferMinutes, weekly: [{ day: 'mon', start: '09:00', end: '13:00' }] });
     const tenToEleven = [booking('2026-03-30T08:00:00Z', '2026-03-30T09:00:00Z')];
     const mondayStarts = (bufferMinutes: number) =>
       starts(computeSlots(r(bufferMinutes), { from: '2026-03-30', to: '2026-03-30' }, tenToEleven, longAgo));
@@ -148,7 +159,11 @@ describe('computeSlots', () => {
     });
 
     it('when the buffer is 0, then slots touching the booking remain', () => {
-      expect(mondayStarts(0)).toEqual(['2026-03-30T07:00:00.000Z', '2026-03-30T09:00:00.000Z', '2026-03-30T10:00:00.000Z']);
+      expect(mondayStarts(0)).toEqual([
+        '2026-03-30T07:00:00.000Z',
+        '2026-03-30T09:00:00.000Z',
+        '2026-03-30T10:00:00.000Z',
+      ]);
     });
   });
 
@@ -172,8 +187,15 @@ describe('computeSlots', () => {
 
   it('when from and to are local dates, then both ends are inclusive in the specialist zone', () => {
     // 00:30 local on 03-31 is still 03-30 in UTC, so a UTC-date reading would misplace it.
-    const r = rules({ weekly: [{ day: 'tue', start: '00:30', end: '01:30' }, { day: 'mon', start: '23:00', end: '24:00' }] });
-    expect(starts(computeSlots(r, { from: '2026-03-31', to: '2026-03-31' }, [], longAgo))).toEqual(['2026-03-30T22:30:00.000Z']);
+    const r = rules({
+      weekly: [
+        { day: 'tue', start: '00:30', end: '01:30' },
+        { day: 'mon', start: '23:00', end: '24:00' },
+      ],
+    });
+    expect(starts(computeSlots(r, { from: '2026-03-31', to: '2026-03-31' }, [], longAgo))).toEqual([
+      '2026-03-30T22:30:00.000Z',
+    ]);
     expect(starts(computeSlots(r, { from: '2026-03-30', to: '2026-03-31' }, [], longAgo))).toEqual([
       '2026-03-30T21:00:00.000Z',
       '2026-03-30T22:30:00.000Z',
@@ -187,8 +209,12 @@ describe('computeSlots', () => {
   it('when the range or the rules are malformed, then it throws a RangeError instead of guessing', () => {
     expect(() => computeSlots(rules(), { from: '2026-02-30', to: '2026-03-01' }, [], longAgo)).toThrow(RangeError);
     expect(() => computeSlots(rules(), { from: '30.03.2026', to: '2026-03-31' }, [], longAgo)).toThrow(RangeError);
-    expect(() => computeSlots(rules({ slotMinutes: 0 }), { from: '2026-03-30', to: '2026-03-30' }, [], longAgo)).toThrow(/slotMinutes/);
-    expect(() => computeSlots(rules({ timezone: 'Mars/Olympus' }), { from: '2026-03-30', to: '2026-03-30' }, [], longAgo)).toThrow(/timezone/);
+    expect(() =>
+      computeSlots(rules({ slotMinutes: 0 }), { from: '2026-03-30', to: '2026-03-30' }, [], longAgo),
+    ).toThrow(/slotMinutes/);
+    expect(() =>
+      computeSlots(rules({ timezone: 'Mars/Olympus' }), { from: '2026-03-30', to: '2026-03-30' }, [], longAgo),
+    ).toThrow(/timezone/);
   });
 });
 
@@ -232,8 +258,15 @@ describe('fitsAvailability', () => {
   });
 
   it('when computeSlots offers a slot, then fitsAvailability accepts it', () => {
-    const ny = rules({ timezone: 'America/New_York', slotMinutes: 30, weekly: [{ day: 'sun', start: '00:00', end: '04:00' }] });
-    for (const range of [{ from: '2026-03-08', to: '2026-03-08' }, { from: '2026-11-01', to: '2026-11-01' }]) {
+    const ny = rules({
+      timezone: 'America/New_York',
+      slotMinutes: 30,
+      weekly: [{ day: 'sun', start: '00:00', end: '04:00' }],
+    });
+    for (const range of [
+      { from: '2026-03-08', to: '2026-03-08' },
+      { from: '2026-11-01', to: '2026-11-01' },
+    ]) {
       const slots = computeSlots(ny, range, [], longAgo);
       expect(slots.length).toBeGreaterThan(0);
       for (const s of slots) expect(fitsAvailability(ny, at(s.start), 30)).toBe(true);
@@ -245,18 +278,30 @@ describe('conflictsWithBusy', () => {
   const busy = [booking('2026-03-30T08:00:00Z', '2026-03-30T09:00:00Z')];
 
   it('when the interval only touches a booking, then it does not conflict', () => {
-    expect(conflictsWithBusy({ bufferMinutes: 0 }, at('2026-03-30T09:00:00Z'), at('2026-03-30T10:00:00Z'), busy)).toBe(false);
-    expect(conflictsWithBusy({ bufferMinutes: 0 }, at('2026-03-30T07:00:00Z'), at('2026-03-30T08:00:00Z'), busy)).toBe(false);
+    expect(conflictsWithBusy({ bufferMinutes: 0 }, at('2026-03-30T09:00:00Z'), at('2026-03-30T10:00:00Z'), busy)).toBe(
+      false,
+    );
+    expect(conflictsWithBusy({ bufferMinutes: 0 }, at('2026-03-30T07:00:00Z'), at('2026-03-30T08:00:00Z'), busy)).toBe(
+      false,
+    );
   });
 
   it('when the interval only touches the buffered edge, then it does not conflict, and one minute closer it does', () => {
-    expect(conflictsWithBusy({ bufferMinutes: 15 }, at('2026-03-30T09:15:00Z'), at('2026-03-30T10:15:00Z'), busy)).toBe(false);
-    expect(conflictsWithBusy({ bufferMinutes: 15 }, at('2026-03-30T09:14:00Z'), at('2026-03-30T10:14:00Z'), busy)).toBe(true);
-    expect(conflictsWithBusy({ bufferMinutes: 15 }, at('2026-03-30T06:46:00Z'), at('2026-03-30T07:46:00Z'), busy)).toBe(true);
+    expect(conflictsWithBusy({ bufferMinutes: 15 }, at('2026-03-30T09:15:00Z'), at('2026-03-30T10:15:00Z'), busy)).toBe(
+      false,
+    );
+    expect(conflictsWithBusy({ bufferMinutes: 15 }, at('2026-03-30T09:14:00Z'), at('2026-03-30T10:14:00Z'), busy)).toBe(
+      true,
+    );
+    expect(conflictsWithBusy({ bufferMinutes: 15 }, at('2026-03-30T06:46:00Z'), at('2026-03-30T07:46:00Z'), busy)).toBe(
+      true,
+    );
   });
 
   it('when there are no busy intervals, then nothing conflicts', () => {
-    expect(conflictsWithBusy({ bufferMinutes: 60 }, at('2026-03-30T08:00:00Z'), at('2026-03-30T09:00:00Z'), [])).toBe(false);
+    expect(conflictsWithBusy({ bufferMinutes: 60 }, at('2026-03-30T08:00:00Z'), at('2026-03-30T09:00:00Z'), [])).toBe(
+      false,
+    );
   });
 });
 
@@ -264,7 +309,12 @@ describe('availabilityProblems', () => {
   it('when the rules are valid, including back-to-back windows and no windows at all, then there are no problems', () => {
     expect(availabilityProblems(rules())).toEqual([]);
     expect(availabilityProblems(rules({ weekly: [] }))).toEqual([]);
-    const backToBack = rules({ weekly: [{ day: 'mon', start: '09:00', end: '12:00' }, { day: 'mon', start: '12:00', end: '24:00' }] });
+    const backToBack = rules({
+      weekly: [
+        { day: 'mon', start: '09:00', end: '12:00' },
+        { day: 'mon', start: '12:00', end: '24:00' },
+      ],
+    });
     expect(availabilityProblems(backToBack)).toEqual([]);
   });
 
@@ -292,20 +342,34 @@ describe('availabilityProblems', () => {
   });
 
   it('when windows on the same day overlap, then it is reported, but the same hours on different days are fine', () => {
-    const overlapping = rules({ weekly: [{ day: 'mon', start: '11:00', end: '14:00' }, { day: 'mon', start: '09:00', end: '12:00' }] });
+    const overlapping = rules({
+      weekly: [
+        { day: 'mon', start: '11:00', end: '14:00' },
+        { day: 'mon', start: '09:00', end: '12:00' },
+      ],
+    });
     expect(availabilityProblems(overlapping)).toEqual(['weekly[1] and weekly[0] overlap on mon']);
-    const differentDays = rules({ weekly: [{ day: 'mon', start: '09:00', end: '12:00' }, { day: 'tue', start: '09:00', end: '12:00' }] });
+    const differentDays = rules({
+      weekly: [
+        { day: 'mon', start: '09:00', end: '12:00' },
+        { day: 'tue', start: '09:00', end: '12:00' },
+      ],
+    });
     expect(availabilityProblems(differentDays)).toEqual([]);
   });
 
   it('when the zone is not an IANA zone, then it is reported', () => {
-    expect(availabilityProblems(rules({ timezone: 'Mars/Olympus' }))).toEqual([expect.stringContaining('timezone "Mars/Olympus"')]);
+    expect(availabilityProblems(rules({ timezone: 'Mars/Olympus' }))).toEqual([
+      expect.stringContaining('timezone "Mars/Olympus"'),
+    ]);
     expect(availabilityProblems(rules({ timezone: 'UTC+1' }))).toEqual([expect.stringContaining('timezone')]);
   });
 
   it('when slotMinutes is outside 5..480 or fractional, then it is reported', () => {
     for (const slotMinutes of [4, 481, 7.5]) {
-      expect(availabilityProblems(rules({ slotMinutes, weekly: [] }))).toEqual([expect.stringContaining('slotMinutes')]);
+      expect(availabilityProblems(rules({ slotMinutes, weekly: [] }))).toEqual([
+        expect.stringContaining('slotMinutes'),
+      ]);
     }
     expect(availabilityProblems(rules({ slotMinutes: 5, weekly: [] }))).toEqual([]);
     expect(availabilityProblems(rules({ slotMinutes: 480, weekly: [] }))).toEqual([]);

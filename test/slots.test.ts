@@ -5,7 +5,11 @@ import { useStack } from './support/stack';
 
 const EVERY_DAY_NINE = {
   timezone: 'Europe/Berlin',
-  weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({ day, start: '09:00', end: '11:00' })),
+  weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({
+    day,
+    start: '09:00',
+    end: '11:00',
+  })),
   slotMinutes: 60,
   bufferMinutes: 0,
   minNoticeMinutes: 120,
@@ -17,7 +21,8 @@ describe('availability and free slots', () => {
   const stack = useStack({ now: '2026-10-20T08:00:00Z' });
   const { clock } = stack;
 
-  const slots = (id: string, from: string, to: string) => request(stack.app).get(`/api/specialists/${id}/slots?from=${from}&to=${to}`);
+  const slots = (id: string, from: string, to: string) =>
+    request(stack.app).get(`/api/specialists/${id}/slots?from=${from}&to=${to}`);
 
   it('when summer time ends, then the 09:00 Berlin slot stays 09:00 local (07:00Z, then 08:00Z)', async () => {
     const s = await readySpecialist(stack.app, { availability: EVERY_DAY_NINE });
@@ -39,13 +44,18 @@ describe('availability and free slots', () => {
   it('when a slot is booked, too soon or beyond the horizon, then it is not offered', async () => {
     const s = await readySpecialist(stack.app, { availability: EVERY_DAY_NINE });
     const customer = await registerUser(stack.app, 'customer');
-    expect((await book(stack.app, customer.token, { specialistId: s.user.id, start: '2026-10-21T07:00:00Z' })).status).toBe(201);
+    expect(
+      (await book(stack.app, customer.token, { specialistId: s.user.id, start: '2026-10-21T07:00:00Z' })).status,
+    ).toBe(201);
     // Today: 09:00 and 10:00 Berlin (07:00Z, 08:00Z) are within the 2-hour notice from 08:00Z.
     const today = await slots(s.user.id, '2026-10-20', '2026-10-21');
     expect(today.body.slots.map((x: { start: string }) => x.start)).toEqual(['2026-10-21T08:00:00.000Z']);
     // Horizon: slots must start before 2026-10-30T08:00Z (10 days on), so 30 Oct 09:00 Berlin is out.
     const late = await slots(s.user.id, '2026-10-29', '2026-10-31');
-    expect(late.body.slots.map((x: { start: string }) => x.start)).toEqual(['2026-10-29T08:00:00.000Z', '2026-10-29T09:00:00.000Z']);
+    expect(late.body.slots.map((x: { start: string }) => x.start)).toEqual([
+      '2026-10-29T08:00:00.000Z',
+      '2026-10-29T09:00:00.000Z',
+    ]);
   });
 
   it('when the range is too long or malformed, then 400', async () => {
@@ -66,13 +76,28 @@ describe('availability and free slots', () => {
     const overlapping = await request(stack.app)
       .put('/api/specialists/me/availability')
       .set('Authorization', `Bearer ${s.token}`)
-      .send({ ...EVERY_DAY_NINE, weekly: [{ day: 'mon', start: '09:00', end: '12:00' }, { day: 'mon', start: '11:00', end: '13:00' }] });
+      .send({
+        ...EVERY_DAY_NINE,
+        weekly: [
+          { day: 'mon', start: '09:00', end: '12:00' },
+          { day: 'mon', start: '11:00', end: '13:00' },
+        ],
+      });
     expect(overlapping.status).toBe(400);
     expect(JSON.stringify(overlapping.body.error.details)).toContain('overlap');
     const list = await request(stack.app).get(`/api/specialists/${s.user.id}`);
-    expect(list.body).toEqual({ id: s.user.id, name: 'Sam Specialist', headline: 'Tax advice', timezone: 'Europe/Berlin', zoomConnected: false });
+    expect(list.body).toEqual({
+      id: s.user.id,
+      name: 'Sam Specialist',
+      headline: 'Tax advice',
+      timezone: 'Europe/Berlin',
+      zoomConnected: false,
+    });
     const customer = await registerUser(stack.app, 'customer');
-    const asCustomer = await request(stack.app).put('/api/specialists/me/availability').set('Authorization', `Bearer ${customer.token}`).send(EVERY_DAY_NINE);
+    const asCustomer = await request(stack.app)
+      .put('/api/specialists/me/availability')
+      .set('Authorization', `Bearer ${customer.token}`)
+      .send(EVERY_DAY_NINE);
     expect(asCustomer.status).toBe(403);
   });
 
@@ -81,7 +106,15 @@ describe('availability and free slots', () => {
     const res = await request(stack.app).get('/api/specialists');
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual(
-      expect.arrayContaining([{ id: connected.user.id, name: 'Sam Specialist', headline: 'Tax advice', timezone: 'Europe/Berlin', zoomConnected: true }]),
+      expect.arrayContaining([
+        {
+          id: connected.user.id,
+          name: 'Sam Specialist',
+          headline: 'Tax advice',
+          timezone: 'Europe/Berlin',
+          zoomConnected: true,
+        },
+      ]),
     );
   });
 });

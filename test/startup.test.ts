@@ -25,7 +25,12 @@ describe('start-up configuration checks', () => {
   it('when production runs without https URLs and real secrets, then start-up refuses and says why', () => {
     const result = startServer({ NODE_ENV: 'production', ZOOM_REDIRECT_URI: 'http://insecure.example/cb' });
     expect(result.status).toBe(1);
-    for (const name of ['ZOOM_REDIRECT_URI: must be an https:// URL', 'FRONTEND_URL: must be an https:// URL', 'TOKEN_ENCRYPTION_KEY: is required', 'JWT_SECRET: is required']) {
+    for (const name of [
+      'ZOOM_REDIRECT_URI: must be an https:// URL',
+      'FRONTEND_URL: must be an https:// URL',
+      'TOKEN_ENCRYPTION_KEY: is required',
+      'JWT_SECRET: is required',
+    ]) {
       expect(result.stderr).toContain(name);
     }
   });
@@ -70,10 +75,18 @@ describe('graceful shutdown', () => {
     const reg = await fetch(`${api}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'specialist', name: 'S', email: `s.${process.pid}@example.com`, password: 'password 123', timezone: 'UTC' }),
+      body: JSON.stringify({
+        role: 'specialist',
+        name: 'S',
+        email: `s.${process.pid}@example.com`,
+        password: 'password 123',
+        timezone: 'UTC',
+      }),
     });
     const { token } = (await reg.json()) as { token: string };
-    const { authorizeUrl } = (await (await fetch(`${api}/api/zoom/connect`, { headers: { authorization: `Bearer ${token}` } })).json()) as { authorizeUrl: string };
+    const { authorizeUrl } = (await (
+      await fetch(`${api}/api/zoom/connect`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { authorizeUrl: string };
     const callback = new URL((await fetch(authorizeUrl, { redirect: 'manual' })).headers.get('location')!);
     // Zoom's token endpoint answers slowly: the callback is in flight when SIGTERM arrives.
     await fetch(`${sandbox}/_sandbox/faults`, {

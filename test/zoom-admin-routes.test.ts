@@ -7,7 +7,15 @@ import type { RedisClient } from '../src/db/redis';
 import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
 import { createAdmin, createTestApp, registerUser } from './support/app';
 import { useTestDatabase } from './support/database';
-import { connectTestRedis, deleteKeys, describeRedis, s2sKey, startRedisProxy, uniqueS2SApp, waitFor } from './support/redis';
+import {
+  connectTestRedis,
+  deleteKeys,
+  describeRedis,
+  s2sKey,
+  startRedisProxy,
+  uniqueS2SApp,
+  waitFor,
+} from './support/redis';
 import { sandboxEnv, startTestSandbox } from './support/zoom';
 
 type S2SApp = ReturnType<typeof uniqueS2SApp>;
@@ -44,7 +52,8 @@ describe('account-level Zoom routes (S2S, in-process token cache)', () => {
   });
   afterAll(() => sandbox.close());
   beforeEach(() => sandbox.resetCalls());
-  const asAdmin = (method: 'get' | 'post', path: string) => request(t.app)[method](path).set('Authorization', `Bearer ${admin}`);
+  const asAdmin = (method: 'get' | 'post', path: string) =>
+    request(t.app)[method](path).set('Authorization', `Bearer ${admin}`);
 
   it('when the caller is not an admin, then 401 or 403 and nothing reaches Zoom', async () => {
     const specialist = await registerUser(t.app, 'specialist');
@@ -97,13 +106,23 @@ describe('account-level Zoom routes (S2S, in-process token cache)', () => {
     const missing = await asAdmin('get', '/api/zoom/users/nobody@example.com');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({
-      error: { code: 'ZOOM_API_ERROR', message: 'User does not exist: nobody@example.com.', details: { zoomStatus: 404, zoomCode: 1001 } },
+      error: {
+        code: 'ZOOM_API_ERROR',
+        message: 'User does not exist: nobody@example.com.',
+        details: { zoomStatus: 404, zoomCode: 1001 },
+      },
     });
   });
 
-  it('when an admin schedules a meeting, then Zoom gets it in UTC, 201 returns it, and the user\'s meeting list shows it', async () => {
+  it("when an admin schedules a meeting, then Zoom gets it in UTC, 201 returns it, and the user's meeting list shows it", async () => {
     const host = sandbox.ensureUser('dana@example.com');
-    const body = { userId: 'dana@example.com', topic: 'Quarterly review', start_time: '2026-12-01T09:00:00+01:00', duration: 45, timezone: 'Europe/Berlin' };
+    const body = {
+      userId: 'dana@example.com',
+      topic: 'Quarterly review',
+      start_time: '2026-12-01T09:00:00+01:00',
+      duration: 45,
+      timezone: 'Europe/Berlin',
+    };
     const created = await asAdmin('post', '/api/zoom/meetings').send(body);
     expect(created.status).toBe(201);
     const [stored] = sandbox.meetings().filter((m) => m.host_id === host.id);
@@ -128,11 +147,19 @@ describe('account-level Zoom routes (S2S, in-process token cache)', () => {
     const list = await asAdmin('get', `/api/zoom/meetings?userId=${host.id}`);
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ total_records: 1, next_page_token: '' });
-    expect(list.body.meetings).toEqual([expect.objectContaining({ id: String(stored!.id), topic: 'Quarterly review' })]);
+    expect(list.body.meetings).toEqual([
+      expect.objectContaining({ id: String(stored!.id), topic: 'Quarterly review' }),
+    ]);
   });
 
   it('when the input is invalid, then 400 VALIDATION_FAILED and no meeting request reaches Zoom', async () => {
-    const valid = { userId: 'dana@example.com', topic: 'Review', start_time: '2026-12-01T09:00:00Z', duration: 30, timezone: 'Europe/Berlin' };
+    const valid = {
+      userId: 'dana@example.com',
+      topic: 'Review',
+      start_time: '2026-12-01T09:00:00Z',
+      duration: 30,
+      timezone: 'Europe/Berlin',
+    };
     const invalid = [
       { ...valid, duration: 0 },
       { ...valid, duration: 1441 },
@@ -148,19 +175,33 @@ describe('account-level Zoom routes (S2S, in-process token cache)', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
-    for (const path of ['/api/zoom/meetings', '/api/zoom/meetings?userId=a@example.com&type=live', '/api/zoom/users?page_size=0']) {
+    for (const path of [
+      '/api/zoom/meetings',
+      '/api/zoom/meetings?userId=a@example.com&type=live',
+      '/api/zoom/users?page_size=0',
+    ]) {
       expect((await asAdmin('get', path)).status).toBe(400);
     }
     expect(sandbox.calls('POST /v2/users/:userId/meetings') + sandbox.calls('GET /v2/users/:userId/meetings')).toBe(0);
   });
 
-  it("when Zoom refuses a call, then its 4xx status and message pass through; a 5xx becomes 502", async () => {
+  it('when Zoom refuses a call, then its 4xx status and message pass through; a 5xx becomes 502', async () => {
     sandbox.ensureUser('erin@example.com');
-    const body = { userId: 'erin@example.com', topic: 'x', start_time: '2026-12-01T09:00:00Z', duration: 30, timezone: 'UTC' };
+    const body = {
+      userId: 'erin@example.com',
+      topic: 'x',
+      start_time: '2026-12-01T09:00:00Z',
+      duration: 30,
+      timezone: 'UTC',
+    };
     const route = 'POST /v2/users/:userId/meetings';
     const cases = [
       { status: 400, zoom: { code: 300, message: 'Invalid meeting start time.' }, expected: 400 },
-      { status: 429, zoom: { code: 429, message: 'You have reached the maximum daily rate limit for this API.' }, expected: 429 },
+      {
+        status: 429,
+        zoom: { code: 429, message: 'You have reached the maximum daily rate limit for this API.' },
+        expected: 429,
+      },
       { status: 500, zoom: { code: 500, message: 'Internal Server Error' }, expected: 502 },
     ];
     for (const c of cases) {
@@ -168,13 +209,22 @@ describe('account-level Zoom routes (S2S, in-process token cache)', () => {
       const res = await asAdmin('post', '/api/zoom/meetings').send(body);
       expect(res.status).toBe(c.expected);
       expect(res.body).toEqual({
-        error: { code: 'ZOOM_API_ERROR', message: c.zoom.message, details: { zoomStatus: c.status, zoomCode: c.zoom.code } },
+        error: {
+          code: 'ZOOM_API_ERROR',
+          message: c.zoom.message,
+          details: { zoomStatus: c.status, zoomCode: c.zoom.code },
+        },
       });
     }
   });
 
   it('when Zoom rate-limits with Retry-After, then our 429 carries Retry-After too; dot-segment user ids are refused', async () => {
-    sandbox.inject({ route: 'GET /v2/users', status: 429, retryAfter: '30', body: { code: 429, message: 'Too many requests.' } });
+    sandbox.inject({
+      route: 'GET /v2/users',
+      status: 429,
+      retryAfter: '30',
+      body: { code: 429, message: 'Too many requests.' },
+    });
     const limited = await asAdmin('get', '/api/zoom/users');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(29);
@@ -197,7 +247,11 @@ describe('account-level Zoom routes (S2S, in-process token cache)', () => {
   it('when the S2S credentials are refused, Zoom is unreachable, or S2S is not configured, then 502 / 503 without the secret', async () => {
     const logs: string[] = [];
     const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
-    const wrong = createTestApp({ clock, logger, env: { ...s2sEnv(sandbox, app), ZOOM_CLIENT_SECRET: 'not-the-secret-123' } });
+    const wrong = createTestApp({
+      clock,
+      logger,
+      env: { ...s2sEnv(sandbox, app), ZOOM_CLIENT_SECRET: 'not-the-secret-123' },
+    });
     const refused = await request(wrong.app).get('/api/zoom/users').set('Authorization', `Bearer ${admin}`);
     expect(refused.status).toBe(502);
     expect(refused.body.error.code).toBe('ZOOM_AUTH_FAILED');
@@ -213,7 +267,10 @@ describe('account-level Zoom routes (S2S, in-process token cache)', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const deadPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const offline = createTestApp({ clock, env: { ...s2sEnv(sandbox, app), ZOOM_OAUTH_BASE_URL: `http://127.0.0.1:${deadPort}` } });
+    const offline = createTestApp({
+      clock,
+      env: { ...s2sEnv(sandbox, app), ZOOM_OAUTH_BASE_URL: `http://127.0.0.1:${deadPort}` },
+    });
     const unreachable = await request(offline.app).get('/api/zoom/users').set('Authorization', `Bearer ${admin}`);
     expect(unreachable.status).toBe(503);
     expect(unreachable.body.error.code).toBe('ZOOM_UNAVAILABLE');
@@ -248,7 +305,8 @@ describeRedis('account-level Zoom routes with the token shared through Redis', (
     closers.push(() => new Promise((resolve) => server.close(resolve)));
     return { ...built, server, admin: (await createAdmin(built.container)).token };
   };
-  const getUsers = (server: Server, token: string) => request(server).get('/api/zoom/users').set('Authorization', `Bearer ${token}`);
+  const getUsers = (server: Server, token: string) =>
+    request(server).get('/api/zoom/users').set('Authorization', `Bearer ${token}`);
 
   beforeAll(async () => {
     redis = await connectTestRedis();
@@ -303,8 +361,14 @@ describeRedis('account-level Zoom routes with the token shared through Redis', (
       expect(sandbox.calls('POST /oauth/token')).toBe(1);
       // Login limits fall back to in-process counting: logins still answer 200/401, never 500.
       const user = await registerUser(a.app, 'customer');
-      expect((await request(a.server).post('/api/auth/login').send({ email: user.user.email, password: 'wrong password' })).status).toBe(401);
-      expect((await request(a.server).post('/api/auth/login').send({ email: user.user.email, password: user.password })).status).toBe(200);
+      expect(
+        (await request(a.server).post('/api/auth/login').send({ email: user.user.email, password: 'wrong password' }))
+          .status,
+      ).toBe(401);
+      expect(
+        (await request(a.server).post('/api/auth/login').send({ email: user.user.email, password: user.password }))
+          .status,
+      ).toBe(200);
 
       await proxy.start();
       await waitFor(() => client.isReady, 10_000);

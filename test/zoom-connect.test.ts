@@ -13,7 +13,14 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
     const { token } = await registerUser(stack.app, 'specialist');
     const zoomEmail = uniqueEmail('zoom');
     const before = await request(stack.app).get('/api/zoom/status').set('Authorization', `Bearer ${token}`);
-    expect(before.body).toEqual({ connected: false, zoomEmail: null, zoomUserId: null, authorizedAt: null, lastUsedAt: null, needsReauth: false });
+    expect(before.body).toEqual({
+      connected: false,
+      zoomEmail: null,
+      zoomUserId: null,
+      authorizedAt: null,
+      lastUsedAt: null,
+      needsReauth: false,
+    });
 
     const { authorizeUrl, redirect } = await authorizeAtZoom(stack.app, token, zoomEmail);
     expect(authorizeUrl.searchParams.get('response_type')).toBe('code');
@@ -103,22 +110,37 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
     const owner = await registerUser(stack.app, 'specialist');
     const other = await registerUser(stack.app, 'specialist');
     const { code, state } = await authorizeAtZoom(stack.app, owner.token, uniqueEmail('zoom'));
-    const stolen = await request(stack.app).post('/api/zoom/callback').set('Authorization', `Bearer ${other.token}`).send({ code, state });
+    const stolen = await request(stack.app)
+      .post('/api/zoom/callback')
+      .set('Authorization', `Bearer ${other.token}`)
+      .send({ code, state });
     expect(stolen.status).toBe(403);
 
     const { code: code2, state: state2 } = await authorizeAtZoom(stack.app, owner.token, 'spa.owner@example.com');
-    const res = await request(stack.app).post('/api/zoom/callback').set('Authorization', `Bearer ${owner.token}`).send({ code: code2, state: state2 });
+    const res = await request(stack.app)
+      .post('/api/zoom/callback')
+      .set('Authorization', `Bearer ${owner.token}`)
+      .send({ code: code2, state: state2 });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ connected: true, zoomEmail: 'spa.owner@example.com', zoomUserId: expect.any(String) });
-    const replay = await request(stack.app).post('/api/zoom/callback').set('Authorization', `Bearer ${owner.token}`).send({ code: code2, state: state2 });
+    const replay = await request(stack.app)
+      .post('/api/zoom/callback')
+      .set('Authorization', `Bearer ${owner.token}`)
+      .send({ code: code2, state: state2 });
     expect(replay.status).toBe(400);
     expect(replay.body.error.code).toBe('ZOOM_CONNECT_FAILED');
   });
 
   it('when a customer or nobody calls the specialist endpoints, then 403 / 401', async () => {
     const customer = await registerUser(stack.app, 'customer');
-    for (const [method, path] of [['get', '/api/zoom/connect'], ['get', '/api/zoom/status'], ['delete', '/api/zoom/connection']] as const) {
-      expect((await request(stack.app)[method](path).set('Authorization', `Bearer ${customer.token}`)).status).toBe(403);
+    for (const [method, path] of [
+      ['get', '/api/zoom/connect'],
+      ['get', '/api/zoom/status'],
+      ['delete', '/api/zoom/connection'],
+    ] as const) {
+      expect((await request(stack.app)[method](path).set('Authorization', `Bearer ${customer.token}`)).status).toBe(
+        403,
+      );
       expect((await request(stack.app)[method](path)).status).toBe(401);
     }
   });

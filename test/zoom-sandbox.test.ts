@@ -41,7 +41,9 @@ function authorizeQuery(extra: Record<string, string> = {}) {
 
 /** Runs /oauth/authorize with auto_approve and returns the code from the redirect. */
 async function authorize(extra: Record<string, string> = {}) {
-  const res = await http().get('/oauth/authorize').query(authorizeQuery({ auto_approve: 'true', ...extra }));
+  const res = await http()
+    .get('/oauth/authorize')
+    .query(authorizeQuery({ auto_approve: 'true', ...extra }));
   expect(res.status).toBe(302);
   const location = new URL(res.headers.location as string);
   expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
@@ -87,7 +89,10 @@ const meetingInput = {
 };
 
 function createMeeting(token: string, body: unknown = meetingInput, userId = 'me') {
-  return http().post(`/v2/users/${userId}/meetings`).set('Authorization', bearer(token)).send(body as object);
+  return http()
+    .post(`/v2/users/${userId}/meetings`)
+    .set('Authorization', bearer(token))
+    .send(body as object);
 }
 
 describe('OAuth authorization code flow', () => {
@@ -95,7 +100,9 @@ describe('OAuth authorization code flow', () => {
     const { verifier, challenge } = pkce();
     const page = await http()
       .get('/oauth/authorize')
-      .query(authorizeQuery({ code_challenge: challenge, code_challenge_method: 'S256', login_hint: 'doc@example.com' }));
+      .query(
+        authorizeQuery({ code_challenge: challenge, code_challenge_method: 'S256', login_hint: 'doc@example.com' }),
+      );
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.text).toContain('action="/oauth/authorize/decision"');
@@ -126,11 +133,20 @@ describe('OAuth authorization code flow', () => {
     });
     const me = await http().get('/v2/users/me').set('Authorization', bearer(tokens.body.access_token));
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ email: 'chosen@example.com', type: 1, verified: 1, status: 'active', role_name: 'Owner' });
+    expect(me.body).toMatchObject({
+      email: 'chosen@example.com',
+      type: 1,
+      verified: 1,
+      status: 'active',
+      role_name: 'Owner',
+    });
     expect(sandbox.users().map((u) => u.email)).toContain('chosen@example.com');
 
     // The consent request is single use.
-    const replay = await http().post('/oauth/authorize/decision').type('form').send({ request_id: requestId, decision: 'approve' });
+    const replay = await http()
+      .post('/oauth/authorize/decision')
+      .type('form')
+      .send({ request_id: requestId, decision: 'approve' });
     expect(replay.status).toBe(400);
   });
 
@@ -138,7 +154,10 @@ describe('OAuth authorization code flow', () => {
     const page = await http().get('/oauth/authorize').query(authorizeQuery());
     expect(page.text).toContain('value="sandbox.user@example.com"');
     const requestId = /name="request_id" value="([^"]+)"/.exec(page.text)?.[1] as string;
-    const res = await http().post('/oauth/authorize/decision').type('form').send({ request_id: requestId, decision: 'deny' });
+    const res = await http()
+      .post('/oauth/authorize/decision')
+      .type('form')
+      .send({ request_id: requestId, decision: 'deny' });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.location as string);
     expect(Object.fromEntries(location.searchParams)).toEqual({ error: 'access_denied', state: 'st-123' });
@@ -156,7 +175,9 @@ describe('OAuth authorization code flow', () => {
 
   it('refuses unknown clients, disallowed redirect URIs and plain PKCE without redirecting', async () => {
     await start({ userManagedApps: [{ clientId: 'app', clientSecret: 's', redirectUris: [REDIRECT_URI] }] });
-    const unknownClient = await http().get('/oauth/authorize').query(authorizeQuery({ client_id: 'nope' }));
+    const unknownClient = await http()
+      .get('/oauth/authorize')
+      .query(authorizeQuery({ client_id: 'nope' }));
     expect(unknownClient.status).toBe(400);
     expect(unknownClient.headers.location).toBeUndefined();
 
@@ -224,21 +245,33 @@ describe('OAuth authorization code flow', () => {
       ],
     });
     const codeForA = await authorize({ client_id: 'a' });
-    const res = await tokenRequest({ grant_type: 'authorization_code', code: codeForA, redirect_uri: REDIRECT_URI }, basic('b', 'sb'));
+    const res = await tokenRequest(
+      { grant_type: 'authorization_code', code: codeForA, redirect_uri: REDIRECT_URI },
+      basic('b', 'sb'),
+    );
     expect(res.body).toEqual({ reason: `Invalid authorization code ${codeForA}`, error: 'invalid_grant' });
   });
 
   it('authenticates clients with HTTP Basic only', async () => {
     const code = await authorize();
-    const wrongSecret = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }, basic(USER_APP.id, 'x'));
+    const wrongSecret = await tokenRequest(
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+      basic(USER_APP.id, 'x'),
+    );
     expect(wrongSecret.status).toBe(401);
     expect(wrongSecret.body).toEqual({ reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
-    const inBody = await http()
-      .post('/oauth/token')
-      .type('form')
-      .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: USER_APP.id, client_secret: USER_APP.secret });
+    const inBody = await http().post('/oauth/token').type('form').send({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: USER_APP.id,
+      client_secret: USER_APP.secret,
+    });
     expect(inBody.status).toBe(401);
-    expect((await tokenRequest({ grant_type: 'password' })).body).toEqual({ reason: 'Unsupported grant type', error: 'unsupported_grant_type' });
+    expect((await tokenRequest({ grant_type: 'password' })).body).toEqual({
+      reason: 'Unsupported grant type',
+      error: 'unsupported_grant_type',
+    });
   });
 });
 
@@ -283,10 +316,16 @@ describe('OAuth tokens', () => {
 
   it('/oauth/revoke kills the whole grant', async () => {
     const tokens = await userTokens();
-    const res = await http().post('/oauth/revoke').set('Authorization', userBasic()).type('form').send({ token: tokens.access_token });
+    const res = await http()
+      .post('/oauth/revoke')
+      .set('Authorization', userBasic())
+      .type('form')
+      .send({ token: tokens.access_token });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'success' });
-    expect((await http().get('/v2/users/me').set('Authorization', bearer(tokens.access_token))).body).toEqual(INVALID_TOKEN);
+    expect((await http().get('/v2/users/me').set('Authorization', bearer(tokens.access_token))).body).toEqual(
+      INVALID_TOKEN,
+    );
     const refresh = await tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
     expect(refresh.body).toEqual({ reason: 'Invalid Token!', error: 'invalid_grant' });
   });
@@ -297,7 +336,9 @@ describe('OAuth tokens', () => {
     const user = sandbox.users().find((u) => u.email === 'leaver@example.com');
     sandbox.revokeUserGrants(user!.id);
     expect((await http().get('/v2/users/me').set('Authorization', bearer(tokens.access_token))).status).toBe(401);
-    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).body.error).toBe('invalid_grant');
+    expect((await tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).body.error).toBe(
+      'invalid_grant',
+    );
     expect((await http().get('/v2/users/me').set('Authorization', bearer(other.access_token))).status).toBe(200);
   });
 
@@ -374,7 +415,9 @@ describe('Meetings API', () => {
     expect(get1.body.join_url).toBe(meeting.join_url);
     expect(get1.body.start_url).not.toBe(meeting.start_url);
     expect(get2.body.start_url).not.toBe(get1.body.start_url);
-    expect((await http().get(new URL(get2.body.start_url).pathname + new URL(get2.body.start_url).search)).status).toBe(200);
+    expect((await http().get(new URL(get2.body.start_url).pathname + new URL(get2.body.start_url).search)).status).toBe(
+      200,
+    );
 
     const patch = await http()
       .patch(`/v2/meetings/${meeting.id}`)
@@ -383,9 +426,17 @@ describe('Meetings API', () => {
     expect(patch.status).toBe(204);
     expect(patch.text).toBe('');
     const updated = await http().get(`/v2/meetings/${meeting.id}`).set('Authorization', bearer(access_token));
-    expect(updated.body).toMatchObject({ topic: 'Rescheduled', start_time: '2030-02-02T15:00:00Z', timezone: 'America/New_York', duration: 45 });
+    expect(updated.body).toMatchObject({
+      topic: 'Rescheduled',
+      start_time: '2030-02-02T15:00:00Z',
+      timezone: 'America/New_York',
+      duration: 45,
+    });
 
-    const list = await http().get('/v2/users/me/meetings').query({ type: 'scheduled' }).set('Authorization', bearer(access_token));
+    const list = await http()
+      .get('/v2/users/me/meetings')
+      .query({ type: 'scheduled' })
+      .set('Authorization', bearer(access_token));
     expect(list.status).toBe(200);
     expect(list.body).toEqual({
       page_size: 30,
@@ -414,14 +465,22 @@ describe('Meetings API', () => {
     const gone = await http().get(`/v2/meetings/${meeting.id}`).set('Authorization', bearer(access_token));
     expect(gone.status).toBe(404);
     expect(gone.body).toEqual({ code: 3001, message: `Meeting does not exist: ${meeting.id}.` });
-    expect((await http().delete(`/v2/meetings/${meeting.id}`).set('Authorization', bearer(access_token))).status).toBe(404);
-    expect((await http().patch(`/v2/meetings/${meeting.id}`).set('Authorization', bearer(access_token)).send({})).status).toBe(404);
+    expect((await http().delete(`/v2/meetings/${meeting.id}`).set('Authorization', bearer(access_token))).status).toBe(
+      404,
+    );
+    expect(
+      (await http().patch(`/v2/meetings/${meeting.id}`).set('Authorization', bearer(access_token)).send({})).status,
+    ).toBe(404);
     expect(sandbox.meetings()).toHaveLength(0);
   });
 
   it('converts a local start_time in the given timezone to UTC', async () => {
     const { access_token } = await userTokens();
-    const res = await createMeeting(access_token, { ...meetingInput, start_time: '2030-07-01T09:00:00', timezone: 'Europe/Paris' });
+    const res = await createMeeting(access_token, {
+      ...meetingInput,
+      start_time: '2030-07-01T09:00:00',
+      timezone: 'Europe/Paris',
+    });
     expect(res.body.start_time).toBe('2030-07-01T07:00:00Z');
   });
 
@@ -449,7 +508,11 @@ describe('Meetings API', () => {
       .send('{"topic": ');
     expect(notJson.status).toBe(400);
     expect(notJson.body).toEqual({ code: 300, message: 'Request Body should be a valid JSON object.' });
-    const form = await http().post('/v2/users/me/meetings').set('Authorization', bearer(access_token)).type('form').send({ topic: 'x' });
+    const form = await http()
+      .post('/v2/users/me/meetings')
+      .set('Authorization', bearer(access_token))
+      .type('form')
+      .send({ topic: 'x' });
     expect(form.body.code).toBe(300);
     expect(sandbox.meetings()).toHaveLength(0);
   });
@@ -462,8 +525,12 @@ describe('Meetings API', () => {
     expect(res.status).toBe(404);
     expect(res.body.code).toBe(3001);
     const aliceId = created.body.host_id as string;
-    expect((await http().get(`/v2/users/${aliceId}`).set('Authorization', bearer(bob.access_token))).body.code).toBe(1001);
-    expect((await http().get(`/v2/users/${aliceId}`).set('Authorization', bearer(alice.access_token))).body.email).toBe('alice@example.com');
+    expect((await http().get(`/v2/users/${aliceId}`).set('Authorization', bearer(bob.access_token))).body.code).toBe(
+      1001,
+    );
+    expect((await http().get(`/v2/users/${aliceId}`).set('Authorization', bearer(alice.access_token))).body.email).toBe(
+      'alice@example.com',
+    );
     expect((await createMeeting(bob.access_token, meetingInput, aliceId)).status).toBe(404);
     const users = await http().get('/v2/users').set('Authorization', bearer(alice.access_token));
     expect(users.status).toBe(400);
@@ -478,7 +545,10 @@ describe('Meetings API', () => {
       expect(res.status).toBe(201);
       first ??= res.body;
     }
-    const update = await http().patch(`/v2/meetings/${first!.id}`).set('Authorization', bearer(access_token)).send({ duration: 30 });
+    const update = await http()
+      .patch(`/v2/meetings/${first!.id}`)
+      .set('Authorization', bearer(access_token))
+      .send({ duration: 30 });
     expect(update.status).toBe(204);
 
     const limited = await createMeeting(access_token);
@@ -493,7 +563,10 @@ describe('Meetings API', () => {
     expect(limited.headers['x-ratelimit-type']).toBe('Daily-limit');
     expect(limited.headers['x-ratelimit-limit']).toBe('100');
     expect(limited.headers['x-ratelimit-remaining']).toBe('0');
-    const limitedPatch = await http().patch(`/v2/meetings/${first!.id}`).set('Authorization', bearer(access_token)).send({ duration: 20 });
+    const limitedPatch = await http()
+      .patch(`/v2/meetings/${first!.id}`)
+      .set('Authorization', bearer(access_token))
+      .send({ duration: 20 });
     expect(limitedPatch.status).toBe(429);
     // Reads and deletes are not limited; another user has its own quota.
     expect((await http().get(`/v2/meetings/${first!.id}`).set('Authorization', bearer(access_token))).status).toBe(200);
@@ -501,14 +574,19 @@ describe('Meetings API', () => {
     expect((await createMeeting(other.access_token)).status).toBe(201);
 
     now = Date.UTC(2030, 0, 16, 0, 0, 0) - 1;
-    const refreshed = await tokenRequest({ grant_type: 'refresh_token', refresh_token: (await userTokens()).refresh_token });
+    const refreshed = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: (await userTokens()).refresh_token,
+    });
     expect((await createMeeting(refreshed.body.access_token)).status).toBe(429);
     now += 1;
     expect((await createMeeting(refreshed.body.access_token)).status).toBe(201);
   });
 
   it('answers unknown routes with 404 code 404', async () => {
-    const res = await http().get('/v2/nothing-here').set('Authorization', bearer(await s2sToken()));
+    const res = await http()
+      .get('/v2/nothing-here')
+      .set('Authorization', bearer(await s2sToken()));
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ code: 404, message: 'Not Found' });
   });
@@ -532,7 +610,10 @@ describe('fault injection and call recording', () => {
     sandbox.inject({ route: 'POST /oauth/token', status: 429, retryAfter: '7', times: 2 });
     const code = await authorize();
     for (let i = 0; i < 2; i++) {
-      const res = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }, basic('bad', 'creds'));
+      const res = await tokenRequest(
+        { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+        basic('bad', 'creds'),
+      );
       expect(res.status).toBe(429);
       expect(res.headers['retry-after']).toBe('7');
     }
@@ -561,8 +642,10 @@ describe('fault injection and call recording', () => {
     const { access_token } = await userTokens();
     const url = new URL(`${sandbox.apiBaseUrl}/users/me/meetings`);
     const outcome = new Promise<string>((resolve) => {
-      const req = httpRequest(url, { method: 'POST', headers: { Authorization: bearer(access_token), 'Content-Type': 'application/json' } }, (res) =>
-        resolve(`answered ${res.statusCode}`),
+      const req = httpRequest(
+        url,
+        { method: 'POST', headers: { Authorization: bearer(access_token), 'Content-Type': 'application/json' } },
+        (res) => resolve(`answered ${res.statusCode}`),
       );
       req.on('error', (error: NodeJS.ErrnoException) => resolve(`error ${error.code ?? error.message}`));
       req.end(JSON.stringify(meetingInput));
@@ -578,7 +661,10 @@ describe('fault injection and call recording', () => {
   it("matches '*' and unlimited times until clearFaults()", async () => {
     sandbox.inject({ route: '*', status: 500, times: Infinity });
     for (let i = 0; i < 3; i++) expect((await http().get('/v2/users/me')).status).toBe(500);
-    expect((await tokenRequest({ grant_type: 'x' })).body).toEqual({ reason: 'Internal Server Error', error: 'server_error' });
+    expect((await tokenRequest({ grant_type: 'x' })).body).toEqual({
+      reason: 'Internal Server Error',
+      error: 'server_error',
+    });
     sandbox.clearFaults();
     expect((await http().get('/v2/users/me')).status).toBe(401);
   });
@@ -591,14 +677,20 @@ describe('fault injection and call recording', () => {
     await createMeeting(access_token);
     expect(sandbox.calls('GET /v2/users/me')).toBe(1);
     expect(sandbox.calls('GET /v2/users/:userId')).toBe(1);
-    expect(sandbox.requests('POST /v2/users/:userId/meetings')[0]).toMatchObject({ path: '/v2/users/me/meetings', body: meetingInput });
+    expect(sandbox.requests('POST /v2/users/:userId/meetings')[0]).toMatchObject({
+      path: '/v2/users/me/meetings',
+      body: meetingInput,
+    });
     expect(sandbox.calls()).toBe(3);
     sandbox.resetCalls();
     expect(sandbox.calls()).toBe(0);
   });
 
   it('exposes the controls over HTTP under /_sandbox without counting them', async () => {
-    expect((await http().post('/_sandbox/faults').send({ route: 'GET /v2/users/me', status: 502, times: 'Infinity' })).status).toBe(201);
+    expect(
+      (await http().post('/_sandbox/faults').send({ route: 'GET /v2/users/me', status: 502, times: 'Infinity' }))
+        .status,
+    ).toBe(201);
     expect((await http().get('/v2/users/me')).status).toBe(502);
     expect((await http().get('/v2/users/me')).status).toBe(502);
     expect((await http().delete('/_sandbox/faults')).status).toBe(204);

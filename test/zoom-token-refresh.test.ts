@@ -37,7 +37,10 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
     clock.advance(HOUR - 4 * 60 * 1000); // 4 minutes before Zoom's expiry
     const access = await stack.container.services.zoom.tokens.getSpecialistZoomToken(user.id);
     expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
-    expect(stack.sandbox.requests('POST /oauth/token')[0]!.body).toEqual({ grant_type: 'refresh_token', refresh_token: oldRefresh });
+    expect(stack.sandbox.requests('POST /oauth/token')[0]!.body).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: oldRefresh,
+    });
     const after = await stored(user.id);
     expect(after!.version).toBe(before!.version + 1);
     expect(stack.container.cipher.decrypt(after!.zoomRefreshToken!)).not.toBe(oldRefresh);
@@ -76,7 +79,11 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
 
   it('when Zoom answers 401 to an API call, then one refresh and one retry happen', async () => {
     const { user } = await connectedSpecialist();
-    stack.sandbox.inject({ route: 'GET /v2/users/me', status: 401, body: { code: 124, message: 'Invalid access token.' } });
+    stack.sandbox.inject({
+      route: 'GET /v2/users/me',
+      status: 401,
+      body: { code: 124, message: 'Invalid access token.' },
+    });
     const me = await stack.container.services.zoom.tokens.withSpecialistToken(user.id, (token) =>
       stack.container.services.zoom.api.getMe(token),
     );

@@ -20,7 +20,11 @@ describe('Zoom webhook', () => {
   const nowTs = () => String(Math.floor(clock.now().getTime() / 1000));
 
   it('when Zoom validates the endpoint, then we answer plainToken and its HMAC', async () => {
-    const body = JSON.stringify({ event: 'endpoint.url_validation', payload: { plainToken: 'qgg8vlvZRS6UYooatFL8Aw' }, event_ts: 1 });
+    const body = JSON.stringify({
+      event: 'endpoint.url_validation',
+      payload: { plainToken: 'qgg8vlvZRS6UYooatFL8Aw' },
+      event_ts: 1,
+    });
     const ts = nowTs();
     const res = await post(body, { 'x-zm-signature': sign(body, ts), 'x-zm-request-timestamp': ts });
     expect(res.status).toBe(200);
@@ -37,7 +41,9 @@ describe('Zoom webhook', () => {
     const body = JSON.stringify({ event: 'app_deauthorized', payload: { user_id: zoomUserId, account_id: 'x' } });
     const ts = nowTs();
     expect((await post(body, {})).status).toBe(401);
-    expect((await post(body, { 'x-zm-signature': sign(body, ts, 'wrong'), 'x-zm-request-timestamp': ts })).status).toBe(401);
+    expect((await post(body, { 'x-zm-signature': sign(body, ts, 'wrong'), 'x-zm-request-timestamp': ts })).status).toBe(
+      401,
+    );
     const tampered = body.replace('x', 'y');
     expect((await post(tampered, { 'x-zm-signature': sign(body, ts), 'x-zm-request-timestamp': ts })).status).toBe(401);
     const garbage = '{"event": ';
@@ -58,13 +64,25 @@ describe('Zoom webhook', () => {
     const body = JSON.stringify({
       event: 'app_deauthorized',
       event_ts: clock.now().getTime(),
-      payload: { account_id: 'acc', user_id: zoomUserId, signature: 'x', deauthorization_time: clock.now().toISOString(), client_id: 'sandbox-client-id' },
+      payload: {
+        account_id: 'acc',
+        user_id: zoomUserId,
+        signature: 'x',
+        deauthorization_time: clock.now().toISOString(),
+        client_id: 'sandbox-client-id',
+      },
     });
     const ts = nowTs();
     const res = await post(body, { 'x-zm-signature': sign(body, ts), 'x-zm-request-timestamp': ts });
     expect(res.status).toBe(200);
     const after = await UserOAuthTokenModel.findOne({ userId: user.id }).lean();
-    expect(after).toMatchObject({ isRevoked: true, isActive: false, zoomAccessToken: null, zoomRefreshToken: null, revokedReason: 'deauthorized_in_zoom' });
+    expect(after).toMatchObject({
+      isRevoked: true,
+      isActive: false,
+      zoomAccessToken: null,
+      zoomRefreshToken: null,
+      revokedReason: 'deauthorized_in_zoom',
+    });
     const status = await request(stack.app).get('/api/zoom/status').set('Authorization', `Bearer ${token}`);
     expect(status.body.connected).toBe(false);
   });

@@ -31,13 +31,17 @@ export function createBookingController(deps: {
     },
     async get(_req: Request, res: Response) {
       const viewer = principalOf(res);
-      res.status(200).json(toBookingDto(await deps.bookings.load(res.locals.params.id, viewer), viewer, deps.publicBaseUrl));
+      res
+        .status(200)
+        .json(toBookingDto(await deps.bookings.load(res.locals.params.id, viewer), viewer, deps.publicBaseUrl));
     },
     async cancel(_req: Request, res: Response) {
       res.status(200).json(await deps.bookings.cancel(res.locals.params.id, principalOf(res)));
     },
     async reschedule(_req: Request, res: Response) {
-      res.status(200).json(await deps.bookings.reschedule(res.locals.params.id, principalOf(res), res.locals.body.start));
+      res
+        .status(200)
+        .json(await deps.bookings.reschedule(res.locals.params.id, principalOf(res), res.locals.body.start));
     },
     /** Reached from the specialist's email (signed link) or the app (bearer): 302 to a fresh Zoom start_url. */
     async start(req: Request, res: Response) {

@@ -16,7 +16,11 @@ export function createHealthController(health: HealthService) {
         .filter(([, c]) => !c.ok)
         .map(([name]) => name);
       res.status(503).json({
-        error: { code: 'NOT_READY', message: `Not ready: ${failing.join(', ')} unavailable`, details: readiness.checks },
+        error: {
+          code: 'NOT_READY',
+          message: `Not ready: ${failing.join(', ')} unavailable`,
+          details: readiness.checks,
+        },
       });
     },
   };

@@ -9,14 +9,19 @@ import type { ZoomAccountService } from '../services/zoom/zoom-account.service';
  * zod check), start_url included: admins already control the account, and creating a meeting is of little use
  * without a way to start it.
  */
-export function createZoomAdminController(deps: { account: ZoomAccountService; s2s: Pick<S2STokenService, 'getAccessToken'> }) {
+export function createZoomAdminController(deps: {
+  account: ZoomAccountService;
+  s2s: Pick<S2STokenService, 'getAccessToken'>;
+}) {
   const { account } = deps;
   return {
     tokenCheck: zoomTokenCheck(deps.s2s),
 
     async listUsers(_req: Request, res: Response) {
       const query = res.locals.query as ZoomUsersQuery;
-      res.status(200).json(await account.listUsers({ pageSize: query.page_size, nextPageToken: query.next_page_token }));
+      res
+        .status(200)
+        .json(await account.listUsers({ pageSize: query.page_size, nextPageToken: query.next_page_token }));
     },
 
     async getUser(_req: Request, res: Response) {

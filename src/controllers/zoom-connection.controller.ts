@@ -20,13 +20,18 @@ export function createZoomController(deps: {
     /** The browser lands here from Zoom: always answer with a redirect to the frontend, never JSON. */
     async callbackRedirect(req: Request, res: Response) {
       const { code, state, error } = res.locals.query as { code?: string; state?: string; error?: string };
-      if (error) return res.redirect(302, profileUrl({ zoom: 'error', reason: error === 'access_denied' ? 'access_denied' : 'zoom_error' }));
+      if (error)
+        return res.redirect(
+          302,
+          profileUrl({ zoom: 'error', reason: error === 'access_denied' ? 'access_denied' : 'zoom_error' }),
+        );
       if (!code || !state) return res.redirect(302, profileUrl({ zoom: 'error', reason: 'missing_code' }));
       try {
         await deps.connection.completeAuthorization({ code, state });
         res.redirect(302, profileUrl({ zoom: 'connected' }));
       } catch (err) {
-        const reason = (err as { reason?: string }).reason ?? (err instanceof AppError ? err.code.toLowerCase() : 'internal');
+        const reason =
+          (err as { reason?: string }).reason ?? (err instanceof AppError ? err.code.toLowerCase() : 'internal');
         if (!(err instanceof AppError)) req.log.error({ err }, 'Zoom callback failed unexpectedly');
         res.redirect(302, profileUrl({ zoom: 'error', reason }));
       }
@@ -54,7 +59,11 @@ export function createZoomController(deps: {
     /** Runs before the body is parsed and validated: an unsigned request learns nothing about what we accept. */
     verifyWebhookSignature(req: Request, _res: Response, next: () => void) {
       const rawBody = Buffer.isBuffer(req.body) ? req.body : undefined;
-      deps.webhook.verify({ signature: req.header('x-zm-signature'), timestamp: req.header('x-zm-request-timestamp'), rawBody });
+      deps.webhook.verify({
+        signature: req.header('x-zm-signature'),
+        timestamp: req.header('x-zm-request-timestamp'),
+        rawBody,
+      });
       try {
         req.body = JSON.parse(rawBody!.toString('utf8'));
       } catch {

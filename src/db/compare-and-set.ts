@@ -5,7 +5,11 @@ import type { Model } from 'mongoose';
  * compare-and-set on MongoDB; we use it for every claim/lease instead of findOneAndUpdate because the jongodb
  * fallback does not make findOneAndUpdate atomic between concurrent clients (several "win").
  */
-export async function compareAndSet<T>(model: Model<T>, filter: Record<string, unknown>, update: Record<string, unknown>): Promise<boolean> {
+export async function compareAndSet<T>(
+  model: Model<T>,
+  filter: Record<string, unknown>,
+  update: Record<string, unknown>,
+): Promise<boolean> {
   const result = await model.updateOne(filter, update);
   return result.modifiedCount === 1;
 }

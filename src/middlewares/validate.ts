@@ -18,7 +18,8 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       const input = part === 'body' ? (req.body ?? {}) : { ...(req[part] as object) };
       const result = schema.safeParse(input);
       if (result.success) res.locals[part] = result.data;
-      else issues.push(...result.error.issues.map((i) => ({ in: part, path: i.path, message: i.message, code: i.code })));
+      else
+        issues.push(...result.error.issues.map((i) => ({ in: part, path: i.path, message: i.message, code: i.code })));
     }
     if (issues.length > 0) return next(new ValidationError('Request validation failed', issues));
     next();

@@ -5,7 +5,11 @@ import { ZoomClientConfigError, ZoomInvalidGrantError } from '../services/zoom/z
 
 /** Token failures as our errors. Zoom's reason stays in the log (as the cause); the answer never carries a credential. */
 function toTokenError(error: unknown): unknown {
-  if (error instanceof ZoomClientConfigError || error instanceof ZoomInvalidGrantError || (error instanceof ZoomApiError && !error.retryable)) {
+  if (
+    error instanceof ZoomClientConfigError ||
+    error instanceof ZoomInvalidGrantError ||
+    (error instanceof ZoomApiError && !error.retryable)
+  ) {
     return new ZoomAuthError(
       "Zoom refused the platform's Server-to-Server OAuth credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET",
       'ZOOM_AUTH_FAILED',
@@ -13,10 +17,14 @@ function toTokenError(error: unknown): unknown {
     );
   }
   if (error instanceof ZoomApiError) {
-    return new ZoomAuthError('Zoom is unavailable: no access token could be obtained, try again shortly', 'ZOOM_UNAVAILABLE', {
-      cause: error,
-      status: 503,
-    });
+    return new ZoomAuthError(
+      'Zoom is unavailable: no access token could be obtained, try again shortly',
+      'ZOOM_UNAVAILABLE',
+      {
+        cause: error,
+        status: 503,
+      },
+    );
   }
   return error; // ZOOM_S2S_NOT_CONFIGURED (503) and anything unexpected
 }

@@ -52,5 +52,9 @@ bookingSchema.index({ specialistId: 1, start: 1 });
 bookingSchema.index({ customerId: 1, start: 1 });
 bookingSchema.index({ 'meeting.status': 1, 'meeting.nextAttemptAt': 1 });
 
-export type BookingRecord = InferSchemaType<typeof bookingSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export type BookingRecord = InferSchemaType<typeof bookingSchema> & {
+  _id: Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+};
 export const BookingModel = model('Booking', bookingSchema);

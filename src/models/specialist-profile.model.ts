@@ -1,7 +1,11 @@
 import { Schema, Types, model, type InferSchemaType } from 'mongoose';
 
 const windowSchema = new Schema(
-  { day: { type: String, required: true }, start: { type: String, required: true }, end: { type: String, required: true } },
+  {
+    day: { type: String, required: true },
+    start: { type: String, required: true },
+    end: { type: String, required: true },
+  },
   { _id: false },
 );
 

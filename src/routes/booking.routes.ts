@@ -23,7 +23,9 @@ export function registerBookingRoutes(route: DefineRoute, controller: ReturnType
       '"pending" and a durable job creates the meeting later.',
     access: ['customer'],
     request: { body: CreateBookingBody, headers: IdempotencyHeaders },
-    responses: { 201: { description: 'Booked (or the same booking again for a repeated Idempotency-Key)', schema: Booking } },
+    responses: {
+      201: { description: 'Booked (or the same booking again for a repeated Idempotency-Key)', schema: Booking },
+    },
     errors: {
       404: 'No such specialist',
       409: 'Overlaps another booking of the specialist',
@@ -71,7 +73,11 @@ export function registerBookingRoutes(route: DefineRoute, controller: ReturnType
     access: ['customer', 'specialist', 'admin'],
     request: { params: IdParams, body: RescheduleBody },
     responses: { 200: { description: 'Moved', schema: Booking } },
-    errors: { 404: 'No such booking, or not yours', 409: 'Overlaps another booking', 422: 'Outside availability or not active' },
+    errors: {
+      404: 'No such booking, or not yours',
+      409: 'Overlaps another booking',
+      422: 'Outside availability or not active',
+    },
     handler: controller.reschedule,
   });
   route({
@@ -82,7 +88,12 @@ export function registerBookingRoutes(route: DefineRoute, controller: ReturnType
     access: 'public',
     request: { params: IdParams, query: StartQuery },
     responses: { 302: { description: 'Redirect to Zoom' } },
-    errors: { 401: 'No login and no valid link', 404: 'No such booking, or not yours', 409: 'Meeting not created yet', 410: 'Cancelled' },
+    errors: {
+      401: 'No login and no valid link',
+      404: 'No such booking, or not yours',
+      409: 'Meeting not created yet',
+      410: 'Cancelled',
+    },
     handler: controller.start,
   });
 }

@@ -12,6 +12,9 @@ export function createDocsRouter(registry: OpenAPIRegistry, serverUrl: string): 
     res.json(getDocument());
   });
   router.use('/docs', swaggerUi.serve);
-  router.get('/docs', swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'API docs' }));
+  router.get(
+    '/docs',
+    swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'API docs' }),
+  );
   return router;
 }

@@ -21,7 +21,10 @@ export function registerHealthRoutes(route: DefineRoute, controller: ReturnType<
     summary: 'Readiness: MongoDB answers (and Redis, when configured)',
     access: 'public',
     responses: {
-      200: { description: 'Ready', schema: z.object({ status: z.literal('ready'), checks: z.record(z.string(), Check) }) },
+      200: {
+        description: 'Ready',
+        schema: z.object({ status: z.literal('ready'), checks: z.record(z.string(), Check) }),
+      },
     },
     errors: { 503: 'A dependency is down; `details` names it' },
     handler: controller.ready,

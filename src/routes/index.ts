@@ -29,7 +29,10 @@ export function mountRoutes(app: Express, c: Container) {
       frontendUrl: c.config.frontendUrl,
     }),
   );
-  registerZoomAdminRoutes(route, createZoomAdminController({ account: c.services.zoom.account, s2s: c.services.zoom.s2s }));
+  registerZoomAdminRoutes(
+    route,
+    createZoomAdminController({ account: c.services.zoom.account, s2s: c.services.zoom.s2s }),
+  );
   registerSpecialistRoutes(route, createSpecialistController(c.services.specialists));
   registerBookingRoutes(
     route,

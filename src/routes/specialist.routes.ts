@@ -4,7 +4,10 @@ import { Availability, AvailabilityBody, SlotsQuery, SlotsResponse, Specialist }
 import { IdParams } from '../schemas/common.schemas';
 import type { DefineRoute } from './define-route';
 
-export function registerSpecialistRoutes(route: DefineRoute, controller: ReturnType<typeof createSpecialistController>) {
+export function registerSpecialistRoutes(
+  route: DefineRoute,
+  controller: ReturnType<typeof createSpecialistController>,
+) {
   const tags = ['Specialists'];
   route({
     method: 'put',

@@ -64,7 +64,12 @@ export function registerZoomAdminRoutes(route: DefineRoute, controller: ReturnTy
     access: ['admin'],
     request: { body: CreateZoomMeetingBody },
     before,
-    responses: { 201: { description: "The meeting as Zoom created it (start_url included: it is the host's key)", schema: ZoomAccountMeeting } },
+    responses: {
+      201: {
+        description: "The meeting as Zoom created it (start_url included: it is the host's key)",
+        schema: ZoomAccountMeeting,
+      },
+    },
     errors: { 404: 'No such user in the account', 429: "Zoom's rate or daily meeting limit", ...zoomErrors },
     handler: controller.createMeeting,
   });

@@ -42,7 +42,10 @@ export function registerZoomRoutes(route: DefineRoute, controller: ReturnType<ty
     access: ['specialist'],
     request: { body: CallbackBody },
     responses: { 200: { description: 'Connected', schema: CallbackResult } },
-    errors: { 400: 'Unknown, expired or replayed state, or Zoom refused the code', 403: 'The state belongs to another specialist' },
+    errors: {
+      400: 'Unknown, expired or replayed state, or Zoom refused the code',
+      403: 'The state belongs to another specialist',
+    },
     handler: controller.callbackJson,
   });
   route({

@@ -3,7 +3,12 @@ import { IsoInstant, ObjectId, TimeZone } from './common.schemas';
 
 const HHmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (24-hour)');
 const fiveMinuteMultiple = (min: number, max: number) =>
-  z.number().int().min(min).max(max).refine((v) => v % 5 === 0, 'must be a multiple of 5');
+  z
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .refine((v) => v % 5 === 0, 'must be a multiple of 5');
 
 export const AvailabilityBody = z
   .strictObject({

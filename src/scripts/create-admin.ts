@@ -21,11 +21,13 @@ async function main() {
       timezone: { type: 'string', default: 'UTC' },
     },
   });
-  if (!values.email || !values.password) throw new Error('Usage: npm run create-admin -- --email <email> --password <password>');
+  if (!values.email || !values.password)
+    throw new Error('Usage: npm run create-admin -- --email <email> --password <password>');
   if (values.password.length < 8) throw new Error('The password must be at least 8 characters');
   const config = loadConfigFromProcess();
   if (!config.mongo.uri) throw new Error('Set MONGODB_URI to the database the server uses');
-  const jwtSecret = config.auth.jwtSecret ?? loadOrCreateDevSecret(path.resolve(config.dataDir), 'jwt-secret', 48).toString('hex');
+  const jwtSecret =
+    config.auth.jwtSecret ?? loadOrCreateDevSecret(path.resolve(config.dataDir), 'jwt-secret', 48).toString('hex');
   await connectMongo(config.mongo.uri);
   await ensureIndexes();
   try {

@@ -19,7 +19,9 @@ export function createHealthService(deps: { redis?: RedisClient; timeoutMs?: num
           () =>
             Promise.race([
               redis.isReady ? redis.ping() : Promise.reject(new Error('Redis is not connected')),
-              new Promise((_, reject) => setTimeout(() => reject(new Error('Redis ping timed out')), timeoutMs).unref()),
+              new Promise((_, reject) =>
+                setTimeout(() => reject(new Error('Redis ping timed out')), timeoutMs).unref(),
+              ),
             ]),
         ]);
       }

@@ -14,8 +14,14 @@ export const BERLIN_WEEKDAYS = {
 };
 
 /** A specialist with published availability and (unless told otherwise) a connected Zoom account. */
-export async function readySpecialist(app: Express, options: { zoom?: boolean; availability?: object; name?: string } = {}) {
-  const specialist = await registerUser(app, 'specialist', { name: options.name ?? 'Sam Specialist', timezone: 'Europe/Berlin' });
+export async function readySpecialist(
+  app: Express,
+  options: { zoom?: boolean; availability?: object; name?: string } = {},
+) {
+  const specialist = await registerUser(app, 'specialist', {
+    name: options.name ?? 'Sam Specialist',
+    timezone: 'Europe/Berlin',
+  });
   const res = await request(app)
     .put('/api/specialists/me/availability')
     .set('Authorization', `Bearer ${specialist.token}`)

@@ -6,7 +6,9 @@ export default async function globalSetup(): Promise<void> {
   const { mongo } = loadConfig(process.env);
   const quiet = { info: () => {}, warn: () => {} };
   const engine: MongoEngine = await startMongoEngine({ uri: mongo.uri, logger: quiet });
-  process.stdout.write(`\n[test harness] MongoDB engine: ${engine.name} (${engine.uri.replace(/\/\/[^@]*@/, '//***@')})\n`);
+  process.stdout.write(
+    `\n[test harness] MongoDB engine: ${engine.name} (${engine.uri.replace(/\/\/[^@]*@/, '//***@')})\n`,
+  );
   process.env.TEST_MONGODB_URI = engine.uri;
   (globalThis as { __MONGO_ENGINE__?: MongoEngine }).__MONGO_ENGINE__ = engine;
 }

@@ -24,7 +24,9 @@ function probe(url: string): boolean {
 export const redisReachable = probe(TEST_REDIS_URL);
 
 if (!redisReachable && !required) {
-  console.warn(`Redis not reachable at ${TEST_REDIS_URL}: skipping Redis tests (set REQUIRE_REDIS=1 to make them fail instead)`);
+  console.warn(
+    `Redis not reachable at ${TEST_REDIS_URL}: skipping Redis tests (set REQUIRE_REDIS=1 to make them fail instead)`,
+  );
 }
 
 /** describe() for tests against a real Redis: skipped when none answers, except under REQUIRE_REDIS=1 (CI) where they fail. */
@@ -41,7 +43,8 @@ export function uniqueS2SApp() {
   return { accountId: `test-account-${id}`, clientId: `test-s2s-client-${id}`, clientSecret: `test-s2s-secret-${id}` };
 }
 
-export const s2sKey = (app: { accountId: string; clientId: string }) => `zoom:s2s:token:${app.accountId}:${app.clientId}`;
+export const s2sKey = (app: { accountId: string; clientId: string }) =>
+  `zoom:s2s:token:${app.accountId}:${app.clientId}`;
 
 /** Deletes only the keys under `prefix` (never FLUSHALL: other test files share this Redis). */
 export async function deleteKeys(redis: RedisClient, prefix: string): Promise<void> {

@@ -19,7 +19,9 @@ export async function authorizeAtZoom(app: Express, specialistToken: string, zoo
   if (connect.status !== 200) throw new Error(`connect failed: ${connect.status} ${JSON.stringify(connect.body)}`);
   const authorizeUrl = new URL(connect.body.authorizeUrl as string);
   authorizeUrl.searchParams.set('login_hint', zoomEmail);
-  const zoom = await request(authorizeUrl.origin).get(authorizeUrl.pathname + authorizeUrl.search).redirects(0);
+  const zoom = await request(authorizeUrl.origin)
+    .get(authorizeUrl.pathname + authorizeUrl.search)
+    .redirects(0);
   if (zoom.status !== 302) throw new Error(`authorize failed: ${zoom.status} ${zoom.text}`);
   const redirect = new URL(zoom.headers.location as string);
   return {

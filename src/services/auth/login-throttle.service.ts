@@ -54,7 +54,10 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
 }
 
 function tooMany(res: RateLimiterRes): RateLimitedError {
-  return new RateLimitedError('Too many login attempts; try again later', Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+  return new RateLimitedError(
+    'Too many login attempts; try again later',
+    Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+  );
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;

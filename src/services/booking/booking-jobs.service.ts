@@ -24,7 +24,8 @@ export function createBookingJobs(deps: {
   const { jobs, meetings, notifier } = deps;
 
   const soon = () => new Date(deps.now().getTime());
-  const scheduleFor = (name: string, bookingId: string, at: Date) => jobs.schedule(name, `${name}:${bookingId}`, { bookingId }, at);
+  const scheduleFor = (name: string, bookingId: string, at: Date) =>
+    jobs.schedule(name, `${name}:${bookingId}`, { bookingId }, at);
 
   async function createMeeting(bookingId: string): Promise<void | { retryAt: Date }> {
     const outcome = await meetings.ensureMeeting(bookingId);
@@ -43,7 +44,8 @@ export function createBookingJobs(deps: {
     (what: string, fn: (id: string) => Promise<{ status: string; at?: Date; reason?: string }>) =>
     async (data: Record<string, string>, meta: { attempts: number }) => {
       const outcome = await fn(data.bookingId!);
-      if (outcome.status === 'failed') deps.logger.error({ bookingId: data.bookingId, reason: outcome.reason }, `Zoom meeting ${what} failed`);
+      if (outcome.status === 'failed')
+        deps.logger.error({ bookingId: data.bookingId, reason: outcome.reason }, `Zoom meeting ${what} failed`);
       if (outcome.status !== 'retry' || !outcome.at) return;
       if (meta.attempts >= deps.maxAttempts) {
         deps.logger.error({ bookingId: data.bookingId, attempts: meta.attempts }, `Giving up on Zoom meeting ${what}`);
@@ -53,10 +55,20 @@ export function createBookingJobs(deps: {
     };
 
   jobs.define(JOB_MEETING_CREATE, (data) => createMeeting(data.bookingId!));
-  jobs.define(JOB_MEETING_SYNC, retryable('update', (id) => meetings.syncMeeting(id)));
-  jobs.define(JOB_MEETING_DELETE, retryable('deletion', (id) => meetings.deleteMeeting(id)));
+  jobs.define(
+    JOB_MEETING_SYNC,
+    retryable('update', (id) => meetings.syncMeeting(id)),
+  );
+  jobs.define(
+    JOB_MEETING_DELETE,
+    retryable('deletion', (id) => meetings.deleteMeeting(id)),
+  );
 
-  async function durableThenInline(name: string, bookingId: string, attempt: () => Promise<{ status: string; at?: Date }>) {
+  async function durableThenInline(
+    name: string,
+    bookingId: string,
+    attempt: () => Promise<{ status: string; at?: Date }>,
+  ) {
     const key = `${name}:${bookingId}`;
     await jobs.schedule(name, key, { bookingId }, new Date(deps.now().getTime() + LEASE_GRACE_MS));
     const outcome = await attempt().catch(() => ({ status: 'retry' as const, at: deps.now() }));
@@ -68,7 +80,12 @@ export function createBookingJobs(deps: {
     /** Durable first, then (optionally) an immediate attempt in this request. */
     async meetingNeeded(bookingId: string, tryNow: boolean): Promise<void> {
       const key = `${JOB_MEETING_CREATE}:${bookingId}`;
-      await jobs.schedule(JOB_MEETING_CREATE, key, { bookingId }, new Date(deps.now().getTime() + (tryNow ? LEASE_GRACE_MS : 0)));
+      await jobs.schedule(
+        JOB_MEETING_CREATE,
+        key,
+        { bookingId },
+        new Date(deps.now().getTime() + (tryNow ? LEASE_GRACE_MS : 0)),
+      );
       if (!tryNow) return;
       const result = await createMeeting(bookingId).catch((error) => {
         deps.logger.warn({ bookingId, err: error }, 'Inline meeting creation failed; the job will retry');
@@ -86,16 +103,26 @@ export function createBookingJobs(deps: {
     /** Confirmation mail that a crash between "meeting saved" and "mail queued" left unsent (dedupe keeps it once). */
     async sweepUnconfirmed(olderThan: Date): Promise<number> {
       const missed = await BookingModel.find(
-        { status: 'confirmed', 'meeting.status': 'created', confirmationMailedAt: null, 'meeting.firstAttemptAt': { $lt: olderThan } },
+        {
+          status: 'confirmed',
+          'meeting.status': 'created',
+          confirmationMailedAt: null,
+          'meeting.firstAttemptAt': { $lt: olderThan },
+        },
         { _id: 1 },
-      ).limit(200).lean();
+      )
+        .limit(200)
+        .lean();
       for (const b of missed) await notifier.notify(b._id.toString(), 'confirmed');
       return missed.length;
     },
 
     /** Meetings that waited (e.g. for a reconnect) are tried again now rather than at their backoff time. */
     async retryPendingMeetings(specialistId: string): Promise<void> {
-      const pending = await BookingModel.find({ specialistId, status: 'confirmed', 'meeting.status': 'pending' }, { _id: 1 }).lean();
+      const pending = await BookingModel.find(
+        { specialistId, status: 'confirmed', 'meeting.status': 'pending' },
+        { _id: 1 },
+      ).lean();
       for (const b of pending) {
         const id = b._id.toString();
         await jobs.schedule(JOB_MEETING_CREATE, `${JOB_MEETING_CREATE}:${id}`, { bookingId: id }, deps.now());

@@ -42,7 +42,16 @@ export function createBookingMeetingService(deps: {
       duration: booking.durationMinutes,
       timezone: d.timezone,
       agenda: d.agenda,
-      settings: { join_before_host: false, waiting_room: true, host_video: true, participant_video: true, mute_upon_entry: true, approval_type: 2, audio: 'both', auto_recording: 'none' },
+      settings: {
+        join_before_host: false,
+        waiting_room: true,
+        host_video: true,
+        participant_video: true,
+        mute_upon_entry: true,
+        approval_type: 2,
+        audio: 'both',
+        auto_recording: 'none',
+      },
     };
   }
 
@@ -55,8 +64,10 @@ export function createBookingMeetingService(deps: {
   function retryAtFor(error: unknown, attempts: number): Date | undefined {
     // A token rejected twice in a row is usually a refresh race or a brief Zoom hiccup: try again later.
     if (error instanceof ZoomTokenRejectedError) return new Date(now().getTime() + backoffMs(attempts));
-    if (error instanceof ZoomApiError && error.retryable) return error.retryAt ?? new Date(now().getTime() + backoffMs(attempts));
-    if (error instanceof ZoomNotConnectedError) return new Date(now().getTime() + backoffMs(attempts, 5 * 60_000, 6 * 3_600_000));
+    if (error instanceof ZoomApiError && error.retryable)
+      return error.retryAt ?? new Date(now().getTime() + backoffMs(attempts));
+    if (error instanceof ZoomNotConnectedError)
+      return new Date(now().getTime() + backoffMs(attempts, 5 * 60_000, 6 * 3_600_000));
     if (error instanceof AppError) return undefined; // a refusal that will not change by waiting
     return new Date(now().getTime() + backoffMs(attempts));
   }
@@ -112,7 +123,10 @@ export function createBookingMeetingService(deps: {
         );
         if (!saved) {
           // Cancelled while Zoom was creating it: remember the meeting so the delete job removes it.
-          await BookingModel.updateOne({ _id: bookingId }, { $set: { zoomMeetingId: meeting.id, 'meeting.lockedUntil': null } });
+          await BookingModel.updateOne(
+            { _id: bookingId },
+            { $set: { zoomMeetingId: meeting.id, 'meeting.lockedUntil': null } },
+          );
           return { status: 'cancelled' };
         }
         const current = await BookingModel.findById(bookingId, { sequence: 1 }).lean();
@@ -141,16 +155,28 @@ export function createBookingMeetingService(deps: {
     /** Pushes the booking's current time to Zoom (after a reschedule). */
     async syncMeeting(bookingId: string): Promise<MeetingOutcome> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
-      if (!booking || booking.status !== 'confirmed' || booking.meeting.status !== 'created' || !booking.zoomMeetingId) {
+      if (
+        !booking ||
+        booking.status !== 'confirmed' ||
+        booking.meeting.status !== 'created' ||
+        !booking.zoomMeetingId
+      ) {
         return { status: 'skipped' };
       }
       if (booking.meeting.syncedSequence >= booking.sequence) return { status: 'skipped' };
       try {
         const input = await meetingInput(booking);
         await deps.host.call(booking.specialistId.toString(), (tk) =>
-          deps.api.updateMeeting(tk, booking.zoomMeetingId!, { start_time: input.start_time, duration: input.duration, timezone: input.timezone }),
+          deps.api.updateMeeting(tk, booking.zoomMeetingId!, {
+            start_time: input.start_time,
+            duration: input.duration,
+            timezone: input.timezone,
+          }),
         );
-        await BookingModel.updateOne({ _id: bookingId, sequence: booking.sequence }, { $set: { 'meeting.syncedSequence': booking.sequence } });
+        await BookingModel.updateOne(
+          { _id: bookingId, sequence: booking.sequence },
+          { $set: { 'meeting.syncedSequence': booking.sequence } },
+        );
         return { status: 'created' };
       } catch (error) {
         const retryAt = retryAtFor(error, 1);
@@ -177,13 +203,18 @@ export function createBookingMeetingService(deps: {
           return retryAt ? { status: 'retry', at: retryAt } : { status: 'failed', reason: (error as Error).message };
         }
       }
-      await BookingModel.updateOne({ _id: bookingId }, { $set: { 'meeting.zoomDeleted': true, 'meeting.status': 'cancelled' } });
+      await BookingModel.updateOne(
+        { _id: bookingId },
+        { $set: { 'meeting.zoomDeleted': true, 'meeting.status': 'cancelled' } },
+      );
       return { status: 'created' };
     },
 
     /** Zoom's start_url dies after 2 hours: fetch a fresh one every time (GET /meetings/{id}). */
     async freshStartUrl(booking: BookingRecord): Promise<string> {
-      const meeting = await deps.host.call(booking.specialistId.toString(), (tk) => deps.api.getMeeting(tk, booking.zoomMeetingId!));
+      const meeting = await deps.host.call(booking.specialistId.toString(), (tk) =>
+        deps.api.getMeeting(tk, booking.zoomMeetingId!),
+      );
       if (!meeting.start_url) throw new ZoomApiError('Zoom returned no start_url', 200, undefined, true);
       return meeting.start_url;
     },

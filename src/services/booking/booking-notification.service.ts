@@ -1,7 +1,13 @@
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import { UserModel } from '../../models/user.model';
 import type { JwtService } from '../auth/jwt.service';
-import { bookingMails, meetingFailedMail, type BookingMailContext, type BookingMailKind, type Party } from '../mail/booking-mail.templates';
+import {
+  bookingMails,
+  meetingFailedMail,
+  type BookingMailContext,
+  type BookingMailKind,
+  type Party,
+} from '../mail/booking-mail.templates';
 import type { MailOutbox } from '../mail/mail-outbox.service';
 
 export const START_LINK_PURPOSE = 'meeting-start';
@@ -46,14 +52,16 @@ export function createBookingNotifier(deps: {
       // A mail that no longer matches the booking (e.g. "confirmed" after it was cancelled) is not sent.
       if ((kind === 'cancelled') !== (booking.status === 'cancelled')) return;
       for (const mail of bookingMails(kind, await context(booking))) await deps.mail.enqueue(mail);
-      if (kind === 'confirmed') await BookingModel.updateOne({ _id: bookingId }, { $set: { confirmationMailedAt: deps.now() } });
+      if (kind === 'confirmed')
+        await BookingModel.updateOne({ _id: bookingId }, { $set: { confirmationMailedAt: deps.now() } });
     },
 
     async notifyMeetingFailed(bookingId: string, reason: string): Promise<void> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       if (!booking) return;
       const ctx = await context(booking);
-      for (const to of [ctx.specialist, ...(await deps.admins())]) await deps.mail.enqueue(meetingFailedMail(ctx, to, reason));
+      for (const to of [ctx.specialist, ...(await deps.admins())])
+        await deps.mail.enqueue(meetingFailedMail(ctx, to, reason));
     },
   };
 }

@@ -12,7 +12,10 @@ export interface BookingFilter {
 /** The caller's own bookings (as customer or specialist; admins see all), newest start last. */
 export function createBookingQueryService(deps: { publicBaseUrl: string }) {
   return {
-    async list(viewer: Viewer, filter: BookingFilter): Promise<{ items: BookingDto[]; page: number; pageSize: number; total: number }> {
+    async list(
+      viewer: Viewer,
+      filter: BookingFilter,
+    ): Promise<{ items: BookingDto[]; page: number; pageSize: number; total: number }> {
       const query: Record<string, unknown> = {};
       if (viewer.role === 'customer') query.customerId = viewer.userId;
       if (viewer.role === 'specialist') query.specialistId = viewer.userId;
@@ -29,7 +32,12 @@ export function createBookingQueryService(deps: { publicBaseUrl: string }) {
           .lean<BookingRecord[]>(),
         BookingModel.countDocuments(query),
       ]);
-      return { items: docs.map((d) => toBookingDto(d, viewer, deps.publicBaseUrl)), page: filter.page, pageSize: filter.pageSize, total };
+      return {
+        items: docs.map((d) => toBookingDto(d, viewer, deps.publicBaseUrl)),
+        page: filter.page,
+        pageSize: filter.pageSize,
+        total,
+      };
     },
   };
 }

@@ -23,7 +23,8 @@ export function createBookingStartService(deps: { jwt: JwtService; meetings: Boo
       if (!auth.viewer && !auth.linkToken) throw new UnauthenticatedError('Sign in or use the link from your email');
       if (!booking || !allowed) throw new NotFoundError('Booking');
       if (booking.status !== 'confirmed') throw new AppError(410, 'BOOKING_CANCELLED', 'This booking was cancelled');
-      if (!booking.zoomMeetingId) throw new AppError(409, 'MEETING_PENDING', 'The Zoom meeting is not created yet; try again shortly');
+      if (!booking.zoomMeetingId)
+        throw new AppError(409, 'MEETING_PENDING', 'The Zoom meeting is not created yet; try again shortly');
       return deps.meetings.freshStartUrl(booking);
     },
   };

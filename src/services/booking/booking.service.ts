@@ -34,7 +34,8 @@ export function createBookingService(deps: {
 
   async function checkBookable(specialistId: string, start: Date, durationMinutes: number | undefined) {
     const { profile } = await deps.specialists.profileOf(specialistId);
-    if (!profile) throw new UnprocessableError('This specialist has not published availability', 'OUTSIDE_AVAILABILITY');
+    if (!profile)
+      throw new UnprocessableError('This specialist has not published availability', 'OUTSIDE_AVAILABILITY');
     const rules = toRules(profile);
     const duration = durationMinutes ?? rules.slotMinutes;
     const t = now().getTime();
@@ -53,7 +54,10 @@ export function createBookingService(deps: {
   async function load(bookingId: string, viewer: Viewer): Promise<BookingRecord> {
     if (!isValidObjectId(bookingId)) throw new NotFoundError('Booking');
     const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
-    const mine = booking && (viewer.role === 'admin' || [booking.customerId, booking.specialistId].some((id) => id.toString() === viewer.userId));
+    const mine =
+      booking &&
+      (viewer.role === 'admin' ||
+        [booking.customerId, booking.specialistId].some((id) => id.toString() === viewer.userId));
     // Not "403": whether someone else's booking exists is not the caller's business.
     if (!booking || !mine) throw new NotFoundError('Booking');
     return booking;
@@ -77,7 +81,11 @@ export function createBookingService(deps: {
   return {
     load,
 
-    async create(customerId: string, input: NewBooking, idempotencyKey?: string): Promise<{ booking: BookingDto; replayed: boolean }> {
+    async create(
+      customerId: string,
+      input: NewBooking,
+      idempotencyKey?: string,
+    ): Promise<{ booking: BookingDto; replayed: boolean }> {
       const viewer: Viewer = { userId: customerId, role: 'customer' };
       const scope = idempotencyKey ? `booking:${customerId}:${idempotencyKey}` : undefined;
       const requestHash = hashOf(input);
@@ -126,7 +134,8 @@ export function createBookingService(deps: {
 
     async reschedule(bookingId: string, viewer: Viewer, startIso: string): Promise<BookingDto> {
       const booking = await load(bookingId, viewer);
-      if (booking.status !== 'confirmed') throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
+      if (booking.status !== 'confirmed')
+        throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
       const start = new Date(startIso);
       const { rules, end } = await checkBookable(booking.specialistId.toString(), start, booking.durationMinutes);
       if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.publicBaseUrl);

@@ -23,7 +23,12 @@ export class BookingConflictError extends ConflictError {
  * Claims `cells` for the booking, all or nothing. Cells the booking already holds are kept (a reschedule may
  * overlap its old time). On conflict, the cells inserted by this call are released and BookingConflictError thrown.
  */
-export async function claimCells(specialistId: string, bookingId: Types.ObjectId, cells: Date[], now: Date): Promise<Date[]> {
+export async function claimCells(
+  specialistId: string,
+  bookingId: Types.ObjectId,
+  cells: Date[],
+  now: Date,
+): Promise<Date[]> {
   const owned = await BookingClaimModel.find({ bookingId }).lean();
   const ownedTimes = new Set(owned.map((c) => c.cell.getTime()));
   const wanted = cells.filter((c) => !ownedTimes.has(c.getTime()));

@@ -56,10 +56,13 @@ export function s2sMeetingHost(deps: {
       for (const email of candidates) {
         // A user of the platform account: GET /users/{email} answers 200 only for members of the account.
         // Only "no such user" means "not a member"; a Zoom outage must fail the attempt, not pick another host.
-        const member = await deps.s2s.withToken((t) => deps.api.getUser(t, email)).catch((error: unknown) => {
-          if (error instanceof ZoomApiError && (error.zoomStatus === 404 || error.zoomCode === 1001)) return undefined;
-          throw error;
-        });
+        const member = await deps.s2s
+          .withToken((t) => deps.api.getUser(t, email))
+          .catch((error: unknown) => {
+            if (error instanceof ZoomApiError && (error.zoomStatus === 404 || error.zoomCode === 1001))
+              return undefined;
+            throw error;
+          });
         if (member) {
           known.set(specialistId, member.id);
           return member.id;

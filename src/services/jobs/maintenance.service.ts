@@ -39,7 +39,10 @@ export function registerMaintenance(deps: {
     }
     if (orphans.length > 0) {
       await BookingClaimModel.deleteMany({ bookingId: { $in: orphans }, createdAt: { $lt: old } });
-      deps.logger.warn({ bookings: orphans.length }, 'Released calendar cells of bookings that were never stored or are cancelled');
+      deps.logger.warn(
+        { bookings: orphans.length },
+        'Released calendar cells of bookings that were never stored or are cancelled',
+      );
     }
     return { mails: due.length, claims: orphans.length };
   }

@@ -66,9 +66,17 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
       }
     } catch (error) {
       const message = (error as Error).message;
-      options.logger.warn({ job: job.name, key: job.key, attempts: job.attempts, err: message }, 'Job failed; retrying later');
+      options.logger.warn(
+        { job: job.name, key: job.key, attempts: job.attempts, err: message },
+        'Job failed; retrying later',
+      );
       await JobModel.updateOne(mine, {
-        $set: { runAt: new Date(now().getTime() + errorBackoff(job.attempts)), lockedUntil: null, lockedBy: null, lastError: message },
+        $set: {
+          runAt: new Date(now().getTime() + errorBackoff(job.attempts)),
+          lockedUntil: null,
+          lockedBy: null,
+          lastError: message,
+        },
       });
     }
   }

@@ -33,10 +33,22 @@ export function formatWhen(start: Date, end: Date, timezone: string): string {
   return `${s.toFormat('cccc, d LLLL yyyy, HH:mm')}–${e.toFormat('HH:mm')} (${timezone})`;
 }
 
-const SUBJECTS: Record<BookingMailKind, { customer: (c: BookingMailContext) => string; specialist: (c: BookingMailContext) => string }> = {
-  confirmed: { customer: (c) => `Your booking with ${c.specialist.name} is confirmed`, specialist: () => 'New booking!' },
-  rescheduled: { customer: (c) => `Your booking with ${c.specialist.name} was moved`, specialist: (c) => `Booking with ${c.customer.name} was moved` },
-  cancelled: { customer: (c) => `Your booking with ${c.specialist.name} was cancelled`, specialist: (c) => `Booking with ${c.customer.name} was cancelled` },
+const SUBJECTS: Record<
+  BookingMailKind,
+  { customer: (c: BookingMailContext) => string; specialist: (c: BookingMailContext) => string }
+> = {
+  confirmed: {
+    customer: (c) => `Your booking with ${c.specialist.name} is confirmed`,
+    specialist: () => 'New booking!',
+  },
+  rescheduled: {
+    customer: (c) => `Your booking with ${c.specialist.name} was moved`,
+    specialist: (c) => `Booking with ${c.customer.name} was moved`,
+  },
+  cancelled: {
+    customer: (c) => `Your booking with ${c.specialist.name} was cancelled`,
+    specialist: (c) => `Booking with ${c.customer.name} was cancelled`,
+  },
 };
 
 export function bookingMails(kind: BookingMailKind, c: BookingMailContext): MailToSend[] {

@@ -5,7 +5,11 @@ export function escapeHtml(value: string): string {
 }
 
 /** A minimal, mail-client-safe HTML layout: paragraphs plus optional call-to-action links. */
-export function renderHtml(title: string, paragraphs: string[], links: Array<{ label: string; href: string }> = []): string {
+export function renderHtml(
+  title: string,
+  paragraphs: string[],
+  links: Array<{ label: string; href: string }> = [],
+): string {
   const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
   const buttons = links
     .map((l) => `<p><a href="${escapeHtml(l.href)}" style="font-weight:bold">${escapeHtml(l.label)}</a></p>`)

@@ -81,7 +81,8 @@ export function createMailOutbox(deps: {
           text: mail.text,
           html: mail.html,
           messageId: mail.messageId,
-          ical: mail.icalMethod && mail.icalContent ? { method: mail.icalMethod, content: mail.icalContent } : undefined,
+          ical:
+            mail.icalMethod && mail.icalContent ? { method: mail.icalMethod, content: mail.icalContent } : undefined,
         });
       } catch (error) {
         const message = (error as Error).message;

@@ -2,17 +2,27 @@ import { DateTime, IANAZone } from 'luxon';
 import { isValidTimeZone } from '../../lib/timezone';
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-export interface WeeklyWindow { day: Weekday; start: string; end: string } // "HH:mm" 24h local; end > start; end may be "24:00"
+export interface WeeklyWindow {
+  day: Weekday;
+  start: string;
+  end: string;
+} // "HH:mm" 24h local; end > start; end may be "24:00"
 export interface AvailabilityRules {
-  timezone: string;          // IANA
+  timezone: string; // IANA
   weekly: WeeklyWindow[];
-  slotMinutes: number;       // slot length, also the step between slot starts within a window
-  bufferMinutes: number;     // required free gap before and after every busy interval (existing bookings)
-  minNoticeMinutes: number;  // a slot must start at least this long after `now`
-  maxDaysAhead: number;      // a slot must start before now + maxDaysAhead days
+  slotMinutes: number; // slot length, also the step between slot starts within a window
+  bufferMinutes: number; // required free gap before and after every busy interval (existing bookings)
+  minNoticeMinutes: number; // a slot must start at least this long after `now`
+  maxDaysAhead: number; // a slot must start before now + maxDaysAhead days
 }
-export interface BusyInterval { start: Date; end: Date }
-export interface Slot { start: string; end: string } // UTC ISO instants like '2026-03-29T07:00:00.000Z' (Date.toISOString())
+export interface BusyInterval {
+  start: Date;
+  end: Date;
+}
+export interface Slot {
+  start: string;
+  end: string;
+} // UTC ISO instants like '2026-03-29T07:00:00.000Z' (Date.toISOString())
 
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const MINUTE_MS = 60_000;
@@ -21,10 +31,18 @@ const DAY_MINUTES = 1440;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A window as minutes after local midnight; end may be 1440. */
-interface Span { start: number; end: number }
+interface Span {
+  start: number;
+  end: number;
+}
 
 /** Free slots whose start lies on local calendar dates from..to (inclusive, 'YYYY-MM-DD' in the specialist's zone), sorted, no duplicates. */
-export function computeSlots(rules: AvailabilityRules, range: { from: string; to: string }, busy: BusyInterval[], now: Date): Slot[] {
+export function computeSlots(
+  rules: AvailabilityRules,
+  range: { from: string; to: string },
+  busy: BusyInterval[],
+  now: Date,
+): Slot[] {
   assertValid(rules);
   const earliest = now.getTime() + rules.minNoticeMinutes * MINUTE_MS;
   const latest = now.getTime() + rules.maxDaysAhead * DAY_MS;
@@ -71,7 +89,12 @@ export function fitsAvailability(rules: AvailabilityRules, start: Date, duration
 }
 
 /** True when [start,end) overlaps any busy interval widened by bufferMinutes on both sides. */
-export function conflictsWithBusy(rules: Pick<AvailabilityRules, 'bufferMinutes'>, start: Date, end: Date, busy: BusyInterval[]): boolean {
+export function conflictsWithBusy(
+  rules: Pick<AvailabilityRules, 'bufferMinutes'>,
+  start: Date,
+  end: Date,
+  busy: BusyInterval[],
+): boolean {
   const pad = rules.bufferMinutes * MINUTE_MS;
   return busy.some((b) => start.getTime() < b.end.getTime() + pad && end.getTime() > b.start.getTime() - pad);
 }
@@ -79,7 +102,8 @@ export function conflictsWithBusy(rules: Pick<AvailabilityRules, 'bufferMinutes'
 /** Validation helper for the API layer: returns a list of human-readable problems (empty when valid): bad HH:mm, end <= start, overlapping windows on the same day, invalid zone, slotMinutes not in 5..480, etc. */
 export function availabilityProblems(rules: AvailabilityRules): string[] {
   const problems: string[] = [];
-  if (typeof rules.timezone !== 'string' || !isValidTimeZone(rules.timezone)) problems.push(`timezone "${String(rules.timezone)}" is not a valid IANA time zone`);
+  if (typeof rules.timezone !== 'string' || !isValidTimeZone(rules.timezone))
+    problems.push(`timezone "${String(rules.timezone)}" is not a valid IANA time zone`);
   checkInteger(problems, 'slotMinutes', rules.slotMinutes, 5, 480);
   checkInteger(problems, 'bufferMinutes', rules.bufferMinutes, 0, DAY_MINUTES);
   checkInteger(problems, 'minNoticeMinutes', rules.minNoticeMinutes, 0, 365 * DAY_MINUTES);
@@ -90,12 +114,15 @@ export function availabilityProblems(rules: AvailabilityRules): string[] {
     const label = `weekly[${i}]`;
     const start = parseTime(w?.start, false);
     const end = parseTime(w?.end, true);
-    if (!WEEKDAYS.includes(w?.day)) problems.push(`${label}: day "${String(w?.day)}" must be one of ${WEEKDAYS.join(', ')}`);
-    if (start === null) problems.push(`${label}: start "${String(w?.start)}" must be a time HH:mm between 00:00 and 23:59`);
+    if (!WEEKDAYS.includes(w?.day))
+      problems.push(`${label}: day "${String(w?.day)}" must be one of ${WEEKDAYS.join(', ')}`);
+    if (start === null)
+      problems.push(`${label}: start "${String(w?.start)}" must be a time HH:mm between 00:00 and 23:59`);
     if (end === null) problems.push(`${label}: end "${String(w?.end)}" must be a time HH:mm between 00:01 and 24:00`);
     if (start === null || end === null) return;
     if (end <= start) problems.push(`${label}: end ${w.end} must be after start ${w.start}`);
-    else if (end - start < rules.slotMinutes) problems.push(`${label}: ${w.start}–${w.end} is shorter than one ${rules.slotMinutes}-minute slot`);
+    else if (end - start < rules.slotMinutes)
+      problems.push(`${label}: ${w.start}–${w.end} is shorter than one ${rules.slotMinutes}-minute slot`);
     else if (WEEKDAYS.includes(w.day)) valid.push({ day: w.day, start, end, label });
   });
   valid.sort((a, b) => a.start - b.start);

@@ -30,7 +30,11 @@ const MAX_RANGE_DAYS = 62;
 export function toRules(profile: SpecialistProfileRecord): AvailabilityRules {
   return {
     timezone: profile.timezone,
-    weekly: profile.weekly.map((w) => ({ day: w.day as AvailabilityRules['weekly'][number]['day'], start: w.start, end: w.end })),
+    weekly: profile.weekly.map((w) => ({
+      day: w.day as AvailabilityRules['weekly'][number]['day'],
+      start: w.start,
+      end: w.end,
+    })),
     slotMinutes: profile.slotMinutes,
     bufferMinutes: profile.bufferMinutes,
     minNoticeMinutes: profile.minNoticeMinutes,
@@ -72,7 +76,11 @@ export function createSpecialistService(deps: {
 
     async setAvailability(specialistId: string, input: AvailabilityInput) {
       const problems = availabilityProblems(input);
-      if (problems.length > 0) throw new ValidationError('Invalid availability', problems.map((message) => ({ message })));
+      if (problems.length > 0)
+        throw new ValidationError(
+          'Invalid availability',
+          problems.map((message) => ({ message })),
+        );
       const { headline, ...rules } = input;
       await SpecialistProfileModel.updateOne(
         { userId: specialistId },
@@ -85,7 +93,9 @@ export function createSpecialistService(deps: {
 
     async list(): Promise<SpecialistDto[]> {
       const users = await UserModel.find({ role: 'specialist' }).sort({ name: 1 }).limit(500).lean();
-      const profiles = await SpecialistProfileModel.find({ userId: { $in: users.map((u) => u._id) } }).lean<SpecialistProfileRecord[]>();
+      const profiles = await SpecialistProfileModel.find({ userId: { $in: users.map((u) => u._id) } }).lean<
+        SpecialistProfileRecord[]
+      >();
       const byUser = new Map(profiles.map((p) => [p.userId.toString(), p]));
       const connected = await deps.canHostMeetingsMany(users.map((u) => u._id.toString()));
       return users.map((u) => toDto(u, byUser.get(u._id.toString()) ?? null, connected.has(u._id.toString())));
@@ -96,10 +106,14 @@ export function createSpecialistService(deps: {
       return toDto(user, profile, await deps.canHostMeetings(specialistId));
     },
 
-    async freeSlots(specialistId: string, range: { from: string; to: string }): Promise<{ timezone: string; slots: Slot[] }> {
+    async freeSlots(
+      specialistId: string,
+      range: { from: string; to: string },
+    ): Promise<{ timezone: string; slots: Slot[] }> {
       const from = DateTime.fromISO(range.from, { zone: 'utc' });
       const to = DateTime.fromISO(range.to, { zone: 'utc' });
-      if (!from.isValid || !to.isValid || to < from) throw new ValidationError('`to` must be a date on or after `from`');
+      if (!from.isValid || !to.isValid || to < from)
+        throw new ValidationError('`to` must be a date on or after `from`');
       if (to.diff(from, 'days').days + 1 > MAX_RANGE_DAYS) {
         throw new ValidationError(`The range may cover at most ${MAX_RANGE_DAYS} days`);
       }

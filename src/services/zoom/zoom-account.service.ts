@@ -23,7 +23,9 @@ function toAccountError(error: unknown): unknown {
     });
   }
   if (error instanceof ZoomTokenRejectedError || error instanceof ZoomClientConfigError) {
-    return new ZoomAuthError('Zoom rejected the platform Server-to-Server OAuth token', 'ZOOM_AUTH_FAILED', { cause: error });
+    return new ZoomAuthError('Zoom rejected the platform Server-to-Server OAuth token', 'ZOOM_AUTH_FAILED', {
+      cause: error,
+    });
   }
   return error;
 }
@@ -43,14 +45,22 @@ export function createZoomAccountService(deps: { api: ZoomApiClient; s2s: Pick<S
   return {
     async listUsers(query: { pageSize?: number; nextPageToken?: string } = {}) {
       const list = await run((token) => api.listUsers(token, query));
-      return { users: list.users, next_page_token: list.next_page_token ?? '', total_records: list.total_records ?? list.users.length };
+      return {
+        users: list.users,
+        next_page_token: list.next_page_token ?? '',
+        total_records: list.total_records ?? list.users.length,
+      };
     },
 
     getUser: (userId: string) => run((token) => api.getUser(token, userId)),
 
     async listMeetings(userId: string) {
       const list = await run((token) => api.listMeetings(token, userId));
-      return { meetings: list.meetings, next_page_token: list.next_page_token ?? '', total_records: list.total_records ?? list.meetings.length };
+      return {
+        meetings: list.meetings,
+        next_page_token: list.next_page_token ?? '',
+        total_records: list.total_records ?? list.meetings.length,
+      };
     },
 
     createMeeting: (input: CreateAccountMeetingInput) =>

@@ -36,7 +36,8 @@ export function createZoomApiClient(deps: { http: ZoomHttp; apiBaseUrl: string; 
 
   function parse<T extends z.ZodType>(schema: T, response: ZoomHttpResponse): z.infer<T> {
     const parsed = schema.safeParse(response.data);
-    if (!parsed.success) throw new ZoomApiError('Zoom returned an unexpected response', response.status, undefined, true);
+    if (!parsed.success)
+      throw new ZoomApiError('Zoom returned an unexpected response', response.status, undefined, true);
     return parsed.data;
   }
 
@@ -71,7 +72,8 @@ export function createZoomApiClient(deps: { http: ZoomHttp; apiBaseUrl: string; 
     },
     createMeeting: async (token: string, userId: string, input: ZoomMeetingInput) =>
       parse(ZoomMeeting, await call(token, 'POST', `/users/${id(userId)}/meetings`, input)),
-    getMeeting: async (token: string, meetingId: string) => parse(ZoomMeeting, await call(token, 'GET', `/meetings/${id(meetingId)}`)),
+    getMeeting: async (token: string, meetingId: string) =>
+      parse(ZoomMeeting, await call(token, 'GET', `/meetings/${id(meetingId)}`)),
     updateMeeting: async (token: string, meetingId: string, input: Partial<ZoomMeetingInput>) => {
       await call(token, 'PATCH', `/meetings/${id(meetingId)}`, input);
     },
@@ -95,7 +97,13 @@ export function interpretError(response: ZoomHttpResponse, now: Date): Error {
     return error;
   }
   if (response.status >= 500) {
-    return new ZoomApiError(`Zoom error: ${message}`, response.status, code, true, retryAtFrom(response.headers, now, false));
+    return new ZoomApiError(
+      `Zoom error: ${message}`,
+      response.status,
+      code,
+      true,
+      retryAtFrom(response.headers, now, false),
+    );
   }
   return new ZoomApiError(`Zoom refused the request: ${message}`, response.status, code, false);
 }

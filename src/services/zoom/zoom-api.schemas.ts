@@ -17,7 +17,10 @@ export const ZoomOAuthError = z.object({
   error_description: z.string().optional(),
 });
 
-export const ZoomApiErrorBody = z.object({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() });
+export const ZoomApiErrorBody = z.object({
+  code: z.union([z.number(), z.string()]).optional(),
+  message: z.string().optional(),
+});
 
 export const ZoomUser = z.object({
   id: z.string().min(1),

@@ -99,7 +99,8 @@ export function createZoomConnectionService(deps: {
         { $set: { consumedAt: t } },
       );
       const pending = consumed ? await OAuthStateModel.findOne({ stateHash }).lean() : null;
-      if (!pending) throw new OAuthCallbackError('invalid_state', 'The connect link is unknown, expired or already used');
+      if (!pending)
+        throw new OAuthCallbackError('invalid_state', 'The connect link is unknown, expired or already used');
       const specialistId = pending.userId.toString();
       if (input.expectedSpecialistId && input.expectedSpecialistId !== specialistId) {
         throw new ForbiddenError('This connect request belongs to another account');

@@ -35,7 +35,8 @@ export function createZoomHttp(timeoutMs: number) {
       });
     }
     const headers: Record<string, string | undefined> = {};
-    for (const [key, value] of Object.entries(response.headers ?? {})) headers[key.toLowerCase()] = value == null ? undefined : String(value);
+    for (const [key, value] of Object.entries(response.headers ?? {}))
+      headers[key.toLowerCase()] = value == null ? undefined : String(value);
     return { status: response.status, headers, data: response.data };
   };
 }
@@ -46,7 +47,11 @@ export type ZoomHttp = ReturnType<typeof createZoomHttp>;
  * When to try again after a 429/503: Retry-After (seconds or an HTTP/ISO date); Zoom's daily meeting limit
  * resets at 00:00 UTC, so without a header a daily limit waits for the next UTC midnight.
  */
-export function retryAtFrom(headers: Record<string, string | undefined>, now: Date, dailyLimit: boolean): Date | undefined {
+export function retryAtFrom(
+  headers: Record<string, string | undefined>,
+  now: Date,
+  dailyLimit: boolean,
+): Date | undefined {
   const header = headers['retry-after'];
   if (header) {
     if (/^\d+$/.test(header.trim())) return new Date(now.getTime() + Number(header) * 1000);

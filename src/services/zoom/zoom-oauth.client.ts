@@ -29,7 +29,13 @@ export function createZoomOAuthClient(deps: { http: ZoomHttp; oauthBaseUrl: stri
   }
 
   return {
-    authorizeUrl(params: { clientId: string; redirectUri: string; state: string; codeChallenge: string; scopes: string }) {
+    authorizeUrl(params: {
+      clientId: string;
+      redirectUri: string;
+      state: string;
+      codeChallenge: string;
+      scopes: string;
+    }) {
       const url = new URL(`${oauthBaseUrl}/oauth/authorize`);
       url.search = new URLSearchParams({
         response_type: 'code',

@@ -71,13 +71,18 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
 
   const cacheTtlSeconds = (expiresIn: number) => Math.max(expiresIn - margin, Math.floor(expiresIn / 2));
   const usableLocal = (rejected?: string) =>
-    local && local.usableUntil > clock.now().getTime() && local.accessToken !== rejected ? local.accessToken : undefined;
+    local && local.usableUntil > clock.now().getTime() && local.accessToken !== rejected
+      ? local.accessToken
+      : undefined;
 
   async function redisOp<T>(op: (client: RedisClient) => Promise<T>): Promise<T> {
     if (!redis?.isReady) throw new RedisUnavailable('Redis is not connected');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisUnavailable(`Redis did not answer in ${redisTimeoutMs} ms`)), redisTimeoutMs);
+      timer = setTimeout(
+        () => reject(new RedisUnavailable(`Redis did not answer in ${redisTimeoutMs} ms`)),
+        redisTimeoutMs,
+      );
     });
     try {
       const result = await Promise.race([op(redis), timeout]);
@@ -85,7 +90,9 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
       redisDown = false;
       return result;
     } catch (error) {
-      throw error instanceof RedisUnavailable ? error : new RedisUnavailable((error as Error).message, { cause: error });
+      throw error instanceof RedisUnavailable
+        ? error
+        : new RedisUnavailable((error as Error).message, { cause: error });
     } finally {
       clearTimeout(timer);
     }
@@ -109,7 +116,10 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
       expiresAt: new Date(startedAt + response.expires_in * 1000).toISOString(),
       usableUntil: startedAt + ttlSeconds * 1000,
     };
-    logger.info({ accountId: creds!.accountId, expiresIn: response.expires_in, cacheTtlSeconds: ttlSeconds }, 'Fetched a Zoom S2S access token');
+    logger.info(
+      { accountId: creds!.accountId, expiresIn: response.expires_in, cacheTtlSeconds: ttlSeconds },
+      'Fetched a Zoom S2S access token',
+    );
     return { token: local, ttlSeconds };
   }
 
@@ -133,10 +143,13 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
       const shared = await readShared();
       if (shared && shared !== rejected) return shared;
       const owner = randomUUID();
-      const locked = await redisOp((r) => r.set(lockKey, owner, { condition: 'NX', expiration: { type: 'PX', value: lockTtlMs } }));
+      const locked = await redisOp((r) =>
+        r.set(lockKey, owner, { condition: 'NX', expiration: { type: 'PX', value: lockTtlMs } }),
+      );
       if (locked === 'OK') return fetchUnderLock(owner, rejected);
       // Another process is fetching: poll for its token; if it fails its lock is released (or lapses) and we take it.
-      if (Date.now() > deadline) throw new ZoomApiError('Timed out waiting for the Zoom S2S token', undefined, undefined, true);
+      if (Date.now() > deadline)
+        throw new ZoomApiError('Timed out waiting for the Zoom S2S token', undefined, undefined, true);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
@@ -153,7 +166,8 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
         return await viaRedis(rejected);
       } catch (error) {
         if (!(error instanceof RedisUnavailable)) throw error;
-        if (!redisDown) logger.warn({ err: error }, 'Redis unavailable: using an in-process Zoom S2S token until it is back');
+        if (!redisDown)
+          logger.warn({ err: error }, 'Redis unavailable: using an in-process Zoom S2S token until it is back');
         redisDown = true;
       }
     }
@@ -199,7 +213,10 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
         return await call(token);
       } catch (error) {
         if (!(error instanceof ZoomTokenRejectedError)) throw error;
-        logger.warn({ accountId: creds?.accountId }, 'Zoom rejected the S2S access token: fetching a new one and retrying once');
+        logger.warn(
+          { accountId: creds?.accountId },
+          'Zoom rejected the S2S access token: fetching a new one and retrying once',
+        );
         return call(await singleFlight(token));
       }
     },

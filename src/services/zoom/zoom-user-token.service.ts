@@ -72,12 +72,15 @@ export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
           version: doc.version,
           $or: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { $lte: t } }],
         },
-        { $set: { refreshLeaseUntil: new Date(t.getTime() + leaseMs), refreshLeaseOwner: owner, lastRefreshAttempt: t } },
+        {
+          $set: { refreshLeaseUntil: new Date(t.getTime() + leaseMs), refreshLeaseOwner: owner, lastRefreshAttempt: t },
+        },
       );
       // Same version: the tokens we read are the ones the lease protects.
       if (leased) return refreshWithLease(specialistId, doc);
       // Another process holds the lease: wait for its result (a new version) or for its lease to lapse.
-      if (Date.now() > deadline) throw new ZoomApiError('Timed out waiting for a Zoom token refresh', undefined, undefined, true);
+      if (Date.now() > deadline)
+        throw new ZoomApiError('Timed out waiting for a Zoom token refresh', undefined, undefined, true);
       await sleep(pollMs);
     }
   }
@@ -129,7 +132,10 @@ export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
     // Another instance may have rotated the token after we read it: that is not a revocation.
     const current = await load(specialistId);
     if (current && current.version !== doc.version) {
-      await UserOAuthTokenModel.updateOne({ _id: doc._id, refreshLeaseOwner: owner }, { $set: { refreshLeaseUntil: null, refreshLeaseOwner: null } });
+      await UserOAuthTokenModel.updateOne(
+        { _id: doc._id, refreshLeaseOwner: owner },
+        { $set: { refreshLeaseUntil: null, refreshLeaseOwner: null } },
+      );
       return obtain(specialistId);
     }
     const marked = await UserOAuthTokenModel.updateOne(

@@ -24,14 +24,17 @@ export function createZoomWebhookService(deps: {
   function verify(req: WebhookRequest): void {
     if (!deps.secretToken) throw new AppError(503, 'WEBHOOK_NOT_CONFIGURED', 'ZOOM_WEBHOOK_SECRET_TOKEN is not set');
     const { signature, timestamp, rawBody } = req;
-    if (!signature || !timestamp || !rawBody) throw new UnauthenticatedError('Missing Zoom signature', 'INVALID_SIGNATURE');
+    if (!signature || !timestamp || !rawBody)
+      throw new UnauthenticatedError('Missing Zoom signature', 'INVALID_SIGNATURE');
     const ts = Number(timestamp);
     // Zoom sends milliseconds in some events and seconds in others' docs; accept both.
     const tsSeconds = ts > 1e12 ? ts / 1000 : ts;
     if (!Number.isFinite(ts) || Math.abs(deps.clock.now().getTime() / 1000 - tsSeconds) > MAX_AGE_SECONDS) {
       throw new UnauthenticatedError('Stale or invalid Zoom request timestamp', 'INVALID_SIGNATURE');
     }
-    const expected = `v0=${createHmac('sha256', deps.secretToken).update(`v0:${timestamp}:${rawBody.toString('utf8')}`).digest('hex')}`;
+    const expected = `v0=${createHmac('sha256', deps.secretToken)
+      .update(`v0:${timestamp}:${rawBody.toString('utf8')}`)
+      .digest('hex')}`;
     const a = Buffer.from(expected);
     const b = Buffer.from(signature);
     if (a.length !== b.length || !timingSafeEqual(a, b)) {
@@ -46,7 +49,8 @@ export function createZoomWebhookService(deps: {
       switch (body.event) {
         case 'endpoint.url_validation': {
           const plainToken = payload.plainToken;
-          if (typeof plainToken !== 'string' || !plainToken) throw new ValidationError('payload.plainToken is required');
+          if (typeof plainToken !== 'string' || !plainToken)
+            throw new ValidationError('payload.plainToken is required');
           const encryptedToken = createHmac('sha256', deps.secretToken!).update(plainToken).digest('hex');
           return { plainToken, encryptedToken };
         }
