@@ -1,3 +1,4 @@
+import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { BookingModel } from '../../models/booking.model';
 import type { BookingMeetingService } from './booking-meeting.service';
@@ -8,6 +9,8 @@ export const JOB_MEETING_CREATE = 'booking-meeting-create';
 export const JOB_MEETING_SYNC = 'booking-meeting-sync';
 export const JOB_MEETING_DELETE = 'booking-meeting-delete';
 const LEASE_GRACE_MS = 150_000;
+/** Longer than any request that saves a meeting and then queues its confirmation mail. */
+const CONFIRMATION_GRACE_MS = 5 * 60_000;
 
 /**
  * The durable follow-ups of a booking change. Each is a job keyed by booking, so it happens once, survives
@@ -18,12 +21,13 @@ export function createBookingJobs(deps: {
   meetings: BookingMeetingService;
   notifier: BookingNotifier;
   logger: Logger;
-  now(): Date;
+  clock: Clock;
   maxAttempts: number;
 }) {
   const { jobs, meetings, notifier } = deps;
+  const now = () => deps.clock.now();
 
-  const soon = () => new Date(deps.now().getTime());
+  const soon = () => new Date(now().getTime());
   const scheduleFor = (name: string, bookingId: string, at: Date) =>
     jobs.schedule(name, `${name}:${bookingId}`, { bookingId }, at);
 
@@ -70,9 +74,9 @@ export function createBookingJobs(deps: {
     attempt: () => Promise<{ status: string; at?: Date }>,
   ) {
     const key = `${name}:${bookingId}`;
-    await jobs.schedule(name, key, { bookingId }, new Date(deps.now().getTime() + LEASE_GRACE_MS));
-    const outcome = await attempt().catch(() => ({ status: 'retry' as const, at: deps.now() }));
-    if (outcome.status === 'retry') await jobs.schedule(name, key, { bookingId }, outcome.at ?? deps.now());
+    await jobs.schedule(name, key, { bookingId }, new Date(now().getTime() + LEASE_GRACE_MS));
+    const outcome = await attempt().catch(() => ({ status: 'retry' as const, at: now() }));
+    if (outcome.status === 'retry') await jobs.schedule(name, key, { bookingId }, outcome.at ?? now());
     else await jobs.cancel(key);
   }
 
@@ -84,7 +88,7 @@ export function createBookingJobs(deps: {
         JOB_MEETING_CREATE,
         key,
         { bookingId },
-        new Date(deps.now().getTime() + (tryNow ? LEASE_GRACE_MS : 0)),
+        new Date(now().getTime() + (tryNow ? LEASE_GRACE_MS : 0)),
       );
       if (!tryNow) return;
       const result = await createMeeting(bookingId).catch((error) => {
@@ -93,7 +97,7 @@ export function createBookingJobs(deps: {
       });
       const booking = await BookingModel.findById(bookingId, { meeting: 1 }).lean();
       if (booking?.meeting.status === 'pending') {
-        const at = result && 'retryAt' in result ? result.retryAt : deps.now();
+        const at = result && 'retryAt' in result ? result.retryAt : now();
         await jobs.schedule(JOB_MEETING_CREATE, key, { bookingId }, at);
       } else {
         await jobs.cancel(key);
@@ -101,7 +105,8 @@ export function createBookingJobs(deps: {
     },
 
     /** Confirmation mail that a crash between "meeting saved" and "mail queued" left unsent (dedupe keeps it once). */
-    async sweepUnconfirmed(olderThan: Date): Promise<number> {
+    async sweepUnconfirmed(): Promise<number> {
+      const olderThan = new Date(now().getTime() - CONFIRMATION_GRACE_MS);
       const missed = await BookingModel.find(
         {
           status: 'confirmed',
@@ -125,7 +130,7 @@ export function createBookingJobs(deps: {
       ).lean();
       for (const b of pending) {
         const id = b._id.toString();
-        await jobs.schedule(JOB_MEETING_CREATE, `${JOB_MEETING_CREATE}:${id}`, { bookingId: id }, deps.now());
+        await jobs.schedule(JOB_MEETING_CREATE, `${JOB_MEETING_CREATE}:${id}`, { bookingId: id }, now());
       }
     },
 

@@ -4,7 +4,9 @@ import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
-import { backoffMs } from '../mail/mail-outbox.service';
+import type { UserService } from '../auth/user.service';
+import { backoffMs } from '../jobs/backoff';
+import type { SpecialistService } from '../specialist/specialist.service';
 import type { MeetingHost } from './meeting-host.service';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import { ZoomTokenRejectedError } from '../zoom/zoom.errors';
@@ -29,12 +31,26 @@ export function createBookingMeetingService(deps: {
   clock: Clock;
   logger: Logger;
   maxAttempts: number;
-  describe(booking: BookingRecord): Promise<{ topic: string; agenda: string; timezone: string }>;
+  users: UserService;
+  specialists: SpecialistService;
 }) {
   const now = () => deps.clock.now();
 
+  /** The topic the customer gave (else "Session with <customer>"), the notes as agenda, the specialist's zone. */
+  async function describe(booking: BookingRecord) {
+    const [customer, specialist] = await Promise.all([
+      deps.users.getById(booking.customerId.toString()).catch(() => undefined),
+      deps.specialists.profileOf(booking.specialistId.toString()),
+    ]);
+    return {
+      topic: booking.topic ?? `Session with ${customer?.name ?? 'a customer'}`,
+      agenda: booking.notes ?? '',
+      timezone: specialist.profile?.timezone ?? specialist.user.timezone,
+    };
+  }
+
   async function meetingInput(booking: BookingRecord): Promise<ZoomMeetingInput> {
-    const d = await deps.describe(booking);
+    const d = await describe(booking);
     return {
       topic: `${d.topic} ${ref(booking._id.toString())}`.slice(-200),
       type: 2,

@@ -1,6 +1,8 @@
+import type { Clock } from '../../lib/clock';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import { UserModel } from '../../models/user.model';
 import type { JwtService } from '../auth/jwt.service';
+import type { UserService } from '../auth/user.service';
 import {
   bookingMails,
   meetingFailedMail,
@@ -8,7 +10,7 @@ import {
   type BookingMailKind,
   type Party,
 } from '../mail/booking-mail.templates';
-import type { MailOutbox } from '../mail/mail-outbox.service';
+import { addressOf, type MailOutbox } from '../mail/mail-outbox.service';
 
 export const START_LINK_PURPOSE = 'meeting-start';
 
@@ -16,11 +18,13 @@ export const START_LINK_PURPOSE = 'meeting-start';
 export function createBookingNotifier(deps: {
   mail: MailOutbox;
   jwt: JwtService;
+  users: UserService;
+  clock: Clock;
   publicBaseUrl: string;
-  organizerEmail: string;
-  admins(): Promise<Party[]>;
-  now(): Date;
+  /** MAIL_FROM; its address is the invitations' organizer. */
+  mailFrom: string;
 }) {
+  const organizerEmail = addressOf(deps.mailFrom);
   async function party(id: unknown): Promise<Party> {
     const user = await UserModel.findById(id).lean();
     if (!user) return { id: String(id), name: 'Former user', email: 'invalid@invalid', timezone: 'UTC' };
@@ -41,7 +45,7 @@ export function createBookingNotifier(deps: {
       specialist: await party(booking.specialistId),
       joinUrl: booking.zoomJoinUrl ?? null,
       startLink: `${deps.publicBaseUrl}/api/bookings/${bookingId}/start?token=${token}`,
-      organizerEmail: deps.organizerEmail,
+      organizerEmail,
     };
   }
 
@@ -53,14 +57,14 @@ export function createBookingNotifier(deps: {
       if ((kind === 'cancelled') !== (booking.status === 'cancelled')) return;
       for (const mail of bookingMails(kind, await context(booking))) await deps.mail.enqueue(mail);
       if (kind === 'confirmed')
-        await BookingModel.updateOne({ _id: bookingId }, { $set: { confirmationMailedAt: deps.now() } });
+        await BookingModel.updateOne({ _id: bookingId }, { $set: { confirmationMailedAt: deps.clock.now() } });
     },
 
     async notifyMeetingFailed(bookingId: string, reason: string): Promise<void> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       if (!booking) return;
       const ctx = await context(booking);
-      for (const to of [ctx.specialist, ...(await deps.admins())])
+      for (const to of [ctx.specialist, ...(await deps.users.findAdmins())])
         await deps.mail.enqueue(meetingFailedMail(ctx, to, reason));
     },
   };

@@ -1,6 +1,8 @@
 import { ZoomApiError, ZoomNotConnectedError } from '../../lib/errors';
 import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
+import type { UserService } from '../auth/user.service';
+import type { ZoomConnectionService } from '../zoom/zoom-connection.service';
 import type { ZoomTokenService } from '../zoom/zoom-user-token.service';
 
 export interface S2SCaller {
@@ -21,21 +23,17 @@ export interface MeetingHost {
   canHostMany(specialistIds: string[]): Promise<Set<string>>;
 }
 
-export function userMeetingHost(tokens: ZoomTokenService, isConnected: (id: string) => Promise<boolean>): MeetingHost {
+export function userMeetingHost(deps: {
+  tokens: ZoomTokenService;
+  connection: Pick<ZoomConnectionService, 'isConnected' | 'connectedAmong'>;
+}): MeetingHost {
+  const { tokens, connection } = deps;
   return {
     provider: 'user',
     hostUserId: async () => 'me',
     call: (specialistId, fn) => tokens.withSpecialistToken(specialistId, fn),
-    canHost: isConnected,
-    async canHostMany(specialistIds) {
-      const grants = await UserOAuthTokenModel.find({
-        userId: { $in: specialistIds },
-        isActive: true,
-        isRevoked: false,
-        needsReauth: false,
-      }).lean();
-      return new Set(grants.filter((g) => g.zoomRefreshToken).map((g) => g.userId.toString()));
-    },
+    canHost: (specialistId) => connection.isConnected(specialistId),
+    canHostMany: (specialistIds) => connection.connectedAmong(specialistIds),
   };
 }
 
@@ -43,7 +41,7 @@ export function s2sMeetingHost(deps: {
   s2s: S2SCaller;
   api: ZoomApiClient;
   fallbackHostUser: string | undefined;
-  specialistEmail(id: string): Promise<string>;
+  users: UserService;
 }): MeetingHost {
   const known = new Map<string, string>();
   return {
@@ -52,7 +50,7 @@ export function s2sMeetingHost(deps: {
       const cached = known.get(specialistId);
       if (cached) return cached;
       const grant = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean();
-      const candidates = [grant?.zoomEmail, await deps.specialistEmail(specialistId)].filter(Boolean) as string[];
+      const candidates = [grant?.zoomEmail, (await deps.users.getById(specialistId)).email].filter(Boolean) as string[];
       for (const email of candidates) {
         // A user of the platform account: GET /users/{email} answers 200 only for members of the account.
         // Only "no such user" means "not a member"; a Zoom outage must fail the attempt, not pick another host.

@@ -18,15 +18,13 @@ export function registerMaintenance(deps: {
   mail: MailOutbox;
   clock: Clock;
   logger: Logger;
-  scheduleMail(id: string): Promise<void>;
   /** Further repairs (e.g. confirmation mail a crash left unsent). */
   sweeps?: Array<() => Promise<unknown>>;
 }) {
   const now = () => deps.clock.now();
 
   async function sweep(): Promise<{ mails: number; claims: number }> {
-    const due = await deps.mail.due(200);
-    for (const id of due) await deps.scheduleMail(id);
+    const mails = await deps.mail.requeueDue(200);
     for (const extra of deps.sweeps ?? []) await extra();
     const old = new Date(now().getTime() - ORPHAN_AGE_MS);
     const ids = ((await BookingClaimModel.distinct('bookingId', { createdAt: { $lt: old } })) as unknown[]).map(String);
@@ -44,7 +42,7 @@ export function registerMaintenance(deps: {
         'Released calendar cells of bookings that were never stored or are cancelled',
       );
     }
-    return { mails: due.length, claims: orphans.length };
+    return { mails, claims: orphans.length };
   }
 
   deps.jobs.define(JOB_MAINTENANCE, async () => {

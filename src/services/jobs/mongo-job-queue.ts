@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
 import { JobModel, type JobRecord } from '../../models/job.model';
+import { backoffMs } from './backoff';
 import type { JobData, JobHandler, JobQueue } from './job-queue';
 
 export interface MongoJobQueueOptions {
@@ -24,7 +25,7 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
   const handlers = new Map<string, JobHandler>();
   const worker = randomUUID();
   const leaseMs = options.leaseMs ?? 120_000;
-  const errorBackoff = options.errorBackoffMs ?? ((n: number) => Math.min(3_600_000, 15_000 * 2 ** (n - 1)));
+  const errorBackoff = options.errorBackoffMs ?? ((n: number) => backoffMs(n, 15_000));
   const now = () => options.clock.now();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -57,7 +58,7 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
       const result = await handler(job.data as JobData, { attempts: job.attempts });
       if (result && 'retryAt' in result) {
         // Never sooner than a growing floor: a "Retry-After: 0" answered forever must not become a hot loop.
-        const floor = now().getTime() + Math.min(300_000, 1000 * 2 ** Math.max(0, job.attempts - 1));
+        const floor = now().getTime() + backoffMs(job.attempts, 1000, 300_000);
         const runAt = new Date(Math.max(result.retryAt.getTime(), floor));
         await JobModel.updateOne(mine, { $set: { runAt, lockedUntil: null, lockedBy: null } });
       } else {

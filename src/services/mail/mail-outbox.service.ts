@@ -3,6 +3,8 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
 import { OutboxMailModel, type OutboxMailRecord } from '../../models/outbox-mail.model';
+import { backoffMs } from '../jobs/backoff';
+import type { JobQueue } from '../jobs/job-queue';
 import type { MailTransport } from './mail-transport';
 
 export interface MailToSend {
@@ -17,25 +19,32 @@ export interface MailToSend {
 
 export type DeliveryOutcome = { status: 'sent' | 'failed' | 'skipped' } | { status: 'retry'; at: Date };
 
+export const JOB_DELIVER_MAIL = 'deliver-mail';
 const LOCK_MS = 5 * 60_000;
 
-/** Exponential backoff with a cap: 30 s, 1 min, 2 min … 1 h. */
-export function backoffMs(attempt: number, baseMs = 30_000, capMs = 3_600_000): number {
-  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+/** The bare address of a From header: `Booking <noreply@example.com>` → `noreply@example.com`. */
+export function addressOf(from: string): string {
+  return (/<([^>]+)>/.exec(from)?.[1] ?? from).trim();
 }
 
+/** Mail goes into a durable outbox first; a job per message delivers it, retrying with backoff. */
 export function createMailOutbox(deps: {
   transport: MailTransport;
+  jobs: JobQueue;
   from: string;
   clock: Clock;
   logger: Logger;
   maxAttempts: number;
-  /** Tells the job runner there is mail to deliver (at `at`). */
-  schedule(mailId: string, at: Date): Promise<void>;
 }) {
   const now = () => deps.clock.now();
+  const schedule = (mailId: string, at: Date) => deps.jobs.schedule(JOB_DELIVER_MAIL, `mail:${mailId}`, { mailId }, at);
 
-  return {
+  deps.jobs.define(JOB_DELIVER_MAIL, async ({ mailId }) => {
+    const outcome = await outbox.deliver(mailId!);
+    if (outcome.status === 'retry') return { retryAt: outcome.at };
+  });
+
+  const outbox = {
     async enqueue(mail: MailToSend): Promise<void> {
       const t = now();
       const result = await OutboxMailModel.updateOne(
@@ -60,7 +69,7 @@ export function createMailOutbox(deps: {
         if (error.code === 11000) return { upsertedId: null };
         throw error;
       });
-      if (result.upsertedId) await deps.schedule(result.upsertedId.toString(), t);
+      if (result.upsertedId) await schedule(result.upsertedId.toString(), t);
     },
 
     /** Delivers one message if it is still due; claims it first so two workers never send it twice at once. */
@@ -102,15 +111,17 @@ export function createMailOutbox(deps: {
       return { status: 'sent' };
     },
 
-    /** Pending mail whose time has come (the sweeper re-schedules these in case a job was lost). */
-    async due(limit = 100): Promise<string[]> {
+    /** Schedules delivery of pending mail whose time has come, in case its job was lost; returns how many. */
+    async requeueDue(limit = 100): Promise<number> {
       const docs = await OutboxMailModel.find({ status: 'pending', nextAttemptAt: { $lte: now() } })
         .sort({ nextAttemptAt: 1 })
         .limit(limit)
         .lean<OutboxMailRecord[]>();
-      return docs.map((d) => d._id.toString());
+      for (const doc of docs) await schedule(doc._id.toString(), now());
+      return docs.length;
     },
   };
+  return outbox;
 }
 
 export type MailOutbox = ReturnType<typeof createMailOutbox>;

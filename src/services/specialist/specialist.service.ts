@@ -12,6 +12,7 @@ import {
   type BusyInterval,
   type Slot,
 } from './slot-calculator';
+import type { MeetingHost } from '../booking/meeting-host.service';
 
 export interface AvailabilityInput extends AvailabilityRules {
   headline?: string;
@@ -46,8 +47,7 @@ export function toRules(profile: SpecialistProfileRecord): AvailabilityRules {
 export function createSpecialistService(deps: {
   clock: Clock;
   /** Whether the specialist can get meetings right now (their Zoom grant, or the platform account in s2s mode). */
-  canHostMeetings(specialistId: string): Promise<boolean>;
-  canHostMeetingsMany(specialistIds: string[]): Promise<Set<string>>;
+  host: Pick<MeetingHost, 'canHost' | 'canHostMany'>;
 }) {
   async function profileOf(specialistId: string) {
     if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
@@ -97,13 +97,13 @@ export function createSpecialistService(deps: {
         SpecialistProfileRecord[]
       >();
       const byUser = new Map(profiles.map((p) => [p.userId.toString(), p]));
-      const connected = await deps.canHostMeetingsMany(users.map((u) => u._id.toString()));
+      const connected = await deps.host.canHostMany(users.map((u) => u._id.toString()));
       return users.map((u) => toDto(u, byUser.get(u._id.toString()) ?? null, connected.has(u._id.toString())));
     },
 
     async get(specialistId: string): Promise<SpecialistDto> {
       const { user, profile } = await profileOf(specialistId);
-      return toDto(user, profile, await deps.canHostMeetings(specialistId));
+      return toDto(user, profile, await deps.host.canHost(specialistId));
     },
 
     async freeSlots(

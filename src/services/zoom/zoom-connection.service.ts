@@ -6,6 +6,9 @@ import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
 import { OAuthStateModel } from '../../models/oauth-state.model';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
+import type { UserService } from '../auth/user.service';
+import type { MailOutbox } from '../mail/mail-outbox.service';
+import { reconnectZoomMail } from '../mail/zoom-mail.templates';
 import type { ZoomApiClient } from './zoom-api.client';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
 
@@ -41,6 +44,10 @@ export function createZoomConnectionService(deps: {
   cipher: TokenCipher;
   clock: Clock;
   logger: Logger;
+  mail: MailOutbox;
+  users: UserService;
+  /** Where the specialist reconnects Zoom (the frontend's profile page). */
+  frontendUrl: string;
   /** After a (re)connect: e.g. retry meetings that waited for a working grant. */
   onConnected?(specialistId: string): Promise<void>;
 }) {
@@ -171,6 +178,17 @@ export function createZoomConnectionService(deps: {
       return (await this.status(specialistId)).connected;
     },
 
+    /** Which of these specialists have a working grant, in one query (listings). */
+    async connectedAmong(specialistIds: string[]): Promise<Set<string>> {
+      const grants = await UserOAuthTokenModel.find({
+        userId: { $in: specialistIds },
+        isActive: true,
+        isRevoked: false,
+        needsReauth: false,
+      }).lean<UserOAuthTokenRecord[]>();
+      return new Set(grants.filter((g) => g.zoomRefreshToken).map((g) => g.userId.toString()));
+    },
+
     /** Revokes at Zoom (best effort: the local grant is wiped even when Zoom is unreachable). */
     async disconnect(specialistId: string): Promise<void> {
       const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
@@ -183,6 +201,23 @@ export function createZoomConnectionService(deps: {
       }
       if (!revoked) deps.logger.warn({ specialistId }, 'Zoom revoke failed; wiping the local grant anyway');
       await wipe({ _id: doc._id }, 'disconnected');
+    },
+
+    /** Asks the specialist to reconnect; one mail per grant (its authorization time keys the dedupe). */
+    async notifyGrantDead(specialistId: string): Promise<void> {
+      const [user, grant] = await Promise.all([
+        deps.users.getById(specialistId),
+        UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>(),
+      ]);
+      await deps.mail.enqueue(
+        reconnectZoomMail({
+          specialistId,
+          grantVersion: grant?.authorizedAt?.toISOString() ?? 'unknown',
+          to: user.email,
+          name: user.name,
+          reconnectUrl: `${deps.frontendUrl}/specialist/profile?zoom=reconnect`,
+        }),
+      );
     },
 
     /** The user removed our app in Zoom (app_deauthorized webhook): their tokens are dead; forget them. */

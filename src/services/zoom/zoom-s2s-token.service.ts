@@ -15,13 +15,16 @@ export interface S2SCredentials {
 
 export interface S2STokenServiceDeps {
   oauth: ZoomOAuthClient;
-  credentials: S2SCredentials | undefined;
+  /** Unset or partly set: S2S is not configured and every call says so. */
+  credentials: Partial<S2SCredentials> | undefined;
   redis?: RedisClient;
   clock: Clock;
   logger: Logger;
   /** A token is cached for `expires_in` minus this (at most half its life), so callers never get one about to lapse. */
   safetyMarginSeconds?: number;
-  /** How long one process may hold the fetch lock; must exceed Zoom's HTTP time-out. */
+  /** Zoom's HTTP time-out: the fetch lock must outlive a token call that runs into it. */
+  httpTimeoutMs?: number;
+  /** How long one process may hold the fetch lock (default: httpTimeoutMs + 5 s). */
   lockTtlMs?: number;
   pollMs?: number;
   redisTimeoutMs?: number;
@@ -38,6 +41,11 @@ interface CachedToken {
 const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 class RedisUnavailable extends Error {}
+
+function complete(c: Partial<S2SCredentials> | undefined): S2SCredentials | undefined {
+  if (!c?.accountId || !c.clientId || !c.clientSecret) return undefined;
+  return { accountId: c.accountId, clientId: c.clientId, clientSecret: c.clientSecret };
+}
 
 function parseShared(raw: string | null): z.infer<typeof SharedToken> | undefined {
   if (!raw) return undefined;
@@ -58,9 +66,10 @@ function parseShared(raw: string | null): z.infer<typeof SharedToken> | undefine
  * tokens, which the 401 → refetch-once path absorbs. Shutdown never deletes the shared token.
  */
 export function createS2STokenService(deps: S2STokenServiceDeps) {
-  const { credentials: creds, redis, clock, logger } = deps;
+  const { redis, clock, logger } = deps;
+  const creds = complete(deps.credentials);
   const margin = deps.safetyMarginSeconds ?? 300;
-  const lockTtlMs = deps.lockTtlMs ?? 15_000;
+  const lockTtlMs = deps.lockTtlMs ?? (deps.httpTimeoutMs ?? 10_000) + 5000;
   const pollMs = deps.pollMs ?? 25;
   const redisTimeoutMs = deps.redisTimeoutMs ?? 1000;
   const key = creds ? `zoom:s2s:token:${creds.accountId}:${creds.clientId}` : '';

@@ -17,7 +17,9 @@ export interface ZoomTokenServiceDeps {
   refreshMarginSeconds: number;
   /** Called once per dead grant (not per booking) so the specialist can reconnect. */
   onGrantDead(specialistId: string): Promise<void>;
-  /** How long one process may hold the refresh lease; must exceed Zoom's HTTP time-out. */
+  /** Zoom's HTTP time-out: the refresh lease must outlive a refresh call that runs into it. */
+  httpTimeoutMs: number;
+  /** How long one process may hold the refresh lease (default: 3 × httpTimeoutMs, at least 30 s). */
   leaseMs?: number;
   pollMs?: number;
 }
@@ -30,7 +32,7 @@ export interface ZoomTokenServiceDeps {
  */
 export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
   const owner = randomUUID();
-  const leaseMs = deps.leaseMs ?? 30_000;
+  const leaseMs = deps.leaseMs ?? Math.max(30_000, 3 * deps.httpTimeoutMs);
   const pollMs = deps.pollMs ?? 50;
   const inFlight = new Map<string, Promise<string>>();
   const now = () => deps.clock.now();
