@@ -26,7 +26,7 @@ import { createZoomConnectionService } from './services/zoom/zoom-connection.ser
 import { createZoomHttp } from './services/zoom/zoom-http';
 import { createZoomOAuthClient } from './services/zoom/zoom-oauth.client';
 import { createS2STokenService } from './services/zoom/zoom-s2s-token.service';
-import { createZoomTokenService } from './services/zoom/zoom-user-token.service';
+import { createZoomUserTokenService } from './services/zoom/zoom-user-token.service';
 import { createZoomWebhookService } from './services/zoom/zoom-webhook.service';
 
 export interface AppDeps {
@@ -86,7 +86,7 @@ export function createContainer(deps: AppDeps) {
     frontendUrl: config.frontendUrl,
     onConnected: (specialistId) => bookingJobs.retryPendingMeetings(specialistId),
   });
-  const zoomTokens = createZoomTokenService({
+  const zoomTokens = createZoomUserTokenService({
     oauth: zoomOAuth,
     app: userManagedApp,
     cipher,
@@ -108,7 +108,7 @@ export function createContainer(deps: AppDeps) {
     redis,
     clock,
     logger,
-    safetyMarginSeconds: refreshMarginSeconds,
+    refreshMarginSeconds,
     httpTimeoutMs,
   });
   const zoomAccount = createZoomAccountService({ api: zoomApi, s2s: zoomS2S });

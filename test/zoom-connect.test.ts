@@ -66,7 +66,7 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
       expect(doc.zoomAccessToken).toMatch(/^v1\./);
       expect(doc.zoomRefreshToken).toMatch(/^v1\./);
     }
-    const plain = await stack.container.services.zoom.tokens.getSpecialistZoomToken(String(docs.at(-1)!.userId));
+    const plain = await stack.container.services.zoom.tokens.getAccessToken(String(docs.at(-1)!.userId));
     expect(plain.length).toBeGreaterThan(10);
     expect(dump).not.toContain(plain);
   });

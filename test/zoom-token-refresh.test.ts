@@ -7,7 +7,7 @@ import { useStack } from './support/stack';
 
 const HOUR = 3600_000;
 
-describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
+describe('getAccessToken: refresh, rotation and concurrency', () => {
   const stack = useStack();
   const { clock } = stack;
 
@@ -22,7 +22,7 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
   it('when the token is fresh, then it is returned without calling Zoom and lastUsedAt is recorded', async () => {
     const { user, token } = await connectedSpecialist();
     clock.advance(30 * 60 * 1000);
-    const access = await stack.container.services.zoom.tokens.getSpecialistZoomToken(user.id);
+    const access = await stack.container.services.zoom.tokens.getAccessToken(user.id);
     expect(stack.sandbox.calls('POST /oauth/token')).toBe(0);
     const me = await request(stack.sandbox.url).get('/v2/users/me').set('Authorization', `Bearer ${access}`);
     expect(me.status).toBe(200);
@@ -35,7 +35,7 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
     const before = await stored(user.id);
     const oldRefresh = stack.container.cipher.decrypt(before!.zoomRefreshToken!);
     clock.advance(HOUR - 4 * 60 * 1000); // 4 minutes before Zoom's expiry
-    const access = await stack.container.services.zoom.tokens.getSpecialistZoomToken(user.id);
+    const access = await stack.container.services.zoom.tokens.getAccessToken(user.id);
     expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
     expect(stack.sandbox.requests('POST /oauth/token')[0]!.body).toEqual({
       grant_type: 'refresh_token',
@@ -59,7 +59,7 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
     const { user } = await connectedSpecialist();
     clock.advance(HOUR + 1000);
     const tokens = await Promise.all(
-      Array.from({ length: 50 }, () => stack.container.services.zoom.tokens.getSpecialistZoomToken(user.id)),
+      Array.from({ length: 50 }, () => stack.container.services.zoom.tokens.getAccessToken(user.id)),
     );
     expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
     expect(new Set(tokens).size).toBe(1);
@@ -70,7 +70,7 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
     const others = [1, 2, 3].map(() => createTestApp({ clock, env: sandboxEnv(stack.sandbox) }));
     clock.advance(HOUR + 1000);
     const calls = [stack, ...others].flatMap((instance) =>
-      Array.from({ length: 15 }, () => instance.container.services.zoom.tokens.getSpecialistZoomToken(user.id)),
+      Array.from({ length: 15 }, () => instance.container.services.zoom.tokens.getAccessToken(user.id)),
     );
     const tokens = await Promise.all(calls);
     expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
@@ -84,7 +84,7 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
       status: 401,
       body: { code: 124, message: 'Invalid access token.' },
     });
-    const me = await stack.container.services.zoom.tokens.withSpecialistToken(user.id, (token) =>
+    const me = await stack.container.services.zoom.tokens.withToken(user.id, (token) =>
       stack.container.services.zoom.api.getMe(token),
     );
     expect(me.email).toMatch(/@example.com$/);
@@ -98,10 +98,10 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
     clock.advance(HOUR + 1000);
     // Instance A takes the lease, but its request is slow to reach Zoom; its lease lapses and B takes over.
     stack.sandbox.inject({ route: 'POST /oauth/token', delayMs: 400 });
-    const slow = stack.container.services.zoom.tokens.getSpecialistZoomToken(user.id);
+    const slow = stack.container.services.zoom.tokens.getAccessToken(user.id);
     await new Promise((resolve) => setTimeout(resolve, 100));
     clock.advance(31_000);
-    const fromB = await other.container.services.zoom.tokens.getSpecialistZoomToken(user.id);
+    const fromB = await other.container.services.zoom.tokens.getAccessToken(user.id);
     const fromA = await slow;
     expect(fromA).toBe(fromB);
     expect(stack.sandbox.calls('POST /oauth/token')).toBe(2);
@@ -116,7 +116,7 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
     stack.sandbox.revokeUserGrants(zoomUserId);
     clock.advance(HOUR + 1000);
     for (let i = 0; i < 3; i += 1) {
-      await expect(stack.container.services.zoom.tokens.getSpecialistZoomToken(user.id)).rejects.toMatchObject({
+      await expect(stack.container.services.zoom.tokens.getAccessToken(user.id)).rejects.toMatchObject({
         code: 'ZOOM_NOT_CONNECTED',
       });
     }
@@ -141,7 +141,7 @@ describe('getSpecialistZoomToken: refresh, rotation and concurrency', () => {
     const current = stack.container.cipher.decrypt((await stored(user.id))!.zoomAccessToken!);
     clock.advance(HOUR - 2 * 60 * 1000);
     stack.sandbox.inject({ route: 'POST /oauth/token', status: 503 });
-    expect(await stack.container.services.zoom.tokens.getSpecialistZoomToken(user.id)).toBe(current);
+    expect(await stack.container.services.zoom.tokens.getAccessToken(user.id)).toBe(current);
     const after = await stored(user.id);
     expect(after).toMatchObject({ refreshErrorCount: 1, needsReauth: false, refreshLeaseOwner: null });
   });

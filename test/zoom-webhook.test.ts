@@ -94,7 +94,7 @@ describe('Zoom webhook', () => {
     stack.sandbox.revokeUserGrants(zoomUserId);
     clock.advance(3600_000 + 1000);
     for (let i = 0; i < 3; i += 1) {
-      await stack.container.services.zoom.tokens.getSpecialistZoomToken(user.id).catch(() => undefined);
+      await stack.container.services.zoom.tokens.getAccessToken(user.id).catch(() => undefined);
     }
     await stack.container.services.jobs.runDue();
     await stack.container.services.jobs.runDue();

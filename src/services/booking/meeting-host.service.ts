@@ -3,7 +3,7 @@ import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import type { UserService } from '../auth/user.service';
 import type { ZoomConnectionService } from '../zoom/zoom-connection.service';
-import type { ZoomTokenService } from '../zoom/zoom-user-token.service';
+import type { ZoomUserTokenService } from '../zoom/zoom-user-token.service';
 
 export interface S2SCaller {
   withToken<T>(call: (token: string) => Promise<T>): Promise<T>;
@@ -24,14 +24,14 @@ export interface MeetingHost {
 }
 
 export function userMeetingHost(deps: {
-  tokens: ZoomTokenService;
+  tokens: ZoomUserTokenService;
   connection: Pick<ZoomConnectionService, 'isConnected' | 'connectedAmong'>;
 }): MeetingHost {
   const { tokens, connection } = deps;
   return {
     provider: 'user',
     hostUserId: async () => 'me',
-    call: (specialistId, fn) => tokens.withSpecialistToken(specialistId, fn),
+    call: (specialistId, fn) => tokens.withToken(specialistId, fn),
     canHost: (specialistId) => connection.isConnected(specialistId),
     canHostMany: (specialistIds) => connection.connectedAmong(specialistIds),
   };

@@ -4,7 +4,7 @@ import type { Clock } from '../../lib/clock';
 import { ServiceUnavailableError, ZoomApiError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { RedisClient } from '../../db/redis';
-import { ZoomTokenRejectedError } from './zoom.errors';
+import { createTokenClient } from './token-client';
 import type { ZoomOAuthClient } from './zoom-oauth.client';
 
 export interface S2SCredentials {
@@ -21,7 +21,7 @@ export interface S2STokenServiceDeps {
   clock: Clock;
   logger: Logger;
   /** A token is cached for `expires_in` minus this (at most half its life), so callers never get one about to lapse. */
-  safetyMarginSeconds?: number;
+  refreshMarginSeconds?: number;
   /** Zoom's HTTP time-out: the fetch lock must outlive a token call that runs into it. */
   httpTimeoutMs?: number;
   /** How long one process may hold the fetch lock (default: httpTimeoutMs + 5 s). */
@@ -68,13 +68,12 @@ function parseShared(raw: string | null): z.infer<typeof SharedToken> | undefine
 export function createS2STokenService(deps: S2STokenServiceDeps) {
   const { redis, clock, logger } = deps;
   const creds = complete(deps.credentials);
-  const margin = deps.safetyMarginSeconds ?? 300;
+  const margin = deps.refreshMarginSeconds ?? 300;
   const lockTtlMs = deps.lockTtlMs ?? (deps.httpTimeoutMs ?? 10_000) + 5000;
   const pollMs = deps.pollMs ?? 25;
   const redisTimeoutMs = deps.redisTimeoutMs ?? 1000;
   const key = creds ? `zoom:s2s:token:${creds.accountId}:${creds.clientId}` : '';
   const lockKey = `${key}:lock`;
-  const inFlight = new Map<string, Promise<string>>();
   let local: CachedToken | undefined;
   let redisDown = false;
 
@@ -201,34 +200,21 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
     }
   }
 
-  /** One lookup per process at a time; after a rejection, one replacement per rejected token. */
-  function singleFlight(rejected?: string): Promise<string> {
-    const flightKey = rejected ?? '';
-    const existing = inFlight.get(flightKey);
-    if (existing) return existing;
-    const work = rejected ? invalidate(rejected).then(() => obtain(rejected)) : obtain();
-    const promise = work.finally(() => inFlight.delete(flightKey));
-    inFlight.set(flightKey, promise);
-    return promise;
-  }
+  // One key: the platform has one token. After a rejection, the shared copy is dropped before a new one is sought.
+  const client = createTokenClient({
+    obtain: (_key, rejected) => (rejected ? invalidate(rejected).then(() => obtain(rejected)) : obtain()),
+    onRejected: () =>
+      logger.warn(
+        { accountId: creds?.accountId },
+        'Zoom rejected the S2S access token: fetching a new one and retrying once',
+      ),
+  });
 
   return {
     configured: Boolean(creds),
-    getAccessToken: () => singleFlight(),
+    getAccessToken: () => client.getAccessToken(''),
     /** Runs `call` with the token; a 401 from Zoom drops that token, fetches another and retries once. */
-    async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
-      const token = await singleFlight();
-      try {
-        return await call(token);
-      } catch (error) {
-        if (!(error instanceof ZoomTokenRejectedError)) throw error;
-        logger.warn(
-          { accountId: creds?.accountId },
-          'Zoom rejected the S2S access token: fetching a new one and retrying once',
-        );
-        return call(await singleFlight(token));
-      }
-    },
+    withToken: <T>(call: (token: string) => Promise<T>): Promise<T> => client.withToken('', call),
     invalidate,
   };
 }

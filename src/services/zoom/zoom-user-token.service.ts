@@ -5,10 +5,11 @@ import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
-import { ZoomInvalidGrantError, ZoomTokenRejectedError } from './zoom.errors';
+import { createTokenClient } from './token-client';
+import { ZoomInvalidGrantError } from './zoom.errors';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
 
-export interface ZoomTokenServiceDeps {
+export interface ZoomUserTokenServiceDeps {
   oauth: ZoomOAuthClient;
   app: ZoomAppCredentials;
   cipher: TokenCipher;
@@ -30,11 +31,10 @@ export interface ZoomTokenServiceDeps {
  * a compare-and-set updateOne). The rotated refresh token is stored with a compare-and-swap on `version` before the new access
  * token is used, because Zoom accepts only the latest refresh token.
  */
-export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
+export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
   const owner = randomUUID();
   const leaseMs = deps.leaseMs ?? Math.max(30_000, 3 * deps.httpTimeoutMs);
   const pollMs = deps.pollMs ?? 50;
-  const inFlight = new Map<string, Promise<string>>();
   const now = () => deps.clock.now();
 
   function load(specialistId: string) {
@@ -47,25 +47,25 @@ export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
     return doc;
   }
 
-  const isFresh = (doc: UserOAuthTokenRecord, staleAccessToken?: string) =>
+  const isFresh = (doc: UserOAuthTokenRecord, rejected?: string) =>
     Boolean(doc.zoomAccessToken && doc.zoomAccessTokenExpiry) &&
     doc.zoomAccessTokenExpiry!.getTime() - now().getTime() > deps.refreshMarginSeconds * 1000 &&
-    (staleAccessToken === undefined || deps.cipher.decrypt(doc.zoomAccessToken!) !== staleAccessToken);
+    (rejected === undefined || deps.cipher.decrypt(doc.zoomAccessToken!) !== rejected);
 
   async function markUsed(doc: UserOAuthTokenRecord): Promise<string> {
     await UserOAuthTokenModel.updateOne({ _id: doc._id }, { $set: { lastUsedAt: now() } });
     return deps.cipher.decrypt(doc.zoomAccessToken!);
   }
 
-  async function obtain(specialistId: string, staleAccessToken?: string): Promise<string> {
+  async function obtain(specialistId: string, rejected?: string): Promise<string> {
     const deadline = Date.now() + leaseMs * 2;
     let staleVersion: number | undefined;
     for (;;) {
       const doc = usable(await load(specialistId));
       // The rejected token stays suspect until a newer version (someone's refresh) is stored.
       staleVersion ??= doc.version;
-      if (staleAccessToken !== undefined && doc.version !== staleVersion) staleAccessToken = undefined;
-      if (isFresh(doc, staleAccessToken)) return markUsed(doc);
+      if (rejected !== undefined && doc.version !== staleVersion) rejected = undefined;
+      if (isFresh(doc, rejected)) return markUsed(doc);
       const t = now();
       const leased = await compareAndSet(
         UserOAuthTokenModel,
@@ -158,32 +158,18 @@ export function createZoomTokenService(deps: ZoomTokenServiceDeps) {
     throw new ZoomNotConnectedError('The specialist must reconnect Zoom');
   }
 
-  function singleFlight(specialistId: string, staleAccessToken?: string): Promise<string> {
-    const key = `${specialistId}:${staleAccessToken ?? ''}`;
-    const existing = inFlight.get(key);
-    if (existing) return existing;
-    const promise = obtain(specialistId, staleAccessToken).finally(() => inFlight.delete(key));
-    inFlight.set(key, promise);
-    return promise;
-  }
+  // One key per specialist; a rejected token stays suspect until a newer grant version is stored (see obtain).
+  const client = createTokenClient({ obtain });
 
   return {
     /** A valid access token, refreshed when it expires within the margin. */
-    getSpecialistZoomToken: (specialistId: string) => singleFlight(specialistId),
-
+    getAccessToken: (specialistId: string) => client.getAccessToken(specialistId),
     /** Runs `call` with the specialist's token; a 401 from Zoom forces one refresh and one retry. */
-    async withSpecialistToken<T>(specialistId: string, call: (token: string) => Promise<T>): Promise<T> {
-      const token = await singleFlight(specialistId);
-      try {
-        return await call(token);
-      } catch (error) {
-        if (!(error instanceof ZoomTokenRejectedError)) throw error;
-        return call(await singleFlight(specialistId, token));
-      }
-    },
+    withToken: <T>(specialistId: string, call: (token: string) => Promise<T>): Promise<T> =>
+      client.withToken(specialistId, call),
   };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type ZoomTokenService = ReturnType<typeof createZoomTokenService>;
+export type ZoomUserTokenService = ReturnType<typeof createZoomUserTokenService>;
