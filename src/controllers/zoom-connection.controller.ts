@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { AppError } from '../lib/errors';
+import { AppError, MalformedJsonError } from '../lib/errors';
 import { principalOf } from '../middlewares/authenticate';
 import type { ZoomConnectionService } from '../services/zoom/zoom-connection.service';
 import type { ZoomWebhookService } from '../services/zoom/zoom-webhook.service';
@@ -67,7 +67,7 @@ export function createZoomController(deps: {
       try {
         req.body = JSON.parse(rawBody!.toString('utf8'));
       } catch {
-        throw new AppError(400, 'MALFORMED_JSON', 'Request body is not valid JSON');
+        throw new MalformedJsonError();
       }
       next();
     },

@@ -15,6 +15,11 @@ export class AppError extends Error {
   }
 }
 
+export class MalformedJsonError extends AppError {
+  constructor() {
+    super(400, 'MALFORMED_JSON', 'Request body is not valid JSON');
+  }
+}
 export class ValidationError extends AppError {
   constructor(message: string, details?: unknown) {
     super(400, 'VALIDATION_FAILED', message, { details });
@@ -33,6 +38,11 @@ export class ForbiddenError extends AppError {
 export class NotFoundError extends AppError {
   constructor(what = 'Resource', code = 'NOT_FOUND') {
     super(404, code, `${what} not found`);
+  }
+}
+export class GoneError extends AppError {
+  constructor(message: string, code = 'GONE') {
+    super(410, code, message);
   }
 }
 export class ConflictError extends AppError {
@@ -54,36 +64,6 @@ export class RateLimitedError extends AppError {
   }
 }
 
-/** Zoom refused our credentials or the grant: the specialist must reconnect, or the app is misconfigured. */
-export class ZoomAuthError extends AppError {
-  constructor(message: string, code = 'ZOOM_AUTH_FAILED', options: { cause?: unknown; status?: number } = {}) {
-    super(options.status ?? 502, code, message, { cause: options.cause });
-  }
-}
-/** The specialist's grant is dead (revoked, expired or never given). */
-export class ZoomNotConnectedError extends AppError {
-  constructor(message = 'The specialist has no working Zoom connection') {
-    super(422, 'ZOOM_NOT_CONNECTED', message);
-  }
-}
-/** Zoom answered with an error (4xx other than auth, 5xx, timeout). `retryAt` is set when retrying makes sense. */
-export class ZoomApiError extends AppError {
-  /** For 429s: seconds until Zoom said to retry, relative to when the answer arrived. */
-  retryAfterSeconds?: number;
-  constructor(
-    message: string,
-    readonly zoomStatus: number | undefined,
-    readonly zoomCode: number | string | undefined,
-    readonly retryable: boolean,
-    readonly retryAt?: Date,
-    options: { cause?: unknown } = {},
-  ) {
-    super(zoomStatus === 404 ? 404 : zoomStatus === 429 ? 429 : 502, 'ZOOM_API_ERROR', message, {
-      cause: options.cause,
-      details: { zoomStatus, zoomCode },
-    });
-  }
-}
 export class ServiceUnavailableError extends AppError {
   constructor(message: string, code = 'SERVICE_UNAVAILABLE') {
     super(503, code, message);

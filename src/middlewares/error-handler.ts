@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { ZodError } from 'zod';
+import { isDuplicateKeyError } from '../db/duplicate-key';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 
@@ -44,7 +45,7 @@ export function toErrorBody(error: unknown): ErrorBody | undefined {
     const details = Object.values(error.errors).map((e) => ({ path: e.path, message: e.message }));
     return { status: 400, code: 'VALIDATION_FAILED', message: 'Validation failed', details };
   }
-  if ((error as { code?: number }).code === 11000) {
+  if (isDuplicateKeyError(error)) {
     return { status: 409, code: 'CONFLICT', message: 'A record with these values already exists' };
   }
   if (error && typeof error === 'object') return fromHttpError(error as { type?: string; status?: number });

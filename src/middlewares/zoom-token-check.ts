@@ -1,7 +1,12 @@
 import type { RequestHandler } from 'express';
-import { ZoomApiError, ZoomAuthError } from '../lib/errors';
 import type { S2STokenService } from '../services/zoom/zoom-s2s-token.service';
-import { ZoomClientConfigError, ZoomInvalidGrantError } from '../services/zoom/zoom.errors';
+import {
+  TokenWaitTimeoutError,
+  ZoomApiError,
+  ZoomAuthError,
+  ZoomClientConfigError,
+  ZoomInvalidGrantError,
+} from '../services/zoom/zoom.errors';
 
 /** Token failures as our errors. Zoom's reason stays in the log (as the cause); the answer never carries a credential. */
 function toTokenError(error: unknown): unknown {
@@ -12,19 +17,15 @@ function toTokenError(error: unknown): unknown {
   ) {
     return new ZoomAuthError(
       "Zoom refused the platform's Server-to-Server OAuth credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET",
-      'ZOOM_AUTH_FAILED',
       { cause: error },
     );
   }
-  if (error instanceof ZoomApiError) {
-    return new ZoomAuthError(
-      'Zoom is unavailable: no access token could be obtained, try again shortly',
-      'ZOOM_UNAVAILABLE',
-      {
-        cause: error,
-        status: 503,
-      },
-    );
+  if (error instanceof ZoomApiError || error instanceof TokenWaitTimeoutError) {
+    return new ZoomAuthError('Zoom is unavailable: no access token could be obtained, try again shortly', {
+      code: 'ZOOM_UNAVAILABLE',
+      status: 503,
+      cause: error,
+    });
   }
   return error; // ZOOM_S2S_NOT_CONFIGURED (503) and anything unexpected
 }

@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
 import { isValidObjectId } from 'mongoose';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 import { ConflictError, UnauthenticatedError, ValidationError } from '../../lib/errors';
 import { isValidTimeZone } from '../../lib/timezone';
 import { UserModel, type UserRole } from '../../models/user.model';
@@ -38,7 +39,7 @@ export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrott
       return toUserDto(user);
     } catch (error) {
       // Two registrations racing for one address: the unique index decides.
-      if ((error as { code?: number }).code === 11000) throw emailTaken();
+      if (isDuplicateKeyError(error)) throw emailTaken();
       throw error;
     }
   }

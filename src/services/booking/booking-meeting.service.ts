@@ -1,5 +1,5 @@
 import type { Clock } from '../../lib/clock';
-import { AppError, ZoomApiError, ZoomNotConnectedError } from '../../lib/errors';
+import { AppError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
@@ -9,7 +9,12 @@ import { backoffMs } from '../jobs/backoff';
 import type { SpecialistService } from '../specialist/specialist.service';
 import type { MeetingHost } from './meeting-host.service';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
-import { ZoomTokenRejectedError } from '../zoom/zoom.errors';
+import {
+  TokenWaitTimeoutError,
+  ZoomApiError,
+  ZoomNotConnectedError,
+  ZoomTokenRejectedError,
+} from '../zoom/zoom.errors';
 import type { ZoomMeetingInput } from '../zoom/zoom-api.schemas';
 
 export type MeetingOutcome =
@@ -79,7 +84,10 @@ export function createBookingMeetingService(deps: {
 
   function retryAtFor(error: unknown, attempts: number): Date | undefined {
     // A token rejected twice in a row is usually a refresh race or a brief Zoom hiccup: try again later.
-    if (error instanceof ZoomTokenRejectedError) return new Date(now().getTime() + backoffMs(attempts));
+    // Waiting too long for another process's token refresh is just as temporary.
+    if (error instanceof ZoomTokenRejectedError || error instanceof TokenWaitTimeoutError) {
+      return new Date(now().getTime() + backoffMs(attempts));
+    }
     if (error instanceof ZoomApiError && error.retryable)
       return error.retryAt ?? new Date(now().getTime() + backoffMs(attempts));
     if (error instanceof ZoomNotConnectedError)
@@ -231,7 +239,8 @@ export function createBookingMeetingService(deps: {
       const meeting = await deps.host.call(booking.specialistId.toString(), (tk) =>
         deps.api.getMeeting(tk, booking.zoomMeetingId!),
       );
-      if (!meeting.start_url) throw new ZoomApiError('Zoom returned no start_url', 200, undefined, true);
+      if (!meeting.start_url)
+        throw new ZoomApiError('Zoom returned no start_url', { zoomStatus: 200, retryable: true });
       return meeting.start_url;
     },
   };

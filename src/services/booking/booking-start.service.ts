@@ -1,6 +1,7 @@
 import { isValidObjectId } from 'mongoose';
-import { AppError, NotFoundError, UnauthenticatedError } from '../../lib/errors';
+import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { BookingGoneError, MeetingPendingError } from './booking.errors';
 import type { BookingMeetingService } from './booking-meeting.service';
 import { START_LINK_PURPOSE } from './booking-notification.service';
 import type { Viewer } from './booking.dto';
@@ -22,9 +23,8 @@ export function createBookingStartService(deps: { jwt: JwtService; meetings: Boo
       }
       if (!auth.viewer && !auth.linkToken) throw new UnauthenticatedError('Sign in or use the link from your email');
       if (!booking || !allowed) throw new NotFoundError('Booking');
-      if (booking.status !== 'confirmed') throw new AppError(410, 'BOOKING_CANCELLED', 'This booking was cancelled');
-      if (!booking.zoomMeetingId)
-        throw new AppError(409, 'MEETING_PENDING', 'The Zoom meeting is not created yet; try again shortly');
+      if (booking.status !== 'confirmed') throw new BookingGoneError();
+      if (!booking.zoomMeetingId) throw new MeetingPendingError();
       return deps.meetings.freshStartUrl(booking);
     },
   };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isValidObjectId, Types } from 'mongoose';
 import type { Clock } from '../../lib/clock';
-import { NotFoundError, UnprocessableError, ZoomNotConnectedError } from '../../lib/errors';
+import { NotFoundError, UnprocessableError } from '../../lib/errors';
 import { compareAndSet } from '../../db/compare-and-set';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
 import { fitsAvailability } from '../specialist/slot-calculator';
@@ -10,6 +11,7 @@ import { cellsFor, claimCells, releaseCells, releaseInserted } from './calendar-
 import { toBookingDto, type BookingDto, type Viewer } from './booking.dto';
 import type { BookingJobs } from './booking-jobs.service';
 import type { MeetingHost } from './meeting-host.service';
+import { ZoomNotConnectedError } from '../zoom/zoom.errors';
 import { toRules, type SpecialistService } from '../specialist/specialist.service';
 
 export interface NewBooking {
@@ -102,7 +104,7 @@ export function createBookingService(deps: {
         try {
           await IdempotencyKeyModel.create({ scope, requestHash, bookingId, createdAt: now() });
         } catch (error) {
-          if ((error as { code?: number }).code !== 11000) throw error;
+          if (!isDuplicateKeyError(error)) throw error;
           const previous = await replay(scope, requestHash, viewer);
           if (previous) return { booking: previous, replayed: true };
           throw error;

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { ConflictError } from '../../lib/errors';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
+import { BookingConflictError } from './booking.errors';
 import { BookingClaimModel, CLAIM_CELL_MINUTES } from '../../models/booking-claim.model';
 
 const CELL_MS = CLAIM_CELL_MINUTES * 60_000;
@@ -11,12 +12,6 @@ export function cellsFor(start: Date, end: Date, bufferMinutes: number): Date[] 
   const cells: Date[] = [];
   for (let t = first; t < last; t += CELL_MS) cells.push(new Date(t));
   return cells;
-}
-
-export class BookingConflictError extends ConflictError {
-  constructor() {
-    super('This time overlaps another booking of the specialist', 'BOOKING_CONFLICT');
-  }
 }
 
 /**
@@ -39,7 +34,7 @@ export async function claimCells(
       { ordered: true },
     );
   } catch (error) {
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     await BookingClaimModel.deleteMany({ bookingId, cell: { $in: wanted } });
     throw new BookingConflictError();
   }

@@ -1,8 +1,8 @@
-import { ZoomApiError, ZoomNotConnectedError } from '../../lib/errors';
 import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import type { UserService } from '../auth/user.service';
 import type { ZoomConnectionService } from '../zoom/zoom-connection.service';
+import { ZoomApiError, ZoomNotConnectedError } from '../zoom/zoom.errors';
 import type { ZoomUserTokenService } from '../zoom/zoom-user-token.service';
 
 export interface S2SCaller {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 import { JobModel, type JobRecord } from '../../models/job.model';
 import { backoffMs } from './backoff';
 import type { JobData, JobHandler, JobQueue } from './job-queue';
@@ -115,7 +116,7 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
         { upsert: true },
       ).catch(async (error: { code?: number }) => {
         // Two schedulers upserting one key at once: the loser updates the winner's document.
-        if (error.code !== 11000) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
         await JobModel.updateOne({ key }, { $set: { name, data, runAt: at } });
       });
     },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 import { OutboxMailModel, type OutboxMailRecord } from '../../models/outbox-mail.model';
 import { backoffMs } from '../jobs/backoff';
 import type { JobQueue } from '../jobs/job-queue';
@@ -65,8 +66,8 @@ export function createMailOutbox(deps: {
           },
         },
         { upsert: true },
-      ).catch((error: { code?: number }) => {
-        if (error.code === 11000) return { upsertedId: null };
+      ).catch((error: unknown) => {
+        if (isDuplicateKeyError(error)) return { upsertedId: null };
         throw error;
       });
       if (result.upsertedId) await schedule(result.upsertedId.toString(), t);

@@ -1,7 +1,12 @@
-import { ZoomApiError, ZoomAuthError } from '../../lib/errors';
 import type { S2STokenService } from './zoom-s2s-token.service';
 import type { ZoomApiClient } from './zoom-api.client';
-import { ZoomClientConfigError, ZoomPassThroughError, ZoomTokenRejectedError } from './zoom.errors';
+import {
+  ZoomApiError,
+  ZoomAuthError,
+  ZoomClientConfigError,
+  ZoomPassThroughError,
+  ZoomTokenRejectedError,
+} from './zoom.errors';
 
 export interface CreateAccountMeetingInput {
   userId: string;
@@ -11,21 +16,18 @@ export interface CreateAccountMeetingInput {
   timezone: string;
 }
 
-/** The prefixes interpretError puts before Zoom's own message. */
-const OUR_PREFIX = /^Zoom (refused the request|rate limit|error): /;
-
 /** What an admin's call to Zoom ended with, in our format: Zoom's status and message pass through. */
 function toAccountError(error: unknown): unknown {
   if (error instanceof ZoomApiError) {
-    return new ZoomPassThroughError(error.message.replace(OUR_PREFIX, ''), error.zoomStatus, error.zoomCode, {
-      cause: error,
+    return new ZoomPassThroughError(error.zoomMessage ?? error.message, {
+      zoomStatus: error.zoomStatus,
+      zoomCode: error.zoomCode,
       retryAfterSeconds: error.retryAfterSeconds,
+      cause: error,
     });
   }
   if (error instanceof ZoomTokenRejectedError || error instanceof ZoomClientConfigError) {
-    return new ZoomAuthError('Zoom rejected the platform Server-to-Server OAuth token', 'ZOOM_AUTH_FAILED', {
-      cause: error,
-    });
+    return new ZoomAuthError('Zoom rejected the platform Server-to-Server OAuth token', { cause: error });
   }
   return error;
 }

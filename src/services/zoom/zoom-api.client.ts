@@ -1,7 +1,6 @@
 import type { Clock } from '../../lib/clock';
-import { ZoomApiError } from '../../lib/errors';
 import type { z } from 'zod';
-import { ZoomTokenRejectedError } from './zoom.errors';
+import { ZoomApiError, ZoomTokenRejectedError } from './zoom.errors';
 import { retryAtFrom, type ZoomHttp, type ZoomHttpResponse } from './zoom-http';
 import {
   ZoomApiErrorBody,
@@ -37,7 +36,7 @@ export function createZoomApiClient(deps: { http: ZoomHttp; apiBaseUrl: string; 
   function parse<T extends z.ZodType>(schema: T, response: ZoomHttpResponse): z.infer<T> {
     const parsed = schema.safeParse(response.data);
     if (!parsed.success)
-      throw new ZoomApiError('Zoom returned an unexpected response', response.status, undefined, true);
+      throw new ZoomApiError('Zoom returned an unexpected response', { zoomStatus: response.status, retryable: true });
     return parsed.data;
   }
 
@@ -92,20 +91,30 @@ export function interpretError(response: ZoomHttpResponse, now: Date): Error {
   if (response.status === 429) {
     const daily = /daily/i.test(response.headers['x-ratelimit-type'] ?? '') || /daily/i.test(message);
     const retryAt = retryAtFrom(response.headers, now, daily);
-    const error = new ZoomApiError(`Zoom rate limit: ${message}`, 429, code, true, retryAt);
-    if (retryAt) error.retryAfterSeconds = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000));
-    return error;
+    return new ZoomApiError(`Zoom rate limit: ${message}`, {
+      zoomStatus: 429,
+      zoomCode: code,
+      zoomMessage: message,
+      retryable: true,
+      retryAt,
+      retryAfterSeconds: retryAt && Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)),
+    });
   }
   if (response.status >= 500) {
-    return new ZoomApiError(
-      `Zoom error: ${message}`,
-      response.status,
-      code,
-      true,
-      retryAtFrom(response.headers, now, false),
-    );
+    return new ZoomApiError(`Zoom error: ${message}`, {
+      zoomStatus: response.status,
+      zoomCode: code,
+      zoomMessage: message,
+      retryable: true,
+      retryAt: retryAtFrom(response.headers, now, false),
+    });
   }
-  return new ZoomApiError(`Zoom refused the request: ${message}`, response.status, code, false);
+  return new ZoomApiError(`Zoom refused the request: ${message}`, {
+    zoomStatus: response.status,
+    zoomCode: code,
+    zoomMessage: message,
+    retryable: false,
+  });
 }
 
 export type ZoomApiClient = ReturnType<typeof createZoomApiClient>;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
-import { AppError, ForbiddenError, ZoomApiError } from '../../lib/errors';
+import { ForbiddenError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
@@ -11,16 +11,9 @@ import type { MailOutbox } from '../mail/mail-outbox.service';
 import { reconnectZoomMail } from '../mail/zoom-mail.templates';
 import type { ZoomApiClient } from './zoom-api.client';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
+import { OAuthCallbackError, ZoomApiError } from './zoom.errors';
 
 const STATE_TTL_MS = 10 * 60 * 1000;
-
-export class OAuthCallbackError extends AppError {
-  constructor(reason: string, message: string) {
-    super(400, 'ZOOM_CONNECT_FAILED', message, { details: { reason } });
-    this.reason = reason;
-  }
-  readonly reason: string;
-}
 
 export interface ZoomConnectionStatus {
   connected: boolean;

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { ZoomApiError } from '../../lib/errors';
+import { ZoomApiError } from './zoom.errors';
 
 export interface ZoomHttpResponse {
   status: number;
@@ -30,7 +30,9 @@ export function createZoomHttp(timeoutMs: number) {
       response = await client.request({ ...config, responseType: 'json' });
     } catch (error) {
       const code = (error as { code?: string }).code;
-      throw new ZoomApiError(`Zoom did not answer (${code ?? 'network error'})`, undefined, code, true, undefined, {
+      throw new ZoomApiError(`Zoom did not answer (${code ?? 'network error'})`, {
+        zoomCode: code,
+        retryable: true,
         cause: error,
       });
     }

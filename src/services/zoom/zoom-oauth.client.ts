@@ -1,5 +1,4 @@
-import { ZoomApiError } from '../../lib/errors';
-import { ZoomClientConfigError, ZoomInvalidGrantError } from './zoom.errors';
+import { ZoomApiError, ZoomClientConfigError, ZoomInvalidGrantError } from './zoom.errors';
 import type { ZoomHttp, ZoomHttpResponse } from './zoom-http';
 import { ZoomOAuthError, ZoomTokenResponse } from './zoom-api.schemas';
 
@@ -91,7 +90,7 @@ export function processTokenResponse(response: ZoomHttpResponse, requireRefreshT
   if (response.status === 200) {
     const parsed = ZoomTokenResponse.safeParse(response.data);
     if (!parsed.success || (requireRefreshToken && !parsed.data.refresh_token)) {
-      throw new ZoomApiError('Zoom returned a malformed token response', 200, undefined, true);
+      throw new ZoomApiError('Zoom returned a malformed token response', { zoomStatus: 200, retryable: true });
     }
     return parsed.data;
   }
@@ -101,7 +100,11 @@ export function processTokenResponse(response: ZoomHttpResponse, requireRefreshT
   if (error === 'invalid_grant') throw new ZoomInvalidGrantError(reason);
   if (error === 'invalid_client' || response.status === 401) throw new ZoomClientConfigError(reason);
   const retryable = response.status === 429 || response.status >= 500;
-  throw new ZoomApiError(`Zoom token endpoint failed: ${reason}`, response.status, error, retryable);
+  throw new ZoomApiError(`Zoom token endpoint failed: ${reason}`, {
+    zoomStatus: response.status,
+    zoomCode: error,
+    retryable,
+  });
 }
 
 export type ZoomOAuthClient = ReturnType<typeof createZoomOAuthClient>;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../lib/clock';
-import { ServiceUnavailableError, ZoomApiError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { RedisClient } from '../../db/redis';
 import { createTokenClient } from './token-client';
+import { TokenWaitTimeoutError, ZoomS2SNotConfiguredError } from './zoom.errors';
 import type { ZoomOAuthClient } from './zoom-oauth.client';
 
 export interface S2SCredentials {
@@ -156,18 +156,14 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
       );
       if (locked === 'OK') return fetchUnderLock(owner, rejected);
       // Another process is fetching: poll for its token; if it fails its lock is released (or lapses) and we take it.
-      if (Date.now() > deadline)
-        throw new ZoomApiError('Timed out waiting for the Zoom S2S token', undefined, undefined, true);
+      if (Date.now() > deadline) throw new TokenWaitTimeoutError('the Zoom S2S token');
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 
   async function obtain(rejected?: string): Promise<string> {
     if (!creds) {
-      throw new ServiceUnavailableError(
-        'Zoom Server-to-Server OAuth is not configured: set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
-        'ZOOM_S2S_NOT_CONFIGURED',
-      );
+      throw new ZoomS2SNotConfiguredError();
     }
     if (redis) {
       try {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
-import { ZoomApiError, ZoomNotConnectedError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import { createTokenClient } from './token-client';
-import { ZoomInvalidGrantError } from './zoom.errors';
+import { TokenWaitTimeoutError, ZoomInvalidGrantError, ZoomNotConnectedError } from './zoom.errors';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
 
 export interface ZoomUserTokenServiceDeps {
@@ -81,8 +80,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       // Same version: the tokens we read are the ones the lease protects.
       if (leased) return refreshWithLease(specialistId, doc);
       // Another process holds the lease: wait for its result (a new version) or for its lease to lapse.
-      if (Date.now() > deadline)
-        throw new ZoomApiError('Timed out waiting for a Zoom token refresh', undefined, undefined, true);
+      if (Date.now() > deadline) throw new TokenWaitTimeoutError('a Zoom token refresh');
       await sleep(pollMs);
     }
   }

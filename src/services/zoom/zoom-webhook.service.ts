@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
-import { AppError, UnauthenticatedError, ValidationError } from '../../lib/errors';
+import { UnauthenticatedError, ValidationError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import { ZoomWebhookNotConfiguredError } from './zoom.errors';
 
 const MAX_AGE_SECONDS = 5 * 60;
 
@@ -22,7 +23,7 @@ export function createZoomWebhookService(deps: {
   onDeauthorized(zoomUserId: string): Promise<unknown>;
 }) {
   function verify(req: WebhookRequest): void {
-    if (!deps.secretToken) throw new AppError(503, 'WEBHOOK_NOT_CONFIGURED', 'ZOOM_WEBHOOK_SECRET_TOKEN is not set');
+    if (!deps.secretToken) throw new ZoomWebhookNotConfiguredError();
     const { signature, timestamp, rawBody } = req;
     if (!signature || !timestamp || !rawBody)
       throw new UnauthenticatedError('Missing Zoom signature', 'INVALID_SIGNATURE');

@@ -1,4 +1,77 @@
-import { AppError, ZoomApiError } from '../../lib/errors';
+import { AppError } from '../../lib/errors';
+
+/**
+ * Every error about Zoom, in one module. Zoom's own codes (124, invalid_grant, 429, 1001, 3001) are mapped to these
+ * by the OAuth and API clients; the error middleware maps these to HTTP by their `status` and `code`.
+ */
+
+interface ZoomAnswer {
+  /** Zoom's HTTP status; undefined when Zoom did not answer. */
+  zoomStatus?: number;
+  /** Zoom's error code (`code` of the API, `error` of OAuth), or the network error's code. */
+  zoomCode?: number | string;
+  cause?: unknown;
+}
+
+/** Zoom answered with an error (4xx other than auth, 5xx, time-out). `retryAt` is set when Zoom said when. */
+export class ZoomApiError extends AppError {
+  readonly zoomStatus?: number;
+  readonly zoomCode?: number | string;
+  /** Zoom's own message, without our prefix (what an admin's pass-through shows). */
+  readonly zoomMessage?: string;
+  readonly retryable: boolean;
+  readonly retryAt?: Date;
+  /** For 429s: seconds until Zoom said to retry, relative to when the answer arrived. */
+  readonly retryAfterSeconds?: number;
+  constructor(
+    message: string,
+    options: ZoomAnswer & { retryable: boolean; retryAt?: Date; retryAfterSeconds?: number; zoomMessage?: string },
+  ) {
+    const { zoomStatus, zoomCode } = options;
+    super(zoomStatus === 404 ? 404 : zoomStatus === 429 ? 429 : 502, 'ZOOM_API_ERROR', message, {
+      cause: options.cause,
+      details: { zoomStatus, zoomCode },
+    });
+    this.zoomStatus = zoomStatus;
+    this.zoomCode = zoomCode;
+    this.zoomMessage = options.zoomMessage;
+    this.retryable = options.retryable;
+    this.retryAt = options.retryAt;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/**
+ * Zoom's answer to an account-level call an admin made, passed through in our format: Zoom's own status for a 4xx
+ * (400, 404, 429…), 502 for a 5xx or no answer. `message` is Zoom's message.
+ */
+export class ZoomPassThroughError extends AppError {
+  /** Seconds until Zoom accepts calls again (from its Retry-After), for our own Retry-After header. */
+  readonly retryAfterSeconds?: number;
+  constructor(message: string, options: ZoomAnswer & { retryAfterSeconds?: number }) {
+    const { zoomStatus, zoomCode } = options;
+    const status = zoomStatus !== undefined && zoomStatus >= 400 && zoomStatus < 500 ? zoomStatus : 502;
+    super(status, 'ZOOM_API_ERROR', message, { cause: options.cause, details: { zoomStatus, zoomCode } });
+    if (status === 429) this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** Zoom refused our credentials or the grant: the specialist must reconnect, or the app is misconfigured. */
+export class ZoomAuthError extends AppError {
+  constructor(
+    message: string,
+    options: { code?: 'ZOOM_AUTH_FAILED' | 'ZOOM_UNAVAILABLE'; status?: number; cause?: unknown } = {},
+  ) {
+    super(options.status ?? 502, options.code ?? 'ZOOM_AUTH_FAILED', message, { cause: options.cause });
+  }
+}
+
+/** The specialist's grant is dead (revoked, expired or never given). */
+export class ZoomNotConnectedError extends AppError {
+  constructor(message = 'The specialist has no working Zoom connection') {
+    super(422, 'ZOOM_NOT_CONNECTED', message);
+  }
+}
 
 /** The refresh token or code was refused (`invalid_grant`): possibly rotated by someone else, possibly dead. */
 export class ZoomInvalidGrantError extends AppError {
@@ -21,23 +94,39 @@ export class ZoomClientConfigError extends AppError {
   }
 }
 
-export { ZoomApiError };
+/** S2S mode is not configured: no account credentials. */
+export class ZoomS2SNotConfiguredError extends AppError {
+  constructor() {
+    super(
+      503,
+      'ZOOM_S2S_NOT_CONFIGURED',
+      'Zoom Server-to-Server OAuth is not configured: set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
+    );
+  }
+}
+
+/** Webhooks cannot be verified without the app's secret token. */
+export class ZoomWebhookNotConfiguredError extends AppError {
+  constructor() {
+    super(503, 'WEBHOOK_NOT_CONFIGURED', 'ZOOM_WEBHOOK_SECRET_TOKEN is not set');
+  }
+}
 
 /**
- * Zoom's answer to an account-level call an admin made, passed through in our format: Zoom's own status for a 4xx
- * (400, 404, 429…), 502 for a 5xx or no answer. `message` is Zoom's message.
+ * Ours, not Zoom's: another caller (process) holds the token refresh or fetch and did not finish in time. Worth
+ * retrying; the request answers 503.
  */
-export class ZoomPassThroughError extends AppError {
-  /** Seconds until Zoom accepts calls again (from its Retry-After), for our own Retry-After header. */
-  readonly retryAfterSeconds?: number;
-  constructor(
-    message: string,
-    zoomStatus: number | undefined,
-    zoomCode: number | string | undefined,
-    options: { cause?: unknown; retryAfterSeconds?: number } = {},
-  ) {
-    const status = zoomStatus !== undefined && zoomStatus >= 400 && zoomStatus < 500 ? zoomStatus : 502;
-    super(status, 'ZOOM_API_ERROR', message, { cause: options.cause, details: { zoomStatus, zoomCode } });
-    if (status === 429) this.retryAfterSeconds = options.retryAfterSeconds;
+export class TokenWaitTimeoutError extends AppError {
+  constructor(what: string) {
+    super(503, 'ZOOM_UNAVAILABLE', `Timed out waiting for ${what}`);
+  }
+}
+
+/** "Connect Zoom" failed at the callback; `reason` goes to the frontend in the redirect. */
+export class OAuthCallbackError extends AppError {
+  readonly reason: string;
+  constructor(reason: string, message: string) {
+    super(400, 'ZOOM_CONNECT_FAILED', message, { details: { reason } });
+    this.reason = reason;
   }
 }

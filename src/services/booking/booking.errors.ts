@@ -1,0 +1,19 @@
+import { ConflictError, GoneError } from '../../lib/errors';
+
+export class BookingConflictError extends ConflictError {
+  constructor() {
+    super('This time overlaps another booking of the specialist', 'BOOKING_CONFLICT');
+  }
+}
+
+export class BookingGoneError extends GoneError {
+  constructor() {
+    super('This booking was cancelled', 'BOOKING_CANCELLED');
+  }
+}
+
+export class MeetingPendingError extends ConflictError {
+  constructor() {
+    super('The Zoom meeting is not created yet; try again shortly', 'MEETING_PENDING');
+  }
+}
