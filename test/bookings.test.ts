@@ -115,6 +115,23 @@ describe('booking a specialist', () => {
     expect(await BookingModel.countDocuments({ customerId: customer.user.id })).toBe(1);
   });
 
+  it('when the Idempotency-Key is not visible ASCII, then 400 naming the header and nothing is booked', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const res = await book(
+      s.app,
+      customer.token,
+      { specialistId: specialist.user.id, start: '2026-11-24T11:00:00Z' },
+      'two words',
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ in: 'headers', path: ['idempotency-key'], message: 'must be 1 to 255 visible ASCII characters' }],
+    });
+    expect(await BookingModel.countDocuments({ customerId: customer.user.id })).toBe(0);
+  });
+
   it('when 50 customers book the same slot at once, then exactly one gets 201 and the rest 409', async () => {
     const specialist = await readySpecialist(s.app);
     const customers = await Promise.all(Array.from({ length: 5 }, () => registerUser(s.app, 'customer')));

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import { ValidationError } from '../lib/errors';
 import { bearerToken, principalOf } from '../middlewares/authenticate';
+import type { IdempotencyHeaders } from '../schemas/booking.schemas';
 import type { AuthService } from '../services/auth/auth.service';
 import type { createBookingQueryService } from '../services/booking/booking-query.service';
 import type { BookingService } from '../services/booking/booking.service';
@@ -15,13 +15,8 @@ export function createBookingController(deps: {
   publicBaseUrl: string;
 }) {
   return {
-    async create(req: Request, res: Response) {
-      const key = req.header('idempotency-key') ?? undefined;
-      if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
-        throw new ValidationError('Request validation failed', [
-          { in: 'headers', path: ['idempotency-key'], message: 'must be 1 to 255 visible ASCII characters' },
-        ]);
-      }
+    async create(_req: Request, res: Response) {
+      const key = (res.locals.headers as IdempotencyHeaders)['idempotency-key'];
       const { booking, replayed } = await deps.bookings.create(principalOf(res).userId, res.locals.body, key);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       res.status(201).json(booking);

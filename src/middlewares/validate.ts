@@ -6,13 +6,14 @@ export interface RequestSchemas {
   body?: ZodType;
   query?: ZodType;
   params?: ZodType;
+  headers?: ZodType;
 }
 
 /** Parses each part with its schema; the parsed values land on res.locals (Express 5's req.query is read-only). */
 export function validate(schemas: RequestSchemas): RequestHandler {
   return (req, res, next) => {
     const issues: Array<{ in: string; path: PropertyKey[]; message: string; code: string }> = [];
-    for (const part of ['params', 'query', 'body'] as const) {
+    for (const part of ['params', 'query', 'body', 'headers'] as const) {
       const schema = schemas[part];
       if (!schema) continue;
       const input = part === 'body' ? (req.body ?? {}) : { ...(req[part] as object) };

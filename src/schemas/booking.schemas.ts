@@ -61,8 +61,15 @@ export const CreateBookingBody = z
   .meta({ id: 'CreateBookingRequest' });
 
 export const IdempotencyHeaders = z.object({
-  'idempotency-key': z.string().min(1).max(255).optional().meta({ description: 'Same key + same body → same booking' }),
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((key) => /^[\x21-\x7e]+$/.test(key), 'must be 1 to 255 visible ASCII characters')
+    .optional()
+    .meta({ description: 'Same key + same body → same booking' }),
 });
+export type IdempotencyHeaders = z.infer<typeof IdempotencyHeaders>;
 
 export const RescheduleBody = z.strictObject({ start: IsoInstant }).meta({ id: 'RescheduleRequest' });
 
