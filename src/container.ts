@@ -121,7 +121,6 @@ export function createContainer(deps: AppDeps) {
   const bookingMeetings = createBookingMeetingService({
     host: meetingHost,
     api: zoomApi,
-    cipher,
     clock,
     logger,
     maxAttempts: config.jobs.meetingMaxAttempts,
@@ -160,15 +159,12 @@ export function createContainer(deps: AppDeps) {
     bookings,
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
     bookingStart: createBookingStartService({ jwt, meetings: bookingMeetings }),
-    bookingJobs,
     users,
     auth: createAuthService({ jwt, throttle }),
     health: createHealthService({ redis }),
-    mail,
     jobs,
     zoom: {
       api: zoomApi,
-      oauth: zoomOAuth,
       connection: zoomConnection,
       tokens: zoomTokens,
       webhook: zoomWebhook,
@@ -176,7 +172,7 @@ export function createContainer(deps: AppDeps) {
       account: zoomAccount,
     },
   };
-  return { config, clock, logger, redis, cipher, services };
+  return { config, logger, cipher, services };
 }
 
 export type Container = ReturnType<typeof createContainer>;

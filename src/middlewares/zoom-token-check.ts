@@ -31,18 +31,16 @@ function toTokenError(error: unknown): unknown {
 }
 
 /**
- * Gate for the account-level Zoom routes: obtains the S2S token (cached) and exposes it as
- * `res.locals.zoomAuthorization`, so token problems answer 502/503 before a handler runs.
+ * Gate for the account-level Zoom routes: obtains the S2S token (cached; the handler's call reuses it), so token
+ * problems answer 502/503 before a handler runs.
  */
 export function zoomTokenCheck(s2s: Pick<S2STokenService, 'getAccessToken'>): RequestHandler {
-  return async (_req, res, next) => {
-    let token: string;
+  return async (_req, _res, next) => {
     try {
-      token = await s2s.getAccessToken();
+      await s2s.getAccessToken();
     } catch (error) {
       throw toTokenError(error);
     }
-    res.locals.zoomAuthorization = `Bearer ${token}`;
     next();
   };
 }

@@ -11,6 +11,7 @@ const meetingSchema = new Schema(
     /** Set before the first create call: a later attempt first looks for a meeting an interrupted one made. */
     firstAttemptAt: { type: Date, default: null },
     lockedUntil: { type: Date, default: null },
+    /** When the meeting job retries (a record for people and tests; the job queue holds the schedule itself). */
     nextAttemptAt: { type: Date, default: null },
     lastError: { type: String, default: null },
     hostZoomUserId: { type: String, default: null },
@@ -22,8 +23,8 @@ const meetingSchema = new Schema(
 );
 
 /**
- * A booking. Conflict-freedom is enforced by BookingClaim's unique index, not by this collection. The start URL is
- * sealed (it lets anyone start the meeting as host).
+ * A booking. Conflict-freedom is enforced by BookingClaim's unique index, not by this collection. Zoom's start URL
+ * is never stored: it expires after 2 hours, so the start link fetches a fresh one each time.
  */
 const bookingSchema = new Schema(
   {
@@ -41,7 +42,6 @@ const bookingSchema = new Schema(
     idempotencyKey: { type: String, default: null },
     zoomMeetingId: { type: String, default: null },
     zoomJoinUrl: { type: String, default: null },
-    zoomStartUrl: { type: String, default: null },
     meeting: { type: meetingSchema, required: true },
     confirmationMailedAt: { type: Date, default: null },
   },
@@ -50,7 +50,8 @@ const bookingSchema = new Schema(
 
 bookingSchema.index({ specialistId: 1, start: 1 });
 bookingSchema.index({ customerId: 1, start: 1 });
-bookingSchema.index({ 'meeting.status': 1, 'meeting.nextAttemptAt': 1 });
+// The confirmation sweep: created meetings whose first attempt is older than its grace period.
+bookingSchema.index({ 'meeting.status': 1, 'meeting.firstAttemptAt': 1 });
 
 export type BookingRecord = InferSchemaType<typeof bookingSchema> & {
   _id: Types.ObjectId;

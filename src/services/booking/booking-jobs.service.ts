@@ -27,7 +27,6 @@ export function createBookingJobs(deps: {
   const { jobs, meetings, notifier } = deps;
   const now = () => deps.clock.now();
 
-  const soon = () => new Date(now().getTime());
   const scheduleFor = (name: string, bookingId: string, at: Date) =>
     jobs.schedule(name, `${name}:${bookingId}`, { bookingId }, at);
 
@@ -36,9 +35,9 @@ export function createBookingJobs(deps: {
     if (outcome.status === 'retry') return { retryAt: outcome.at };
     if (outcome.status === 'failed') await notifier.notifyMeetingFailed(bookingId, outcome.reason ?? 'unknown');
     // Cancelled while Zoom was creating it: the meeting Zoom made must go.
-    if (outcome.status === 'cancelled') await scheduleFor(JOB_MEETING_DELETE, bookingId, soon());
+    if (outcome.status === 'cancelled') await scheduleFor(JOB_MEETING_DELETE, bookingId, now());
     if (outcome.status === 'created') {
-      if (outcome.needsSync) await scheduleFor(JOB_MEETING_SYNC, bookingId, soon());
+      if (outcome.needsSync) await scheduleFor(JOB_MEETING_SYNC, bookingId, now());
       await notifier.notify(bookingId, 'confirmed');
     }
   }
@@ -81,16 +80,13 @@ export function createBookingJobs(deps: {
   }
 
   return {
-    /** Durable first, then (optionally) an immediate attempt in this request. */
-    async meetingNeeded(bookingId: string, tryNow: boolean): Promise<void> {
+    /**
+     * Durable first, then an immediate attempt in this request. The job waits out LEASE_GRACE_MS so it does not
+     * race the inline attempt; if this process dies meanwhile, another instance creates the meeting.
+     */
+    async meetingNeeded(bookingId: string): Promise<void> {
       const key = `${JOB_MEETING_CREATE}:${bookingId}`;
-      await jobs.schedule(
-        JOB_MEETING_CREATE,
-        key,
-        { bookingId },
-        new Date(now().getTime() + (tryNow ? LEASE_GRACE_MS : 0)),
-      );
-      if (!tryNow) return;
+      await jobs.schedule(JOB_MEETING_CREATE, key, { bookingId }, new Date(now().getTime() + LEASE_GRACE_MS));
       const result = await createMeeting(bookingId).catch((error) => {
         deps.logger.warn({ bookingId, err: error }, 'Inline meeting creation failed; the job will retry');
         return undefined;

@@ -1,7 +1,6 @@
 import type { Clock } from '../../lib/clock';
 import { AppError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import type { UserService } from '../auth/user.service';
@@ -19,6 +18,7 @@ import type { ZoomMeetingInput } from '../zoom/zoom-api.schemas';
 
 export type MeetingOutcome =
   | { status: 'created'; needsSync?: boolean }
+  | { status: 'updated' | 'deleted' }
   | { status: 'skipped' | 'failed' | 'cancelled'; reason?: string }
   | { status: 'retry'; at: Date };
 
@@ -32,7 +32,6 @@ const ref = (bookingId: string) => `[ref:${bookingId}]`;
 export function createBookingMeetingService(deps: {
   host: MeetingHost;
   api: ZoomApiClient;
-  cipher: TokenCipher;
   clock: Clock;
   logger: Logger;
   maxAttempts: number;
@@ -136,7 +135,6 @@ export function createBookingMeetingService(deps: {
             $set: {
               zoomMeetingId: meeting.id,
               zoomJoinUrl: meeting.join_url,
-              zoomStartUrl: meeting.start_url ? deps.cipher.encrypt(meeting.start_url) : null,
               'meeting.status': 'created',
               'meeting.lockedUntil': null,
               'meeting.lastError': null,
@@ -201,7 +199,7 @@ export function createBookingMeetingService(deps: {
           { _id: bookingId, sequence: booking.sequence },
           { $set: { 'meeting.syncedSequence': booking.sequence } },
         );
-        return { status: 'created' };
+        return { status: 'updated' };
       } catch (error) {
         const retryAt = retryAtFor(error, 1);
         return retryAt ? { status: 'retry', at: retryAt } : { status: 'failed', reason: (error as Error).message };
@@ -231,7 +229,7 @@ export function createBookingMeetingService(deps: {
         { _id: bookingId },
         { $set: { 'meeting.zoomDeleted': true, 'meeting.status': 'cancelled' } },
       );
-      return { status: 'created' };
+      return { status: 'deleted' };
     },
 
     /** Zoom's start_url dies after 2 hours: fetch a fresh one every time (GET /meetings/{id}). */

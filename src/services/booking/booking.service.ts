@@ -129,7 +129,7 @@ export function createBookingService(deps: {
         meeting: { status: 'pending', provider: deps.host.provider },
       });
       // The job is durable before we try inline: if this process dies now, another one creates the meeting.
-      await deps.jobs.meetingNeeded(bookingId.toString(), true);
+      await deps.jobs.meetingNeeded(bookingId.toString());
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       return { booking: toBookingDto(booking!, viewer, deps.publicBaseUrl), replayed: false };
     },
