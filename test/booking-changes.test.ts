@@ -9,7 +9,6 @@ const icsOf = (mail: { attachments: Array<{ contentType: string; content: Buffer
 
 describe('cancelling, rescheduling and reading bookings', () => {
   const s = useStack({ now: NOW });
-  const { clock } = s;
 
   async function booked(start = '2026-11-24T08:00:00Z') {
     const specialist = await readySpecialist(s.app);

@@ -9,7 +9,6 @@ const NOW = '2026-11-23T08:00:00.000Z';
 
 describe('booking a specialist', () => {
   const s = useStack({ now: NOW });
-  const { clock } = s;
 
   it('when a customer books a free slot, then the meeting is created in the specialist’s Zoom and both get mail with an invitation', async () => {
     const specialist = await readySpecialist(s.app, { name: 'Sam Specialist' });

@@ -19,7 +19,6 @@ const EVERY_DAY_NINE = {
 
 describe('availability and free slots', () => {
   const stack = useStack({ now: '2026-10-20T08:00:00Z' });
-  const { clock } = stack;
 
   const slots = (id: string, from: string, to: string) =>
     request(stack.app).get(`/api/specialists/${id}/slots?from=${from}&to=${to}`);

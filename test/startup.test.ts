@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
@@ -48,7 +49,7 @@ describe('graceful shutdown', () => {
         PORT: '0',
         ZOOM_SANDBOX_PORT: '0',
         ZOOM_SANDBOX_AUTO_APPROVE: 'true',
-        DATA_DIR: path.join(require('node:os').tmpdir(), `shutdown-${process.pid}`),
+        DATA_DIR: path.join(os.tmpdir(), `shutdown-${process.pid}`),
         MONGODB_URI: `${process.env.TEST_MONGODB_URI}shutdown_${process.pid}`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -69,3 +69,8 @@ export class ServiceUnavailableError extends AppError {
     super(503, code, message);
   }
 }
+
+/** MongoDB's E11000: a unique index refused the write (someone else inserted the same key first). */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

@@ -1,8 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { ZodError } from 'zod';
-import { isDuplicateKeyError } from '../db/duplicate-key';
-import { AppError } from '../lib/errors';
+import { AppError, isDuplicateKeyError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 
 interface ErrorBody {

@@ -8,7 +8,9 @@ import {
   ZoomInvalidGrantError,
 } from '../services/zoom/zoom.errors';
 
-/** Token failures as our errors. Zoom's reason stays in the log (as the cause); the answer never carries a credential. */
+/**
+ * Token failures as our errors. Zoom's reason stays in the log (as the cause); the answer never carries a credential.
+ */
 function toTokenError(error: unknown): unknown {
   if (
     error instanceof ZoomClientConfigError ||

@@ -29,7 +29,10 @@ if (!redisReachable && !required) {
   );
 }
 
-/** describe() for tests against a real Redis: skipped when none answers, except under REQUIRE_REDIS=1 (CI) where they fail. */
+/**
+ * describe() for tests against a real Redis: skipped when none answers, except under REQUIRE_REDIS=1 (CI) where they
+ * fail.
+ */
 export const describeRedis: jest.Describe = redisReachable || required ? describe : describe.skip;
 
 export async function connectTestRedis(url = TEST_REDIS_URL): Promise<RedisClient> {

@@ -1,7 +1,6 @@
 import argon2 from 'argon2';
 import { isValidObjectId } from 'mongoose';
-import { isDuplicateKeyError } from '../../db/duplicate-key';
-import { ConflictError, UnauthenticatedError, ValidationError } from '../../lib/errors';
+import { ConflictError, isDuplicateKeyError, UnauthenticatedError, ValidationError } from '../../lib/errors';
 import { isValidTimeZone } from '../../lib/timezone';
 import { UserModel, type UserRole } from '../../models/user.model';
 import type { JwtService } from './jwt.service';

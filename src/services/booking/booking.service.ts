@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isValidObjectId, Types } from 'mongoose';
 import type { Clock } from '../../lib/clock';
-import { NotFoundError, UnprocessableError } from '../../lib/errors';
+import { isDuplicateKeyError, NotFoundError, UnprocessableError } from '../../lib/errors';
 import { compareAndSet } from '../../db/compare-and-set';
-import { isDuplicateKeyError } from '../../db/duplicate-key';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
 import { fitsAvailability } from '../specialist/slot-calculator';

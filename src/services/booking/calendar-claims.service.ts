@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
-import { isDuplicateKeyError } from '../../db/duplicate-key';
 import { BookingConflictError } from './booking.errors';
 import { BookingClaimModel, CLAIM_CELL_MINUTES } from '../../models/booking-claim.model';
+import { isDuplicateKeyError } from '../../lib/errors';
 
 const CELL_MS = CLAIM_CELL_MINUTES * 60_000;
 

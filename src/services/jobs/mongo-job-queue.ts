@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
-import { isDuplicateKeyError } from '../../db/duplicate-key';
 import { JobModel, type JobRecord } from '../../models/job.model';
 import { backoffMs } from './backoff';
 import type { JobData, JobHandler, JobQueue } from './job-queue';
+import { isDuplicateKeyError } from '../../lib/errors';
 
 export interface MongoJobQueueOptions {
   clock: Clock;

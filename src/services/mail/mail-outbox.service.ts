@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
-import { isDuplicateKeyError } from '../../db/duplicate-key';
 import { OutboxMailModel, type OutboxMailRecord } from '../../models/outbox-mail.model';
 import { backoffMs } from '../jobs/backoff';
 import type { JobQueue } from '../jobs/job-queue';
 import type { MailTransport } from './mail-transport';
+import { isDuplicateKeyError } from '../../lib/errors';
 
 export interface MailToSend {
   /** Same key, same logical mail: enqueuing it again is a no-op. */

@@ -36,7 +36,10 @@ interface Span {
   end: number;
 }
 
-/** Free slots whose start lies on local calendar dates from..to (inclusive, 'YYYY-MM-DD' in the specialist's zone), sorted, no duplicates. */
+/**
+ * Free slots whose start lies on local calendar dates from..to (inclusive, 'YYYY-MM-DD' in the specialist's zone),
+ * sorted, no duplicates.
+ */
 export function computeSlots(
   rules: AvailabilityRules,
   range: { from: string; to: string },
@@ -73,7 +76,11 @@ export function computeSlots(
   return withoutOverlaps(found, rules.slotMinutes);
 }
 
-/** True when [start, start+durationMinutes) fits entirely inside one weekly window on the local date of `start`, begins on a slot boundary of that window (window start + k*slotMinutes local), and does not fall in a DST gap. Ignores busy/notice/horizon. */
+/**
+ * True when [start, start+durationMinutes) fits entirely inside one weekly window on the local date of `start`, begins
+ * on a slot boundary of that window (window start + k*slotMinutes local), and does not fall in a DST gap. Ignores
+ * busy/notice/horizon.
+ */
 export function fitsAvailability(rules: AvailabilityRules, start: Date, durationMinutes: number): boolean {
   assertValid(rules);
   if (!Number.isInteger(durationMinutes) || durationMinutes <= 0) return false;
@@ -99,7 +106,10 @@ export function conflictsWithBusy(
   return busy.some((b) => start.getTime() < b.end.getTime() + pad && end.getTime() > b.start.getTime() - pad);
 }
 
-/** Validation helper for the API layer: returns a list of human-readable problems (empty when valid): bad HH:mm, end <= start, overlapping windows on the same day, invalid zone, slotMinutes not in 5..480, etc. */
+/**
+ * Validation helper for the API layer: returns a list of human-readable problems (empty when valid): bad HH:mm, end <=
+ * start, overlapping windows on the same day, invalid zone, slotMinutes not in 5..480, etc.
+ */
 export function availabilityProblems(rules: AvailabilityRules): string[] {
   const problems: string[] = [];
   if (typeof rules.timezone !== 'string' || !isValidTimeZone(rules.timezone))
@@ -150,14 +160,18 @@ function resolveWallTime(zone: string, day: DateTime, wall: number): DateTime | 
   );
   // Luxon shifts nonexistent (gap) times forward instead of failing.
   if (wallMinutes(day, resolved) !== wall) return null;
-  // Luxon 3 resolves a repeated fall-back time to the later offset; prefer the earlier one (RFC 5545, Temporal "compatible").
+  // Luxon 3 resolves a repeated fall-back time to the later offset; prefer the earlier one (RFC 5545, Temporal
+  // "compatible").
   const shift = resolved.minus({ hours: 3 }).offset - resolved.offset;
   if (shift <= 0) return resolved;
   const earlier = resolved.minus({ minutes: shift });
   return wallMinutes(day, earlier) === wall ? earlier : resolved;
 }
 
-/** Minutes from local midnight of `day` (a UTC-calendar date) to the local wall time of `t`; may exceed 1440 or go negative. */
+/**
+ * Minutes from local midnight of `day` (a UTC-calendar date) to the local wall time of `t`; may exceed 1440 or go
+ * negative.
+ */
 function wallMinutes(day: DateTime, t: DateTime): number {
   const days = Math.round(DateTime.utc(t.year, t.month, t.day).diff(day, 'days').days);
   return days * DAY_MINUTES + t.hour * 60 + t.minute;
@@ -211,7 +225,8 @@ function checkInteger(problems: string[], name: string, value: unknown, min: num
   }
 }
 
-// Rules come from storage; stepping by a bad slotMinutes or an unknown zone would loop forever or silently yield nothing.
+// Rules come from storage; stepping by a bad slotMinutes or an unknown zone would loop forever or silently yield
+// nothing.
 function assertValid(rules: AvailabilityRules): void {
   const problems = availabilityProblems(rules);
   if (problems.length > 0) throw new RangeError(`invalid availability rules: ${problems.join('; ')}`);

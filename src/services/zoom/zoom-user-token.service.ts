@@ -27,8 +27,8 @@ export interface ZoomUserTokenServiceDeps {
 /**
  * Hands out a working Zoom access token per specialist. For one expiry exactly one call reaches Zoom's token
  * endpoint, whether the callers share a process (single-flight promise) or only the database (a lease taken with
- * a compare-and-set updateOne). The rotated refresh token is stored with a compare-and-swap on `version` before the new access
- * token is used, because Zoom accepts only the latest refresh token.
+ * a compare-and-set updateOne). The rotated refresh token is stored with a compare-and-swap on `version` before the
+ * new access token is used, because Zoom accepts only the latest refresh token.
  */
 export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
   const owner = randomUUID();
