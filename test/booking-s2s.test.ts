@@ -10,8 +10,9 @@ import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
 import { createTestApp, registerUser } from './support/app';
 import { BERLIN_WEEKDAYS, book, drainJobs } from './support/booking';
 import { useTestDatabase } from './support/database';
+import { s2sEnv, SANDBOX_S2S_APP } from './support/s2s';
 import { startTestSmtp, type TestSmtp } from './support/smtp';
-import { sandboxEnv, startTestSandbox } from './support/zoom';
+import { startTestSandbox } from './support/zoom';
 
 const NOW = '2026-11-23T08:00:00.000Z';
 
@@ -30,11 +31,8 @@ describe('MEETING_PROVIDER=s2s: meetings hosted in the platform account', () => 
     t = createTestApp({
       clock,
       env: {
-        ...sandboxEnv(sandbox),
+        ...s2sEnv(sandbox, SANDBOX_S2S_APP),
         MEETING_PROVIDER: 's2s',
-        ZOOM_ACCOUNT_ID: 'sandbox-account-id',
-        ZOOM_CLIENT_ID: 'sandbox-s2s-client-id',
-        ZOOM_CLIENT_SECRET: 'sandbox-s2s-client-secret',
         ZOOM_S2S_HOST_USER: 'platform.host@example.com',
       },
       mailTransport: createSmtpTransport(smtp.url),

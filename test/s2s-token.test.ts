@@ -1,35 +1,17 @@
 import request from 'supertest';
 import { ManualClock } from '../src/lib/clock';
-import { createLogger } from '../src/lib/logger';
 import type { RedisClient } from '../src/db/redis';
-import { createS2STokenService } from '../src/services/zoom/zoom-s2s-token.service';
-import { createZoomApiClient } from '../src/services/zoom/zoom-api.client';
-import { createZoomHttp } from '../src/services/zoom/zoom-http';
-import { createZoomOAuthClient } from '../src/services/zoom/zoom-oauth.client';
 import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
-import {
-  connectTestRedis,
-  deleteKeys,
-  describeRedis,
-  s2sKey,
-  startRedisProxy,
-  uniqueS2SApp,
-  waitFor,
-} from './support/redis';
+import { buildS2STokenService, s2sKey, uniqueS2SApp, type S2SApp } from './support/s2s';
+import { waitFor } from './support/wait';
+import { connectTestRedis, deleteKeys, describeRedis, startRedisProxy } from './support/redis';
 import { startTestSandbox } from './support/zoom';
 
-type S2SApp = ReturnType<typeof uniqueS2SApp>;
 const clock = new ManualClock();
 const MARGIN_MS = 300_000;
 
-function build(sandbox: ZoomSandbox, app: S2SApp | undefined, redis?: RedisClient) {
-  const http = createZoomHttp(2000);
-  const logs: string[] = [];
-  const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
-  const oauth = createZoomOAuthClient({ http, oauthBaseUrl: sandbox.oauthBaseUrl });
-  const api = createZoomApiClient({ http, apiBaseUrl: sandbox.apiBaseUrl, clock });
-  return { s2s: createS2STokenService({ oauth, credentials: app, redis, clock, logger }), api, oauth, logs };
-}
+const build = (sandbox: ZoomSandbox, app: S2SApp | undefined, redis?: RedisClient) =>
+  buildS2STokenService({ sandbox, app, clock, redis });
 
 const tokenCalls = (sandbox: ZoomSandbox) => sandbox.calls('POST /oauth/token');
 

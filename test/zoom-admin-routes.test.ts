@@ -5,27 +5,14 @@ import { ManualClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import type { RedisClient } from '../src/db/redis';
 import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
+import { s2sEnv, s2sKey, uniqueS2SApp, type S2SApp } from './support/s2s';
+import { waitFor } from './support/wait';
 import { createAdmin, createTestApp, registerUser } from './support/app';
 import { useTestDatabase } from './support/database';
-import {
-  connectTestRedis,
-  deleteKeys,
-  describeRedis,
-  s2sKey,
-  startRedisProxy,
-  uniqueS2SApp,
-  waitFor,
-} from './support/redis';
+import { connectTestRedis, deleteKeys, describeRedis, startRedisProxy } from './support/redis';
 import { sandboxEnv, startTestSandbox } from './support/zoom';
 
-type S2SApp = ReturnType<typeof uniqueS2SApp>;
 const clock = new ManualClock('2026-11-20T10:00:00Z');
-const s2sEnv = (sandbox: ZoomSandbox, app: S2SApp) => ({
-  ...sandboxEnv(sandbox),
-  ZOOM_ACCOUNT_ID: app.accountId,
-  ZOOM_CLIENT_ID: app.clientId,
-  ZOOM_CLIENT_SECRET: app.clientSecret,
-});
 const ROUTES = [
   ['get', '/api/zoom/users'],
   ['get', '/api/zoom/users/someone@example.com'],

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { UserOAuthTokenModel } from '../src/models/user-oauth-token.model';
 import { registerUser, uniqueEmail } from './support/app';
+import { drainJobs } from './support/booking';
 import { connectZoom } from './support/zoom';
 import { useStack } from './support/stack';
 
@@ -96,8 +97,7 @@ describe('Zoom webhook', () => {
     for (let i = 0; i < 3; i += 1) {
       await stack.container.services.zoom.tokens.getAccessToken(user.id).catch(() => undefined);
     }
-    await stack.container.services.jobs.runDue();
-    await stack.container.services.jobs.runDue();
+    await drainJobs(stack.container);
     const mails = stack.smtp.to(user.email);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe('Please reconnect your Zoom account');

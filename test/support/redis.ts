@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { connectRedis, type RedisClient } from '../../src/db/redis';
 
@@ -40,27 +39,10 @@ export async function connectTestRedis(url = TEST_REDIS_URL): Promise<RedisClien
   return connectRedis(url, () => {});
 }
 
-/** A Zoom S2S app of this test's own, so its Redis keys (`zoom:s2s:token:<account>:<client>`) touch nobody else's. */
-export function uniqueS2SApp() {
-  const id = randomBytes(4).toString('hex');
-  return { accountId: `test-account-${id}`, clientId: `test-s2s-client-${id}`, clientSecret: `test-s2s-secret-${id}` };
-}
-
-export const s2sKey = (app: { accountId: string; clientId: string }) =>
-  `zoom:s2s:token:${app.accountId}:${app.clientId}`;
-
 /** Deletes only the keys under `prefix` (never FLUSHALL: other test files share this Redis). */
 export async function deleteKeys(redis: RedisClient, prefix: string): Promise<void> {
   for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) {
     if (keys.length > 0) await redis.del(keys);
-  }
-}
-
-export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('waitFor: condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { RedisClient } from '../../src/db/redis';
+import type { Clock } from '../../src/lib/clock';
+import { createLogger } from '../../src/lib/logger';
+import { createZoomApiClient } from '../../src/services/zoom/zoom-api.client';
+import { createZoomHttp } from '../../src/services/zoom/zoom-http';
+import { createZoomOAuthClient } from '../../src/services/zoom/zoom-oauth.client';
+import { createS2STokenService } from '../../src/services/zoom/zoom-s2s-token.service';
+import type { ZoomSandbox } from '../../src/zoom-sandbox/zoom-sandbox';
+import { sandboxEnv } from './zoom';
+
+export interface S2SApp {
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The S2S app every sandbox knows without being told. */
+export const SANDBOX_S2S_APP: S2SApp = {
+  accountId: 'sandbox-account-id',
+  clientId: 'sandbox-s2s-client-id',
+  clientSecret: 'sandbox-s2s-client-secret',
+};
+
+/** A Zoom S2S app of this test's own, so its Redis keys (`zoom:s2s:token:<account>:<client>`) touch nobody else's. */
+export function uniqueS2SApp(): S2SApp {
+  const id = randomBytes(4).toString('hex');
+  return { accountId: `test-account-${id}`, clientId: `test-s2s-client-${id}`, clientSecret: `test-s2s-secret-${id}` };
+}
+
+export const s2sKey = (app: { accountId: string; clientId: string }) =>
+  `zoom:s2s:token:${app.accountId}:${app.clientId}`;
+
+/** The environment of an app that calls the sandbox as this S2S app. */
+export function s2sEnv(sandbox: ZoomSandbox, app: S2SApp): Record<string, string> {
+  return {
+    ...sandboxEnv(sandbox),
+    ZOOM_ACCOUNT_ID: app.accountId,
+    ZOOM_CLIENT_ID: app.clientId,
+    ZOOM_CLIENT_SECRET: app.clientSecret,
+  };
+}
+
+/** An S2S token service against the sandbox, outside any app, with its log lines collected. */
+export function buildS2STokenService(options: {
+  sandbox: ZoomSandbox;
+  app: S2SApp | undefined;
+  clock: Clock;
+  redis?: RedisClient;
+}) {
+  const { sandbox, app, clock, redis } = options;
+  const http = createZoomHttp(2000);
+  const logs: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
+  const oauth = createZoomOAuthClient({ http, oauthBaseUrl: sandbox.oauthBaseUrl });
+  const api = createZoomApiClient({ http, apiBaseUrl: sandbox.apiBaseUrl, clock });
+  return { s2s: createS2STokenService({ oauth, credentials: app, redis, clock, logger }), api, oauth, logs };
+}
