@@ -12,7 +12,7 @@ import {
 } from './zoom-api.schemas';
 
 /**
- * Zoom's REST API (../shared/reference/zoom-meetings-openapi.yaml). The access token goes in the Authorization
+ * Zoom's REST API (https://developers.zoom.us/docs/api/meetings/). The access token goes in the Authorization
  * header only, never in a query string.
  */
 export function createZoomApiClient(deps: { http: ZoomHttp; apiBaseUrl: string; clock: Clock }) {
