@@ -21,7 +21,7 @@ export function createApp(container: Container): Express {
   app.use(express.json({ limit: config.http.bodyLimit }));
   const registry = mountRoutes(app, container);
   app.use(createDocsRouter(registry, config.http.publicBaseUrl));
-  serveWebApp(app);
+  serveWebApp(app, config.http.webDistDir);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

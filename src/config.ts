@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -29,6 +30,7 @@ const envSchema = z
     BODY_LIMIT: z.preprocess(emptyToUndefined, z.string().regex(/^\d+(b|kb|mb)$/i).default('100kb')),
     TRUST_PROXY: z.preprocess(emptyToUndefined, bool.default(false)),
     SHUTDOWN_GRACE_MS: intWithDefault(10_000, 0),
+    WEB_DIST_DIR: optionalString,
 
     MONGODB_URI: optionalString.pipe(
       z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
@@ -154,6 +156,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
       bodyLimit: e.BODY_LIMIT,
       trustProxy: e.TRUST_PROXY,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      // The built web app (npm run build:web); src/ and dist/ both sit next to web/.
+      webDistDir: path.resolve(e.WEB_DIST_DIR ?? path.join(__dirname, '..', 'web', 'dist')),
     },
     log: { level: e.LOG_LEVEL },
     dataDir: e.DATA_DIR,

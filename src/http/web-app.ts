@@ -2,9 +2,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 
-/** web/dist from both src/http (tsx) and dist/http (compiled). */
-export const DEFAULT_WEB_DIST = path.resolve(__dirname, '../../web/dist');
-
 // Server paths the single-page app must never shadow: unknown URLs under them stay JSON 404s.
 const SERVER_PREFIXES = ['/api', '/docs', '/openapi.json', '/healthz', '/readyz'];
 const isServerPath = (p: string) => SERVER_PREFIXES.some((prefix) => p === prefix || p.startsWith(`${prefix}/`));
@@ -14,7 +11,7 @@ const isServerPath = (p: string) => SERVER_PREFIXES.some((prefix) => p === prefi
  * /specialist/profile?zoom=connected (where Zoom's callback sends the browser) load the app.
  * Returns false when the app is not built, so the API still runs on its own.
  */
-export function serveWebApp(app: Express, distDir = DEFAULT_WEB_DIST): boolean {
+export function serveWebApp(app: Express, distDir: string): boolean {
   const indexHtml = path.join(distDir, 'index.html');
   if (!existsSync(indexHtml)) return false;
   // Vite puts content-hashed files under /assets: cache them for good; index.html must always be revalidated.

@@ -82,6 +82,7 @@ export const api = {
   zoomConnect: () => call<{ authorizeUrl: string }>('GET', '/api/zoom/connect'),
   zoomDisconnect: () => call<void>('DELETE', '/api/zoom/connection'),
 
+  availability: () => call<AvailabilityRequest & { headline: string }>('GET', '/api/specialists/me/availability'),
   saveAvailability: (body: AvailabilityRequest) => call<unknown>('PUT', '/api/specialists/me/availability', { body }),
   specialists: () => call<{ items: Specialist[] }>('GET', '/api/specialists'),
   specialist: (id: string) => call<Specialist>('GET', `/api/specialists/${encodeURIComponent(id)}`),

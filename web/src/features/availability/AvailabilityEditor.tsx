@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
-import { ErrorText, Section } from '../../app/ui';
-import { api } from '../../lib/api';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ErrorText, Loading, Section } from '../../app/ui';
+import { useAsync } from '../../app/use-async';
+import { api, ApiError } from '../../lib/api';
 import { TimeZoneSelect } from '../auth/TimeZoneSelect';
-import { DAYS, defaultAvailability, newWindow, toAvailabilityRequest, type AvailabilityForm, type WindowRow } from './availability-form';
+import { DAYS, defaultAvailability, fromAvailability, newWindow, toAvailabilityRequest, type AvailabilityForm, type WindowRow } from './availability-form';
 
 const NUMBER_FIELDS: Array<{ key: keyof AvailabilityForm; label: string; min: number; step: number }> = [
   { key: 'slotMinutes', label: 'Slot length (minutes)', min: 5, step: 5 },
@@ -17,6 +18,12 @@ export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Start from what was saved; nothing saved yet (404) means the defaults.
+  const saved0 = useAsync(() => api.availability(), []);
+  useEffect(() => {
+    if (saved0.data) setForm(fromAvailability(saved0.data));
+  }, [saved0.data]);
+  const notSavedYet = saved0.error instanceof ApiError && saved0.error.status === 404;
 
   const update = (patch: Partial<AvailabilityForm>) => {
     setSaved(false);
@@ -42,8 +49,11 @@ export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
     }
   };
 
+  if (saved0.loading && !saved0.data) return <Section title="Availability"><Loading what="your availability" /></Section>;
   return (
     <Section title="Availability">
+      {saved0.error !== undefined && !notSavedYet && <ErrorText error={saved0.error} />}
+      {notSavedYet && <p className="hint">Not saved yet: customers can book you once you save your hours.</p>}
       <form className="form" onSubmit={(e) => void submit(e)}>
         <label htmlFor="av-headline">Headline</label>
         <input id="av-headline" maxLength={200} placeholder="e.g. Career mentoring" value={form.headline} onChange={(e) => update({ headline: e.target.value })} />

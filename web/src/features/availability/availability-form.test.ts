@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAvailability, newWindow, toAvailabilityRequest } from './availability-form';
+import { defaultAvailability, fromAvailability, newWindow, toAvailabilityRequest } from './availability-form';
 
 describe('availability form', () => {
   it('when the defaults are saved, then weekdays 09:00–17:00 are sent with numbers', () => {
@@ -30,5 +30,20 @@ describe('availability form', () => {
   it('when a window runs until midnight, then it is sent as 24:00', () => {
     const { body } = toAvailabilityRequest({ ...defaultAvailability('UTC'), windows: [newWindow('sun', '20:00', '00:00')] });
     expect(body?.weekly).toEqual([{ day: 'sun', start: '20:00', end: '24:00' }]);
+  });
+});
+
+describe('saved availability', () => {
+  it('when the saved rules are loaded into the form and saved again, then the same rules are sent', () => {
+    const saved = {
+      timezone: 'Asia/Tokyo',
+      weekly: [{ day: 'sat' as const, start: '10:00', end: '24:00' }],
+      slotMinutes: 30,
+      bufferMinutes: 0,
+      minNoticeMinutes: 120,
+      maxDaysAhead: 14,
+      headline: 'Tax advice',
+    };
+    expect(toAvailabilityRequest(fromAvailability(saved)).body).toEqual(saved);
   });
 });

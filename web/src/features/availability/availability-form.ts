@@ -43,6 +43,19 @@ export function defaultAvailability(timezone: string): AvailabilityForm {
   };
 }
 
+/** The form for what the API has saved. */
+export function fromAvailability(saved: AvailabilityRequest): AvailabilityForm {
+  return {
+    headline: saved.headline ?? '',
+    timezone: saved.timezone,
+    windows: saved.weekly.map((w) => newWindow(w.day, w.start, w.end === '24:00' ? '00:00' : w.end)),
+    slotMinutes: String(saved.slotMinutes),
+    bufferMinutes: String(saved.bufferMinutes),
+    minNoticeMinutes: String(saved.minNoticeMinutes),
+    maxDaysAhead: String(saved.maxDaysAhead),
+  };
+}
+
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** The form as the API wants it, or the problems in words (checked here too so people hear about them before saving). */

@@ -7,7 +7,8 @@ import { browserTimeZone, formatDateTime, groupSlotsByDay, slotRange } from '../
 import { useSession } from '../auth/session';
 import { SlotPicker } from './SlotPicker';
 
-const DAYS_SHOWN = 14;
+const DAYS_STEP = 7;
+const DAYS_MAX = 56;
 
 /** A specialist's free times; books one, or moves an existing booking there (?reschedule=<bookingId>). */
 export function SpecialistPage({ id }: { id: string }) {
@@ -16,7 +17,8 @@ export function SpecialistPage({ id }: { id: string }) {
   const rescheduleId = search.get('reschedule');
   const zone = browserTimeZone();
   const specialist = useAsync(() => api.specialist(id), [id]);
-  const slots = useAsync(() => api.slots(id, slotRange(new Date(), DAYS_SHOWN)), [id]);
+  const [daysShown, setDaysShown] = useState(DAYS_STEP);
+  const slots = useAsync(() => api.slots(id, slotRange(new Date(), daysShown)), [id, daysShown]);
   const days = useMemo(() => groupSlotsByDay(slots.data?.slots ?? [], zone), [slots.data, zone]);
   const [selected, setSelected] = useState<string>();
   const [topic, setTopic] = useState('');
@@ -60,8 +62,13 @@ export function SpecialistPage({ id }: { id: string }) {
         <p className="muted">Times are shown in your time zone: {zone}.</p>
         {slots.loading && !slots.data && <Loading what="free times" />}
         <ErrorText error={slots.error} />
-        {slots.data && days.length === 0 && <p className="muted">No free times in the next {DAYS_SHOWN} days.</p>}
+        {slots.data && days.length === 0 && <p className="muted">No free times in the next {daysShown} days.</p>}
         <SlotPicker days={days} selected={selected} onSelect={choose} />
+        {daysShown < DAYS_MAX && (
+          <button type="button" className="secondary" onClick={() => setDaysShown((d) => d + DAYS_STEP)}>
+            Show later days
+          </button>
+        )}
         {selected && (
           <p role="status">
             Chosen: <strong>{formatDateTime(selected, zone)}</strong>
