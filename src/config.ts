@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -20,7 +21,7 @@ const envSchema = z
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
     PORT: intWithDefault(3000, 0, 65535),
-    PUBLIC_BASE_URL: urlWithDefault('http://localhost:3000'),
+    PUBLIC_BASE_URL: optionalUrl,
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -35,6 +36,7 @@ const envSchema = z
     ),
     TRUST_PROXY: z.preprocess(emptyToUndefined, bool.default(false)),
     SHUTDOWN_GRACE_MS: intWithDefault(10_000, 0),
+    WEB_DIST_DIR: optionalString,
 
     MONGODB_URI: optionalString.pipe(
       z
@@ -65,7 +67,7 @@ const envSchema = z
     ZOOM_USER_MANAGED_CLIENT_ID: optionalString,
     ZOOM_USER_MANAGED_CLIENT_SECRET: optionalString,
     ZOOM_REDIRECT_URI: optionalUrl,
-    FRONTEND_URL: urlWithDefault('http://localhost:5173'),
+    FRONTEND_URL: optionalUrl,
     ZOOM_OAUTH_BASE_URL: urlWithDefault('https://zoom.us'),
     ZOOM_API_BASE_URL: urlWithDefault('https://api.zoom.us/v2'),
     ZOOM_SCOPES: z.preprocess(
@@ -120,7 +122,7 @@ const envSchema = z
     if (env.NODE_ENV !== 'production') return;
     const httpsOnly: Array<[string, string | undefined]> = [
       ['ZOOM_REDIRECT_URI', env.ZOOM_REDIRECT_URI],
-      ['FRONTEND_URL', env.FRONTEND_URL],
+      ['FRONTEND_URL', env.FRONTEND_URL ?? env.PUBLIC_BASE_URL],
     ];
     for (const [name, value] of httpsOnly) {
       if (!value || !value.startsWith('https://')) {
@@ -161,7 +163,9 @@ export function loadConfig(env: Record<string, string | undefined>) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const e = parsed.data;
-  const publicBaseUrl = e.PUBLIC_BASE_URL.replace(/\/+$/, '');
+  // The web app is served by this API, so out of the box the Zoom callback lands on it
+  // (a separate frontend sets FRONTEND_URL).
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const userManagedConfigured = Boolean(e.ZOOM_USER_MANAGED_CLIENT_ID);
   const s2sConfigured = Boolean(e.ZOOM_ACCOUNT_ID);
   return {
@@ -174,6 +178,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
       bodyLimit: e.BODY_LIMIT,
       trustProxy: e.TRUST_PROXY,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      // The built web app (npm run build:web); src/ and dist/ both sit next to web/.
+      webDistDir: path.resolve(e.WEB_DIST_DIR ?? path.join(__dirname, '..', 'web', 'dist')),
     },
     log: { level: e.LOG_LEVEL },
     dataDir: e.DATA_DIR,
@@ -187,7 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
     },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? decodeKey(e.TOKEN_ENCRYPTION_KEY) : undefined,
-    frontendUrl: e.FRONTEND_URL.replace(/\/+$/, ''),
+    frontendUrl: (e.FRONTEND_URL ?? publicBaseUrl).replace(/\/+$/, ''),
     zoom: {
       /** True when no real Zoom app is configured: the server runs an embedded sandbox instead. */
       useEmbeddedSandbox: e.MEETING_PROVIDER === 'user' ? !userManagedConfigured : !s2sConfigured,

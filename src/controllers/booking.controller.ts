@@ -45,6 +45,8 @@ export function createBookingController(deps: {
       const url = await deps.start.startUrl(res.locals.params.id, { viewer, linkToken: res.locals.query.token });
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Referrer-Policy', 'no-referrer');
+      // The web app cannot follow a cross-origin redirect with its bearer header, so it asks for the URL as JSON.
+      if (req.accepts(['html', 'json']) === 'json') return void res.status(200).json({ url });
       res.redirect(302, url);
     },
   };

@@ -7,6 +7,9 @@ export function createSpecialistController(specialists: SpecialistService) {
     async putAvailability(_req: Request, res: Response) {
       res.status(200).json(await specialists.setAvailability(principalOf(res).userId, res.locals.body));
     },
+    async getAvailability(_req: Request, res: Response) {
+      res.status(200).json(await specialists.getAvailability(principalOf(res).userId));
+    },
     async list(_req: Request, res: Response) {
       res.status(200).json({ items: await specialists.list() });
     },

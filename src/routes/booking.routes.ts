@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { createBookingController } from '../controllers/booking.controller';
 import {
   Booking,
@@ -87,7 +88,13 @@ export function registerBookingRoutes(route: DefineRoute, controller: ReturnType
     summary: "Specialist's start link: 302 to a fresh Zoom start_url (login or the signed link from the email)",
     access: 'public',
     request: { params: IdParams, query: StartQuery },
-    responses: { 302: { description: 'Redirect to Zoom' } },
+    responses: {
+      200: {
+        description: 'With `Accept: application/json` (the web app): `{ url }`',
+        schema: z.object({ url: z.string() }),
+      },
+      302: { description: 'Redirect to Zoom' },
+    },
     errors: {
       401: 'No login and no valid link',
       404: 'No such booking, or not yours',

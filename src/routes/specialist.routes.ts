@@ -21,6 +21,16 @@ export function registerSpecialistRoutes(
   });
   route({
     method: 'get',
+    path: '/api/specialists/me/availability',
+    tags,
+    summary: 'Your saved weekly availability and headline',
+    access: ['specialist'],
+    responses: { 200: { description: 'Saved availability', schema: Availability } },
+    errors: { 404: 'Nothing saved yet' },
+    handler: controller.getAvailability,
+  });
+  route({
+    method: 'get',
     path: '/api/specialists',
     tags,
     summary: 'All specialists',

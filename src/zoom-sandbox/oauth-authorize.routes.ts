@@ -80,7 +80,8 @@ function renderConsent(requestId: string, request: AuthorizationRequest, email: 
     appName: `Sandbox App (${request.clientId})`,
     clientId: request.clientId,
     email,
-    scopes: USER_SCOPES.split(' '),
+    // Like Zoom, show what this authorize URL asked for; without a scope parameter, the app's configured scopes.
+    scopes: (request.scope ?? USER_SCOPES).split(/[\s+]+/).filter(Boolean),
     ...(error ? { error } : {}),
   });
 }

@@ -91,6 +91,13 @@ export function createSpecialistService(deps: {
       return { headline: profile!.headline, ...toRules(profile!) };
     },
 
+    /** What the specialist saved last (the web app's availability form starts from it). */
+    async getAvailability(specialistId: string) {
+      const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
+      if (!profile) throw new NotFoundError('Availability');
+      return { headline: profile.headline, ...toRules(profile) };
+    },
+
     async list(): Promise<SpecialistDto[]> {
       const users = await UserModel.find({ role: 'specialist' }).sort({ name: 1 }).limit(500).lean();
       const profiles = await SpecialistProfileModel.find({ userId: { $in: users.map((u) => u._id) } }).lean<

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { horizontalOverflow, launch, person, shot } from './browser';
+import { startServer, type RunningServer } from './server';
+
+// The whole story of issue 11, through the UI only, against the real server process.
+let server: RunningServer;
+let browser: Browser;
+const startedAt = Date.now();
+const run = Date.now().toString(36);
+const specialist = { name: 'Sam Specialist', email: `sam.${run}@example.com`, zoomEmail: `sam.zoom.${run}@example.com` };
+const customer = { name: 'Cleo Customer', email: `cleo.${run}@example.com` };
+const PASSWORD = 'correct horse battery';
+
+before(async () => {
+  [server, browser] = await Promise.all([startServer(), launch()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  console.log(`e2e: ${((Date.now() - startedAt) / 1000).toFixed(1)} s in total (MongoDB engine: ${server?.engine})`);
+});
+
+const sandboxCalls = async (route: string) =>
+  ((await (await fetch(`${server.sandboxUrl}/_sandbox/calls?route=${encodeURIComponent(route)}`)).json()) as { count: number }).count;
+
+test('when a specialist connects Zoom and a customer books, then the customer can join and the specialist can start and disconnect', async () => {
+  const spec = await person(browser, { timezoneId: 'Europe/Berlin', width: 1280 });
+  const { page } = spec;
+
+  // 1. Specialist signs up.
+  await page.goto(`${server.baseUrl}/signup`);
+  await page.getByRole('radio', { name: 'Specialist' }).check();
+  await page.getByLabel('Name').fill(specialist.name);
+  await page.getByLabel('Email').fill(specialist.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  assert.equal(await page.getByLabel('Time zone').inputValue(), 'Europe/Berlin', 'the time zone defaults to the browser’s');
+  await shot(page, 'specialist-sign-up');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/specialist/profile');
+
+  // 2. Connect Zoom through the sandbox's consent page.
+  await page.getByRole('button', { name: 'Connect Zoom' }).click();
+  await page.waitForURL(`${server.sandboxUrl}/oauth/authorize**`);
+  const scopes = await page.locator('li code').allTextContents();
+  assert.ok(scopes.includes('meeting:read:list_meetings'), `consent page lists the requested scopes: ${scopes.join(' ')}`);
+  await page.getByLabel('Sign in as (Zoom user email)').fill(specialist.zoomEmail);
+  await shot(page, 'sandbox-consent');
+  await page.getByRole('button', { name: 'Approve' }).click();
+
+  // 3. Back on the profile: connected, with the Zoom email.
+  await page.waitForURL('**/specialist/profile?zoom=connected');
+  await page.getByText('Zoom connected ✅').waitFor();
+  await page.getByText(specialist.zoomEmail).waitFor();
+  await shot(page, 'zoom-connected');
+
+  // 4. Availability: weekdays 09:00–17:00 plus the weekend, 30-minute slots.
+  await page.getByLabel('Headline').fill('Career mentoring');
+  for (const day of ['sat', 'sun']) {
+    await page.getByRole('button', { name: 'Add hours' }).click();
+    await page.getByLabel(/^Hours \d+: day$/).last().selectOption(day);
+  }
+  await page.getByLabel('Slot length (minutes)').fill('30');
+  await page.getByLabel('Buffer (minutes)').fill('10');
+  await page.getByLabel('Minimum notice (minutes)').fill('60');
+  await page.getByLabel('Book up to (days ahead)').fill('30');
+  await page.getByRole('button', { name: 'Save availability' }).click();
+  await page.getByText('Availability saved.').waitFor();
+  await shot(page, 'availability-saved');
+
+  // 5. A customer in another zone, on a 375 px phone screen, signs up and books.
+  const cust = await person(browser, { timezoneId: 'America/New_York', width: 375, height: 812 });
+  const c = cust.page;
+  await c.goto(`${server.baseUrl}/signup`);
+  await c.getByRole('radio', { name: 'Customer' }).check();
+  await c.getByLabel('Name').fill(customer.name);
+  await c.getByLabel('Email').fill(customer.email);
+  await c.getByLabel('Password').fill(PASSWORD);
+  await c.getByRole('button', { name: 'Create account' }).click();
+  await c.getByRole('heading', { name: 'Specialists' }).waitFor();
+  const card = c.getByRole('listitem').filter({ hasText: specialist.name });
+  await card.getByText('Taking bookings').waitFor();
+  await card.getByText('Career mentoring').waitFor();
+  await shot(c, 'customer-specialists');
+  await card.getByRole('link', { name: specialist.name }).click();
+  await c.getByText('Times are shown in your time zone: America/New_York.').waitFor();
+  const firstDay = c.getByRole('group').filter({ has: c.getByRole('heading', { level: 3 }) }).first();
+  const slot = firstDay.getByRole('button').first();
+  const slotLabel = (await slot.textContent())?.trim() ?? '';
+  await slot.click();
+  assert.equal(await slot.getAttribute('aria-pressed'), 'true');
+  await c.getByLabel('Topic').fill('CV review');
+  assert.equal(await horizontalOverflow(c), 0, 'the slot page fits 375 px');
+  await shot(c, 'customer-slots');
+  await c.getByRole('button', { name: 'Book' }).click();
+
+  // 6. The booking page: the time with its zone, then "Join meeting" once Zoom has answered (polled).
+  await c.waitForURL('**/bookings/*');
+  await c.getByRole('link', { name: 'Join meeting' }).waitFor({ timeout: 20_000 });
+  const heading = await c.getByRole('heading', { level: 2 }).first().textContent();
+  assert.match(heading ?? '', /\(America\/New_York\)$/);
+  assert.ok(heading?.includes(slotLabel), `the booked time ${slotLabel} is shown: ${heading}`);
+  assert.match((await c.getByRole('link', { name: 'Join meeting' }).getAttribute('href')) ?? '', new RegExp(`^${server.sandboxUrl}/j/`));
+  assert.equal(await sandboxCalls('POST /v2/users/:userId/meetings'), 1, 'exactly one meeting reached Zoom');
+  assert.equal(await horizontalOverflow(c), 0, 'the booking page fits 375 px');
+  await shot(c, 'customer-booked');
+
+  await c.getByRole('link', { name: 'My bookings' }).first().click();
+  await c.getByRole('heading', { name: 'My bookings' }).waitFor();
+  await c.getByRole('button', { name: 'Cancel' }).waitFor();
+  await c.getByRole('link', { name: 'Reschedule' }).waitFor();
+  assert.equal(await horizontalOverflow(c), 0, 'my bookings fits 375 px');
+  await shot(c, 'customer-my-bookings');
+
+  // 7. The specialist sees the booking in Berlin time and can start it (a fresh start link from the API).
+  await page.goto(`${server.baseUrl}/specialist/profile`);
+  await page.getByRole('button', { name: 'Save availability' }).waitFor();
+  assert.equal(await page.getByLabel('Slot length (minutes)').inputValue(), '30', 'the saved availability is loaded back');
+  assert.equal(await page.getByLabel('Headline').inputValue(), 'Career mentoring');
+  const booking = page.getByRole('listitem').filter({ hasText: 'CV review' });
+  await booking.waitFor();
+  assert.match((await booking.textContent()) ?? '', /\(Europe\/Berlin\).*Zoom meeting ready/s);
+  const [zoomTab] = await Promise.all([page.context().waitForEvent('page'), booking.getByRole('link', { name: 'Start meeting' }).click()]);
+  await zoomTab.waitForLoadState();
+  assert.match(zoomTab.url(), new RegExp(`^${server.sandboxUrl}/s/\\d+\\?zak=`));
+  assert.match((await zoomTab.textContent('body')) ?? '', /host start link OK/);
+  await zoomTab.close();
+  await shot(page, 'specialist-bookings');
+
+  // 8. Disconnect (asks first), then the profile offers "Connect Zoom" again and the grant was revoked at Zoom.
+  await page.getByRole('button', { name: 'Disconnect Zoom' }).click();
+  await page.getByRole('button', { name: 'Yes, disconnect' }).click();
+  await page.getByRole('button', { name: 'Connect Zoom' }).waitFor();
+  assert.equal(await sandboxCalls('POST /oauth/revoke'), 1, 'the grant was revoked at Zoom');
+  await shot(page, 'specialist-disconnected');
+
+  assert.deepEqual([...spec.problems, ...cust.problems], [], 'no CSP violations or script errors');
+});

@@ -1,0 +1,114 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { api } from '../lib/api';
+import { sessionStore } from '../lib/session-store';
+import type { Role } from '../lib/types';
+import { AdminPage } from '../features/admin/AdminPage';
+import { SignInPage } from '../features/auth/SignInPage';
+import { SignUpPage } from '../features/auth/SignUpPage';
+import { signIn, signOut, useSession } from '../features/auth/session';
+import { BookingPage } from '../features/bookings/BookingPage';
+import { MyBookingsPage } from '../features/bookings/MyBookingsPage';
+import { SpecialistPage } from '../features/specialists/SpecialistPage';
+import { SpecialistsPage } from '../features/specialists/SpecialistsPage';
+import { ProfilePage } from '../features/zoom-connection/ProfilePage';
+import { Link, matchPath, navigate, useLocation } from './router';
+
+function Page({ pathname }: { pathname: string }) {
+  const session = useSession();
+  const user = session?.user;
+  const signedIn = (roles: Role[], page: ReactNode) => {
+    if (!user) {
+      return (
+        <>
+          <h1>Please sign in</h1>
+          <p>
+            <Link to={`/signin?next=${encodeURIComponent(pathname + window.location.search)}`}>Sign in to continue</Link>.
+          </p>
+        </>
+      );
+    }
+    return roles.includes(user.role) ? page : <p role="alert">This page is for {roles.join(' or ')} accounts.</p>;
+  };
+  if (pathname === '/') return <SpecialistsPage />;
+  if (pathname === '/signup') return <SignUpPage />;
+  if (pathname === '/signin') return <SignInPage />;
+  if (pathname === '/specialist/profile') return signedIn(['specialist'], user ? <ProfilePage user={user} /> : null);
+  if (pathname === '/bookings') return signedIn(['customer', 'specialist', 'admin'], <MyBookingsPage />);
+  if (pathname === '/admin') return signedIn(['admin'], <AdminPage />);
+  const specialist = matchPath('/specialists/:id', pathname);
+  if (specialist) return <SpecialistPage id={specialist.id!} />;
+  const booking = matchPath('/bookings/:id', pathname);
+  if (booking) return signedIn(['customer', 'specialist', 'admin'], <BookingPage id={booking.id!} />);
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p>
+        <Link to="/">Go to the specialists</Link>
+      </p>
+    </>
+  );
+}
+
+function Nav({ pathname }: { pathname: string }) {
+  const session = useSession();
+  const role = session?.user.role;
+  const item = (to: string, label: string) => (
+    <li>
+      <Link to={to} aria-current={pathname === to ? 'page' : undefined}>
+        {label}
+      </Link>
+    </li>
+  );
+  return (
+    <nav aria-label="Main">
+      <ul>
+        {item('/', 'Specialists')}
+        {role === 'specialist' && item('/specialist/profile', 'Profile')}
+        {role && role !== 'admin' && item('/bookings', 'My bookings')}
+        {role === 'admin' && item('/admin', 'Admin')}
+        {!session && pathname !== '/signup' && item('/signup', 'Sign up')}
+        {!session && pathname !== '/signin' && item('/signin', 'Sign in')}
+      </ul>
+      {session && (
+        <div className="who">
+          <span>{session.user.name}</span>
+          <button type="button" className="secondary small" onClick={() => { signOut(); navigate('/signin'); }}>
+            Sign out
+          </button>
+        </div>
+      )}
+    </nav>
+  );
+}
+
+export function App() {
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // A new page moves focus to it, so keyboard and screen-reader users start there (not on the old link).
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [pathname]);
+  // Refresh the stored user (name, zone) once; a rejected token signs out inside the API client.
+  useEffect(() => {
+    const token = sessionStore.get()?.token;
+    if (token) api.me().then((user) => signIn({ token, user }), () => undefined);
+  }, []);
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header>
+        <Link to="/" className="brand">
+          Specialist booking
+        </Link>
+        <Nav pathname={pathname} />
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        <Page pathname={pathname} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { Section } from '../../app/ui';
+import { useAsync } from '../../app/use-async';
+import { api } from '../../lib/api';
+import { browserTimeZone, formatDateTime } from '../../lib/time';
+import { adminLoadError, STATES, stateLabel } from './admin-view';
+
+const PAGE_SIZE = 25;
+
+function LoadError({ error }: { error: unknown }) {
+  return error ? (
+    <p className="error" role="alert">
+      {adminLoadError(error)}
+    </p>
+  ) : null;
+}
+
+export function AdminPage() {
+  const zone = browserTimeZone();
+  const [state, setState] = useState('');
+  const [page, setPage] = useState(1);
+  const [logPage, setLogPage] = useState(1);
+  const connections = useAsync(() => api.zoomConnections({ state: state || undefined, page, pageSize: PAGE_SIZE }), [state, page]);
+  const events = useAsync(() => api.refreshEvents({ page: logPage, pageSize: PAGE_SIZE }), [logPage]);
+  const when = (iso: string | null) => formatDateTime(iso, zone);
+  const c = connections.data;
+  const e = events.data;
+
+  return (
+    <>
+      <h1>Admin</h1>
+      <p className="muted">Dates are shown in your time zone: {zone}.</p>
+      <Section title="Zoom connections">
+        <label htmlFor="state-filter">State</label>
+        <select id="state-filter" value={state} onChange={(ev) => { setState(ev.target.value); setPage(1); }}>
+          {STATES.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+              {c && s.value ? ` (${c.counts[s.value]})` : ''}
+            </option>
+          ))}
+        </select>
+        <LoadError error={connections.error} />
+        {c && (
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Zoom connections table">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Specialist</th><th scope="col">State</th><th scope="col">Zoom email</th><th scope="col">Last refresh</th>
+                  <th scope="col">Token expires</th><th scope="col">Errors</th><th scope="col">Pending meetings</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.items.map((r) => (
+                  <tr key={r.specialistId}>
+                    <td>{r.name}<br /><span className="muted">{r.email}</span></td>
+                    <td>{stateLabel(r.state)}</td>
+                    <td>{r.zoomEmail ?? '—'}</td>
+                    <td>{when(r.lastRefreshedAt)}</td>
+                    <td>{when(r.accessTokenExpiresAt)}</td>
+                    <td>{r.refreshErrorCount > 0 ? `${r.refreshErrorCount}: ${r.lastRefreshError ?? ''} (${when(r.lastRefreshErrorAt)})` : 'None'}</td>
+                    <td>{r.pendingMeetings}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {c && <Pager page={c.page} pageSize={c.pageSize} total={c.total} onPage={setPage} what="connections" />}
+      </Section>
+      <Section title="Token refresh log">
+        <LoadError error={events.error} />
+        {e && (
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Token refresh log table">
+            <table>
+              <thead>
+                <tr><th scope="col">When</th><th scope="col">Specialist</th><th scope="col">Trigger</th><th scope="col">Outcome</th><th scope="col">Duration</th><th scope="col">Error</th></tr>
+              </thead>
+              <tbody>
+                {e.items.map((ev, i) => (
+                  <tr key={`${ev.at}-${ev.specialistId}-${i}`}>
+                    <td>{when(ev.at)}</td><td className="mono">{ev.specialistId}</td><td>{ev.trigger}</td><td>{ev.outcome}</td>
+                    <td>{ev.durationMs} ms</td><td>{ev.error ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {e && <Pager page={e.page} pageSize={e.pageSize} total={e.total} onPage={setLogPage} what="log entries" />}
+      </Section>
+    </>
+  );
+}
+
+function Pager({ page, pageSize, total, onPage, what }: { page: number; pageSize: number; total: number; onPage: (p: number) => void; what: string }) {
+  const last = Math.max(1, Math.ceil(total / pageSize));
+  return (
+    <nav className="pager" aria-label={`Pages of ${what}`}>
+      <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>Previous</button>
+      <span>Page {page} of {last} ({total} {what})</span>
+      <button type="button" className="secondary" disabled={page >= last} onClick={() => onPage(page + 1)}>Next</button>
+    </nav>
+  );
+}

@@ -1,0 +1,122 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ErrorText, Loading, Section } from '../../app/ui';
+import { useAsync } from '../../app/use-async';
+import { api, ApiError } from '../../lib/api';
+import { TimeZoneSelect } from '../auth/TimeZoneSelect';
+import { DAYS, defaultAvailability, fromAvailability, newWindow, toAvailabilityRequest, type AvailabilityForm, type WindowRow } from './availability-form';
+
+const NUMBER_FIELDS: Array<{ key: keyof AvailabilityForm; label: string; min: number; step: number }> = [
+  { key: 'slotMinutes', label: 'Slot length (minutes)', min: 5, step: 5 },
+  { key: 'bufferMinutes', label: 'Buffer (minutes)', min: 0, step: 5 },
+  { key: 'minNoticeMinutes', label: 'Minimum notice (minutes)', min: 0, step: 1 },
+  { key: 'maxDaysAhead', label: 'Book up to (days ahead)', min: 1, step: 1 },
+];
+
+export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
+  const [form, setForm] = useState(() => defaultAvailability(timeZone));
+  const [problems, setProblems] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  // Start from what was saved; nothing saved yet (404) means the defaults.
+  const saved0 = useAsync(() => api.availability(), []);
+  useEffect(() => {
+    if (saved0.data) setForm(fromAvailability(saved0.data));
+  }, [saved0.data]);
+  const notSavedYet = saved0.error instanceof ApiError && saved0.error.status === 404;
+
+  const update = (patch: Partial<AvailabilityForm>) => {
+    setSaved(false);
+    setForm((f) => ({ ...f, ...patch }));
+  };
+  const updateWindow = (key: number, patch: Partial<WindowRow>) =>
+    update({ windows: form.windows.map((w) => (w.key === key ? { ...w, ...patch } : w)) });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    const { body, problems: found } = toAvailabilityRequest(form);
+    setProblems(found);
+    if (!body) return;
+    setBusy(true);
+    try {
+      await api.saveAvailability(body);
+      setSaved(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (saved0.loading && !saved0.data) return <Section title="Availability"><Loading what="your availability" /></Section>;
+  return (
+    <Section title="Availability">
+      {saved0.error !== undefined && !notSavedYet && <ErrorText error={saved0.error} />}
+      {notSavedYet && <p className="hint">Not saved yet: customers can book you once you save your hours.</p>}
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <label htmlFor="av-headline">Headline</label>
+        <input id="av-headline" maxLength={200} placeholder="e.g. Career mentoring" value={form.headline} onChange={(e) => update({ headline: e.target.value })} />
+        <label htmlFor="av-timezone">Time zone</label>
+        <TimeZoneSelect id="av-timezone" value={form.timezone} onChange={(timezone) => update({ timezone })} />
+        <fieldset>
+          <legend>Weekly hours (in your time zone)</legend>
+          <ul className="windows">
+            {form.windows.map((w, i) => (
+              <li key={w.key} className="window-row">
+                <select aria-label={`Hours ${i + 1}: day`} value={w.day} onChange={(e) => updateWindow(w.key, { day: e.target.value as WindowRow['day'] })}>
+                  {DAYS.map((d) => (
+                    <option key={d.day} value={d.day}>
+                      {d.label}
+                    </option>
+                  ))}
+                </select>
+                <input type="time" step={300} aria-label={`Hours ${i + 1}: from`} value={w.start} onChange={(e) => updateWindow(w.key, { start: e.target.value })} />
+                <input type="time" step={300} aria-label={`Hours ${i + 1}: until`} value={w.end} onChange={(e) => updateWindow(w.key, { end: e.target.value })} />
+                <button type="button" className="secondary" aria-label={`Remove hours ${i + 1}`} onClick={() => update({ windows: form.windows.filter((x) => x.key !== w.key) })}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="secondary" onClick={() => update({ windows: [...form.windows, newWindow()] })}>
+            Add hours
+          </button>
+        </fieldset>
+        <div className="grid-2">
+          {NUMBER_FIELDS.map((f) => (
+            <div key={f.key}>
+              <label htmlFor={`av-${f.key}`}>{f.label}</label>
+              <input
+                id={`av-${f.key}`}
+                type="number"
+                inputMode="numeric"
+                min={f.min}
+                step={f.step}
+                required
+                value={form[f.key] as string}
+                onChange={(e) => update({ [f.key]: e.target.value } as Partial<AvailabilityForm>)}
+              />
+            </div>
+          ))}
+        </div>
+        {problems.length > 0 && (
+          <ul className="error" role="alert">
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+        <ErrorText error={error} />
+        {saved && (
+          <p className="ok" role="status">
+            Availability saved.
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          Save availability
+        </button>
+      </form>
+    </Section>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Booking } from '../../lib/types';
+
+/** The meeting's state in words. Zoom answers after the booking is stored, so "pending" is a normal first state. */
+export function meetingStateText(booking: Booking): string {
+  if (booking.status === 'cancelled') return 'Cancelled';
+  switch (booking.meeting.status) {
+    case 'pending':
+      return 'Meeting link pending';
+    case 'created':
+      return 'Zoom meeting ready';
+    case 'failed':
+      return 'The Zoom meeting could not be created; the specialist has been told.';
+    default:
+      return 'Cancelled';
+  }
+}
+
+/** Keep asking while Zoom has not answered yet. */
+export const shouldPoll = (booking: Booking | undefined) =>
+  Boolean(booking && booking.status === 'confirmed' && booking.meeting.status === 'pending');
+
+export const POLL_MS = 3000;
+
+/** Changes are only offered for bookings that have not started. */
+export const canChange = (booking: Booking, now: Date) => booking.status === 'confirmed' && Date.parse(booking.start) > now.getTime();

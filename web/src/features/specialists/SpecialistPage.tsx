@@ -1,0 +1,96 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { Link, navigate, useLocation } from '../../app/router';
+import { ErrorText, Loading } from '../../app/ui';
+import { useAsync } from '../../app/use-async';
+import { api, newIdempotencyKey } from '../../lib/api';
+import { browserTimeZone, formatDateTime, groupSlotsByDay, slotRange } from '../../lib/time';
+import { useSession } from '../auth/session';
+import { SlotPicker } from './SlotPicker';
+
+const DAYS_STEP = 7;
+const DAYS_MAX = 56;
+
+/** A specialist's free times; books one, or moves an existing booking there (?reschedule=<bookingId>). */
+export function SpecialistPage({ id }: { id: string }) {
+  const session = useSession();
+  const { search, pathname } = useLocation();
+  const rescheduleId = search.get('reschedule');
+  const zone = browserTimeZone();
+  const specialist = useAsync(() => api.specialist(id), [id]);
+  const [daysShown, setDaysShown] = useState(DAYS_STEP);
+  const slots = useAsync(() => api.slots(id, slotRange(new Date(), daysShown)), [id, daysShown]);
+  const days = useMemo(() => groupSlotsByDay(slots.data?.slots ?? [], zone), [slots.data, zone]);
+  const [selected, setSelected] = useState<string>();
+  const [topic, setTopic] = useState('');
+  // One key per chosen time: a double click or a retry after a lost answer never books twice.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => newIdempotencyKey());
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const choose = (start: string) => {
+    setSelected(start);
+    setIdempotencyKey(newIdempotencyKey());
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!selected) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const booking = rescheduleId
+        ? await api.reschedule(rescheduleId, selected)
+        : await api.book({ specialistId: id, start: selected, ...(topic.trim() ? { topic: topic.trim() } : {}) }, idempotencyKey);
+      navigate(`/bookings/${booking.id}`);
+    } catch (e) {
+      setError(e);
+      void slots.reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!specialist.data) return specialist.loading ? <Loading what="the specialist" /> : <ErrorText error={specialist.error} />;
+  const s = specialist.data;
+  const canBook = session?.user.role === 'customer' || session?.user.role === 'admin';
+  return (
+    <>
+      <h1>{rescheduleId ? `Reschedule with ${s.name}` : s.name}</h1>
+      {s.headline && <p className="lead">{s.headline}</p>}
+      {!s.zoomConnected && <p className="warning">{s.name} is not taking bookings right now.</p>}
+      <form className="card form" onSubmit={(e) => void submit(e)}>
+        <h2>Free times</h2>
+        <p className="muted">Times are shown in your time zone: {zone}.</p>
+        {slots.loading && !slots.data && <Loading what="free times" />}
+        <ErrorText error={slots.error} />
+        {slots.data && days.length === 0 && <p className="muted">No free times in the next {daysShown} days.</p>}
+        <SlotPicker days={days} selected={selected} onSelect={choose} />
+        {daysShown < DAYS_MAX && (
+          <button type="button" className="secondary" onClick={() => setDaysShown((d) => d + DAYS_STEP)}>
+            Show later days
+          </button>
+        )}
+        {selected && (
+          <p role="status">
+            Chosen: <strong>{formatDateTime(selected, zone)}</strong>
+          </p>
+        )}
+        {!rescheduleId && (
+          <>
+            <label htmlFor="book-topic">Topic</label>
+            <input id="book-topic" maxLength={150} placeholder="Optional: what you would like to talk about" value={topic} onChange={(e) => setTopic(e.target.value)} />
+          </>
+        )}
+        <ErrorText error={error} />
+        {canBook ? (
+          <button type="submit" disabled={!selected || busy}>
+            {rescheduleId ? 'Reschedule' : 'Book'}
+          </button>
+        ) : (
+          <p>
+            <Link to={`/signin?next=${encodeURIComponent(pathname)}`}>Sign in as a customer</Link> to book.
+          </p>
+        )}
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+import type { User } from '../../lib/types';
+import { AvailabilityEditor } from '../availability/AvailabilityEditor';
+import { SpecialistBookings } from '../bookings/SpecialistBookings';
+import { ZoomConnection } from './ZoomConnection';
+
+export function ProfilePage({ user }: { user: User }) {
+  return (
+    <>
+      <h1>Your profile</h1>
+      <p>
+        {user.name} · {user.email} · times in {user.timezone}
+      </p>
+      <ZoomConnection timeZone={user.timezone} />
+      <AvailabilityEditor timeZone={user.timezone} />
+      <SpecialistBookings timeZone={user.timezone} />
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+import type { ZoomStatus } from '../../lib/types';
+
+/** What `/api/zoom/callback` puts in `?zoom=error&reason=…`, in words. */
+const REASONS: Record<string, string> = {
+  access_denied: 'You chose Deny on Zoom’s page, so Zoom is not connected. You can try again whenever you like.',
+  invalid_state: 'That Zoom link expired or was already used. Please start again.',
+  exchange_failed: 'Zoom did not accept the authorization. Please try again.',
+  zoom_unavailable: 'Zoom is not answering right now. Please try again in a few minutes.',
+  missing_code: 'Zoom sent you back without an authorization. Please try again.',
+};
+
+export function callbackErrorMessage(reason: string | null): string {
+  return (reason && REASONS[reason]) || 'Connecting Zoom did not work. Please try again.';
+}
+
+export type ConnectionView = 'connected' | 'needs_reauth' | 'not_connected';
+
+/** Which of the three states the profile shows. A grant Zoom no longer accepts needs the person, not a retry. */
+export function connectionView(status: ZoomStatus): ConnectionView {
+  if (status.needsReauth) return 'needs_reauth';
+  return status.connected ? 'connected' : 'not_connected';
+}
+
+export const REAUTH_REASON =
+  'Zoom no longer accepts this connection (it was removed in Zoom or has expired), so new bookings cannot get meetings until you reconnect.';

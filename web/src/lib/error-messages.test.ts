@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './api';
+import { describeError } from './error-messages';
+
+describe('describeError', () => {
+  it('when the API says the email is taken, then the person is told to sign in instead', () => {
+    expect(describeError(new ApiError(409, 'EMAIL_TAKEN', 'Email already registered'))).toBe(
+      'An account with this email already exists. Sign in instead.',
+    );
+  });
+
+  it('when validation fails, then each problem names the field as the form labels it', () => {
+    const error = new ApiError(400, 'VALIDATION_FAILED', 'Request validation failed', [
+      { in: 'body', path: ['password'], message: 'Too small: expected string to have >=8 characters' },
+      { in: 'body', path: ['email'], message: 'Invalid email address' },
+    ]);
+    expect(describeError(error)).toBe('Password must be at least 8 characters. Email must be a valid email address.');
+  });
+
+  it('when a service rejects availability without a field path, then its own sentence is shown', () => {
+    const error = new ApiError(400, 'VALIDATION_FAILED', 'Invalid availability', [{ message: 'mon windows overlap' }]);
+    expect(describeError(error)).toBe('mon windows overlap.');
+  });
+
+  it('when logins are rate limited, then the wait is given in minutes', () => {
+    expect(describeError(new ApiError(429, 'RATE_LIMITED', 'Too many', undefined, 600))).toBe('Too many attempts. Please try again in 10 minute(s).');
+  });
+
+  it('when a slot was just taken, then the person is asked to pick another', () => {
+    expect(describeError(new ApiError(409, 'BOOKING_CONFLICT', 'conflict'))).toBe('Someone has just booked this time. Please pick another one.');
+  });
+
+  it('when the server cannot be reached or fails, then the message says so without technical detail', () => {
+    expect(describeError(new ApiError(0, 'NETWORK', 'Could not reach the server (Failed to fetch)'))).toMatch(/can't reach the server/);
+    expect(describeError(new ApiError(500, 'INTERNAL', 'Internal error'))).toBe('Something went wrong on our side. Please try again in a moment.');
+    expect(describeError(new Error('boom'))).toBe('Something went wrong. Please try again.');
+  });
+
+  it('when the code is unknown and not a server failure, then the API’s own message is shown', () => {
+    expect(describeError(new ApiError(422, 'SOMETHING_NEW', 'A new rule said no'))).toBe('A new rule said no');
+  });
+});

@@ -1,0 +1,81 @@
+import { ApiError } from './api';
+
+/** Field names as the forms label them, so a validation problem points at what the person sees. */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  email: 'Email',
+  password: 'Password',
+  timezone: 'Time zone',
+  role: 'Specialist or Customer',
+  slotMinutes: 'Slot length (minutes)',
+  bufferMinutes: 'Buffer (minutes)',
+  minNoticeMinutes: 'Minimum notice (minutes)',
+  maxDaysAhead: 'Book up to (days ahead)',
+  weekly: 'Weekly hours',
+  headline: 'Headline',
+  topic: 'Topic',
+  start: 'Time',
+};
+
+const BY_CODE: Record<string, string> = {
+  NETWORK: "We can't reach the server. Check your connection and try again.",
+  INVALID_CREDENTIALS: "That email and password don't match an account.",
+  EMAIL_TAKEN: 'An account with this email already exists. Sign in instead.',
+  UNAUTHENTICATED: 'Please sign in first.',
+  TOKEN_EXPIRED: 'Your session has ended. Please sign in again.',
+  INVALID_TOKEN: 'Your session has ended. Please sign in again.',
+  FORBIDDEN: "Your account can't do this.",
+  NOT_FOUND: "We couldn't find that. It may have been removed.",
+  ROUTE_NOT_FOUND: "This part of the server isn't available yet.",
+  BOOKING_CONFLICT: 'Someone has just booked this time. Please pick another one.',
+  OUTSIDE_AVAILABILITY: "This time is outside the specialist's hours. Please pick another one.",
+  TOO_SHORT_NOTICE: 'This time is too soon to book. Please pick a later one.',
+  BEYOND_HORIZON: 'This time is too far ahead to book yet.',
+  ZOOM_NOT_CONNECTED: "This specialist can't take bookings right now: their Zoom account isn't connected.",
+  ZOOM_UNAVAILABLE: "Zoom isn't answering right now. Please try again in a few minutes.",
+  ZOOM_CONNECT_FAILED: "Zoom didn't accept the connection. Please try again.",
+  BOOKING_CANCELLED: 'This booking was cancelled.',
+  BOOKING_NOT_ACTIVE: 'This booking was cancelled, so it cannot be changed.',
+  BOOKING_CHANGED: 'This booking changed meanwhile. Reload the page and try again.',
+  MEETING_PENDING: "The Zoom meeting isn't ready yet. Try again in a moment.",
+  IDEMPOTENCY_KEY_REUSED: 'This booking request changed while it was being sent. Please pick the time again.',
+  PAYLOAD_TOO_LARGE: 'That is too much text. Please shorten it.',
+};
+
+/** Turns zod's wording into a sentence fragment a person understands. */
+function friendly(message: string): string {
+  const min = /expected string to have >=(\d+) characters/.exec(message);
+  if (min) return `must be at least ${min[1]} characters`;
+  const max = /expected string to have <=(\d+) characters/.exec(message);
+  if (max) return `must be at most ${max[1]} characters`;
+  if (/invalid email/i.test(message)) return 'must be a valid email address';
+  if (/IANA time zone/.test(message)) return 'must be a time zone from the list';
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+function validationProblems(details: unknown): string[] {
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((d: { path?: unknown[]; message?: string }) => {
+    if (!d || typeof d.message !== 'string') return [];
+    const key = Array.isArray(d.path) ? String(d.path[0] ?? '') : '';
+    const label = FIELD_LABELS[key];
+    return [label ? `${label} ${friendly(d.message)}.` : `${d.message.replace(/\.$/, '')}.`];
+  });
+}
+
+/** One sentence (or a few) for any failure, shown next to the form or action that caused it. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
+  if (error.code === 'RATE_LIMITED') {
+    const wait = error.retryAfterSeconds ? ` in ${Math.ceil(error.retryAfterSeconds / 60)} minute(s)` : ' later';
+    return `Too many attempts. Please try again${wait}.`;
+  }
+  if (error.code === 'VALIDATION_FAILED') {
+    const problems = validationProblems(error.details);
+    return problems.length > 0 ? problems.join(' ') : 'Please check the form and try again.';
+  }
+  const known = BY_CODE[error.code];
+  if (known) return known;
+  if (error.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
+  return error.message || 'Something went wrong. Please try again.';
+}

@@ -1,0 +1,112 @@
+/** The API's response shapes, as documented at /openapi.json (kept by hand: the web app never imports server code). */
+export type Role = 'specialist' | 'customer' | 'admin';
+
+export interface User {
+  id: string;
+  role: Role;
+  name: string;
+  email: string;
+  timezone: string;
+  createdAt: string;
+}
+
+export interface AuthResponse {
+  token: string;
+  user: User;
+}
+
+export interface ZoomStatus {
+  connected: boolean;
+  zoomEmail: string | null;
+  zoomUserId: string | null;
+  authorizedAt: string | null;
+  lastUsedAt: string | null;
+  needsReauth: boolean;
+}
+
+export type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export interface AvailabilityRequest {
+  timezone: string;
+  weekly: Array<{ day: Day; start: string; end: string }>;
+  slotMinutes: number;
+  bufferMinutes: number;
+  minNoticeMinutes: number;
+  maxDaysAhead: number;
+  headline?: string;
+}
+
+export interface Specialist {
+  id: string;
+  name: string;
+  headline: string;
+  timezone: string;
+  zoomConnected: boolean;
+}
+
+export interface Slot {
+  start: string;
+  end: string;
+}
+
+export type MeetingStatus = 'pending' | 'created' | 'failed' | 'cancelled';
+
+export interface Booking {
+  id: string;
+  specialistId: string;
+  customerId: string;
+  start: string;
+  end: string;
+  durationMinutes: number;
+  topic: string | null;
+  notes: string | null;
+  status: 'confirmed' | 'cancelled';
+  cancelledAt: string | null;
+  meeting: {
+    status: MeetingStatus;
+    joinUrl: string | null;
+    startUrl?: string | null;
+    attempts: number;
+    lastError?: string | null;
+  };
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+// Admin API (issue 10's contract: GET /api/admin/zoom-connections and /api/admin/refresh-events).
+export type ConnectionState = 'connected' | 'needs_reauth' | 'revoked' | 'never';
+
+export interface ZoomConnectionRow {
+  specialistId: string;
+  name: string;
+  email: string;
+  state: ConnectionState;
+  zoomEmail: string | null;
+  authorizedAt: string | null;
+  lastUsedAt: string | null;
+  lastRefreshedAt: string | null;
+  accessTokenExpiresAt: string | null;
+  refreshErrorCount: number;
+  lastRefreshError: string | null;
+  lastRefreshErrorAt: string | null;
+  pendingMeetings: number;
+}
+
+export interface ZoomConnectionPage extends Page<ZoomConnectionRow> {
+  counts: Record<ConnectionState, number>;
+}
+
+export interface RefreshEvent {
+  at: string;
+  specialistId: string;
+  trigger: 'request' | 'rejected_token' | 'keepalive';
+  outcome: 'ok' | 'invalid_grant' | 'error';
+  durationMs: number;
+  error: string | null;
+}
