@@ -57,7 +57,8 @@ export async function closeAll(closers: Closer[], budgetMs: number, logger: Pick
   const abandoned: string[] = [];
   for (const closer of [...closers].reverse()) {
     const closing = closer.close().catch((error: unknown) => logger.warn({ err: error, closer: closer.name }, 'Error while closing'));
-    if (!(await settlesWithin(closing, Math.max(0, deadline - Date.now())))) abandoned.push(closer.name);
+    // Even past the budget each closer gets a moment: stopping the embedded database must still be attempted.
+    if (!(await settlesWithin(closing, Math.max(250, deadline - Date.now())))) abandoned.push(closer.name);
   }
   return abandoned;
 }
