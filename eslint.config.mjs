@@ -68,6 +68,7 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/services/**/*.ts', 'src/models/**/*.ts', 'src/db/**/*.ts', 'src/lib/**/*.ts'],

@@ -1,17 +1,22 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { createApp } from './app';
 import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
 import { createContainer } from './container';
 import { connectMongo, disconnectMongo, ensureIndexes } from './db/mongo';
-import { startMongoEngine } from './db/mongo-engine';
+import { startMongoEngine, type MongoEngine } from './db/mongo-engine';
 import { systemClock } from './lib/clock';
 import { loadOrCreateDevSecret } from './lib/dev-secrets';
+import { closeAll, describeListenError, listen, settlesWithin, StartupError, StartupInterrupted, type Closer } from './lib/lifecycle';
 import { createLogger, type Logger } from './lib/logger';
 import { createMongoJobQueue } from './services/jobs/mongo-job-queue';
 import { createFileTransport, createSmtpTransport } from './services/mail/mail-transport';
 import { connectRedis, type RedisClient } from './db/redis';
 import { startZoomSandbox } from './zoom-sandbox/zoom-sandbox';
+
+/** After the HTTP grace period, every closer together gets this long; the last-resort exit comes a little later. */
+const CLOSERS_BUDGET_MS = 5000;
+const LAST_RESORT_EXTRA_MS = 2000;
 
 /** Fills development defaults that must persist across restarts (secrets under DATA_DIR). */
 function withDevDefaults(config: AppConfig, logger: Logger): AppConfig {
@@ -29,100 +34,137 @@ function withDevDefaults(config: AppConfig, logger: Logger): AppConfig {
   return next;
 }
 
+function describeEngine(engine: MongoEngine, uri: string, external: boolean): string {
+  if (external) return `MongoDB: ${uri.replace(/\/\/[^@/]*@/, '//***@')}`;
+  const data = engine.persistent ? 'data kept on disk' : 'data in memory: lost on restart';
+  const why = engine.fallbackReason ? ` (${engine.fallbackReason})` : '';
+  return `MongoDB engine: ${engine.name}, embedded, at ${uri}; ${data}${why}`;
+}
+
 export async function start() {
   const config0 = loadConfigFromProcess();
   const logger = createLogger(config0.log.level);
   const config = withDevDefaults(config0, logger);
-  const closers: Array<() => Promise<unknown>> = [];
-
-  const engine = await startMongoEngine({
-    uri: config.mongo.uri,
-    dbPath: path.resolve(config.dataDir, 'mongo'),
-    logger,
-  });
-  closers.unshift(() => engine.stop());
-  const mongoUri = config.mongo.uri ?? `${engine.uri}specialist-booking`;
-  logger.info(
-    { engine: engine.name },
-    config.mongo.uri ? `MongoDB engine: ${engine.name}` : `MongoDB engine: ${engine.name} (embedded, at ${mongoUri})`,
-  );
-  await connectMongo(mongoUri);
-  closers.unshift(() => disconnectMongo());
-  await ensureIndexes();
-
-  let redis: RedisClient | undefined;
-  if (config.redis.url) {
-    redis = await connectRedis(config.redis.url, (error) => logger.warn({ err: error }, 'Redis error'));
-    closers.unshift(() => redis!.close());
-  }
-
-  if (config.zoom.useEmbeddedSandbox) {
-    if (config.isProduction) throw new Error('Zoom credentials are required in production');
-    const sandbox = await startZoomSandbox({
-      port: config.zoom.sandbox.port,
-      autoApprove: config.zoom.sandbox.autoApprove,
-      logger: (line) => logger.debug({ sandbox: true }, line),
-    });
-    closers.unshift(() => sandbox.close());
-    config.zoom.oauthBaseUrl = sandbox.oauthBaseUrl;
-    config.zoom.apiBaseUrl = sandbox.apiBaseUrl;
-    config.zoom.userManaged.clientId = 'sandbox-client-id';
-    config.zoom.userManaged.clientSecret = 'sandbox-client-secret';
-    config.zoom.s2s = { ...config.zoom.s2s, accountId: 'sandbox-account-id', clientId: 'sandbox-s2s-client-id', clientSecret: 'sandbox-s2s-client-secret' };
-    config.zoom.webhookSecretToken ??= 'sandbox-webhook-secret';
-    logger.warn(
-      `No Zoom credentials configured: using the EMBEDDED ZOOM SANDBOX at ${sandbox.url} (not real Zoom). ` +
-        'Set ZOOM_USER_MANAGED_CLIENT_ID/SECRET (or ZOOM_ACCOUNT_ID/ZOOM_CLIENT_ID/SECRET for s2s) to use Zoom.',
-    );
-  }
-
-  const mailTransport = config.mail.smtpUrl
-    ? createSmtpTransport(config.mail.smtpUrl)
-    : createFileTransport(path.resolve(config.dataDir, 'outbox'));
-  closers.unshift(async () => mailTransport.close?.());
-  logger.info(`Mail goes to ${mailTransport.describe}`);
-  const jobs = createMongoJobQueue({ clock: systemClock, logger, pollMs: config.jobs.processEveryMs });
-
-  const container = createContainer({ config, logger, redis, jobs, mailTransport });
-  const app = createApp(container);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.http.port;
-  await container.services.maintenance.ensureScheduled();
-  await jobs.start();
-  closers.unshift(() => jobs.stop());
-  logger.info(`Listening on http://${config.http.host}:${port} (docs: ${config.http.publicBaseUrl}/docs)`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'Shutting down: no new connections, finishing in-flight requests');
-    const force = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs).unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-    clearTimeout(force);
-    for (const close of closers) {
-      await close().catch((error) => logger.warn({ err: error }, 'Error while closing'));
-    }
-    logger.info('Stopped');
+  const closers: Closer[] = [];
+  const onClose = (name: string, close: () => Promise<unknown>) => closers.push({ name, close });
+  let stopSignal: string | undefined;
+  let stop: ((signal: string) => Promise<void>) | undefined;
+  const onSignal = (signal: string) => {
+    stopSignal ??= signal;
+    // During start-up the next step notices the signal and closes what has started so far.
+    if (stop) void stop(signal).then(() => process.exit());
   };
-  process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
-  process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
-  return { server, container, stop };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const checkpoint = () => {
+    if (stopSignal) throw new StartupInterrupted(`${stopSignal} during start-up`);
+  };
+
+  try {
+    const engine = await startMongoEngine({ uri: config.mongo.uri, dbPath: path.resolve(config.dataDir, 'mongo') });
+    onClose('mongodb engine', () => engine.stop());
+    checkpoint();
+    const mongoUri = config.mongo.uri ?? `${engine.uri}specialist-booking`;
+    (engine.persistent ? logger.info : logger.warn).call(logger, { engine: engine.name }, describeEngine(engine, mongoUri, Boolean(config.mongo.uri)));
+    await connectMongo(mongoUri);
+    onClose('mongodb connection', () => disconnectMongo());
+    await ensureIndexes();
+    checkpoint();
+
+    let redis: RedisClient | undefined;
+    if (config.redis.url) {
+      redis = await connectRedis(config.redis.url, (error) => logger.warn({ err: error }, 'Redis error'));
+      onClose('redis', () => redis!.close());
+      checkpoint();
+    }
+
+    if (config.zoom.useEmbeddedSandbox) {
+      if (config.isProduction) throw new StartupError('Zoom credentials are required in production');
+      const sandbox = await startZoomSandbox({
+        port: config.zoom.sandbox.port,
+        autoApprove: config.zoom.sandbox.autoApprove,
+        logger: (line) => logger.debug({ sandbox: true }, line),
+      }).catch((error: unknown) => {
+        throw describeListenError(error, config.zoom.sandbox.port, 'ZOOM_SANDBOX_PORT');
+      });
+      onClose('zoom sandbox', () => sandbox.close());
+      config.zoom.oauthBaseUrl = sandbox.oauthBaseUrl;
+      config.zoom.apiBaseUrl = sandbox.apiBaseUrl;
+      config.zoom.userManaged.clientId = 'sandbox-client-id';
+      config.zoom.userManaged.clientSecret = 'sandbox-client-secret';
+      config.zoom.s2s = { ...config.zoom.s2s, accountId: 'sandbox-account-id', clientId: 'sandbox-s2s-client-id', clientSecret: 'sandbox-s2s-client-secret' };
+      config.zoom.webhookSecretToken ??= 'sandbox-webhook-secret';
+      logger.warn(
+        `No Zoom credentials configured: using the EMBEDDED ZOOM SANDBOX at ${sandbox.url} (not real Zoom). ` +
+          'Set ZOOM_USER_MANAGED_CLIENT_ID/SECRET (or ZOOM_ACCOUNT_ID/ZOOM_CLIENT_ID/SECRET for s2s) to use Zoom.',
+      );
+      checkpoint();
+    }
+
+    const mailTransport = config.mail.smtpUrl
+      ? createSmtpTransport(config.mail.smtpUrl)
+      : createFileTransport(path.resolve(config.dataDir, 'outbox'));
+    onClose('mail transport', async () => mailTransport.close?.());
+    logger.info(`Mail goes to ${mailTransport.describe}`);
+    const jobs = createMongoJobQueue({ clock: systemClock, logger, pollMs: config.jobs.processEveryMs });
+
+    const container = createContainer({ config, logger, redis, jobs, mailTransport });
+    const server = createServer(createApp(container));
+    await listen(server, config.http.port, config.http.host, 'PORT');
+    onClose('http server', () => new Promise((resolve) => server.close(resolve)));
+    checkpoint();
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    await container.services.maintenance.ensureScheduled();
+    await jobs.start();
+    onClose('job queue', () => jobs.stop());
+    checkpoint();
+    logger.info(`Listening on http://${config.http.host}:${port} (docs: ${config.http.publicBaseUrl}/docs)`);
+
+    let stopping: Promise<void> | undefined;
+    stop = (signal: string) => (stopping ??= shutdown(signal));
+    const shutdown = async (signal: string) => {
+      const graceMs = config.http.shutdownGraceMs;
+      logger.info({ signal }, 'Shutting down: no new connections, finishing in-flight requests');
+      const lastResort = setTimeout(() => {
+        logger.error({ pending: closers.map((c) => c.name) }, 'Shutdown took too long; exiting without waiting for the rest');
+        process.exit(1);
+      }, graceMs + CLOSERS_BUDGET_MS + LAST_RESORT_EXTRA_MS);
+      lastResort.unref();
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (!(await settlesWithin(httpClosed, graceMs))) {
+        server.closeAllConnections();
+        await settlesWithin(httpClosed, 1000);
+      }
+      const http = closers.findIndex((c) => c.name === 'http server');
+      if (http >= 0) closers.splice(http, 1);
+      const abandoned = await closeAll(closers, CLOSERS_BUDGET_MS, logger);
+      clearTimeout(lastResort);
+      if (abandoned.length > 0) {
+        logger.error({ abandoned }, `Stopped, giving up on: ${abandoned.join(', ')}`);
+        process.exitCode = 1;
+      } else {
+        logger.info('Stopped');
+      }
+    };
+    return { server, container, stop };
+  } catch (error) {
+    // A failed start leaves nothing behind: no embedded database, no sandbox, no poller.
+    const abandoned = await closeAll(closers, CLOSERS_BUDGET_MS, logger);
+    if (abandoned.length > 0) logger.error({ abandoned }, `Start-up cleanup gave up on: ${abandoned.join(', ')}`);
+    throw error;
+  }
 }
 
 if (require.main === module) {
-  start().catch((error) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-    } else {
-      process.stderr.write(`Start-up failed: ${(error as Error).stack ?? error}\n`);
+  start().catch((error: unknown) => {
+    if (error instanceof StartupInterrupted) {
+      process.stderr.write(`Stopped: ${error.message}\n`);
+      process.exit(0);
     }
+    if (error instanceof ConfigError || error instanceof StartupError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`Start-up failed: ${(error as Error).stack ?? error}\n`);
     process.exit(1);
   });
 }

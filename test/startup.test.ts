@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -96,7 +97,14 @@ describe('graceful shutdown', () => {
       body: JSON.stringify({ route: 'POST /oauth/token', delayMs: 1000 }),
     });
     const inFlight = fetch(`${api}/api/zoom/callback${callback.search}`, { redirect: 'manual' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // SIGTERM only once the request is being handled (the sandbox has the token call), not merely sent: on a busy
+    // machine a connection whose request has not been read yet counts as idle and is closed, as it should be.
+    const tokenCalls = `${sandbox}/_sandbox/calls?route=${encodeURIComponent('POST /oauth/token')}`;
+    for (let i = 0; i < 400; i += 1) {
+      const { count } = (await (await fetch(tokenCalls)).json()) as { count: number };
+      if (count > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     child.kill('SIGTERM');
     const res = await inFlight;
     expect(res.status).toBe(302);
@@ -105,5 +113,64 @@ describe('graceful shutdown', () => {
     expect(out).toContain('Shutting down');
     expect(out).toContain('"msg":"Stopped"');
     await expect(fetch(`${api}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('honest start-up', () => {
+  const baseEnv = () => ({
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    DATA_DIR: path.join(os.tmpdir(), `startup-${process.pid}`),
+    ZOOM_SANDBOX_AUTO_APPROVE: 'true',
+  });
+  async function holdPort(): Promise<{ port: number; close(): Promise<void> }> {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as import('node:net').AddressInfo).port,
+      close: () => new Promise((r) => server.close(() => r())),
+    };
+  }
+  const refused = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(false)));
+      socket.once('error', () => resolve(true));
+    });
+
+  it('when PORT is taken, then the process exits 1 naming PORT and never says "Listening"', async () => {
+    const held = await holdPort();
+    try {
+      const result = startServer({
+        ...baseEnv(),
+        PORT: String(held.port),
+        ZOOM_SANDBOX_PORT: '0',
+        MONGODB_URI: `${process.env.TEST_MONGODB_URI}startup_${process.pid}`,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`Port ${held.port} is already in use: set PORT to a free port`);
+      expect(result.stdout).not.toContain('Listening');
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('when ZOOM_SANDBOX_PORT is taken with the embedded database, then it exits 1 naming ZOOM_SANDBOX_PORT, says once that data is in memory, and leaves no database running', async () => {
+    const held = await holdPort();
+    try {
+      const result = startServer({ ...baseEnv(), PORT: '0', ZOOM_SANDBOX_PORT: String(held.port) });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`Port ${held.port} is already in use: set ZOOM_SANDBOX_PORT to a free port`);
+      const engineLines = result.stdout.split('\n').filter((line) => line.includes('MongoDB'));
+      expect(engineLines).toHaveLength(1);
+      expect(engineLines[0]).toMatch(
+        /MongoDB engine: jongodb, embedded, at mongodb:\/\/127\.0\.0\.1:\d+\/specialist-booking; data in memory: lost on restart/,
+      );
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/^\s+at /m); // no stack trace anywhere
+      const enginePort = Number(/127\.0\.0\.1:(\d+)\/specialist-booking/.exec(engineLines[0]!)![1]);
+      expect(await refused(enginePort)).toBe(true);
+    } finally {
+      await held.close();
+    }
   });
 });

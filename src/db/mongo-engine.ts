@@ -1,13 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../lib/logger';
 
 export type MongoEngineName = 'external' | 'mongodb-memory-server' | 'jongodb';
 
 export interface MongoEngine {
   name: MongoEngineName;
   uri: string;
+  /** Whether data survives a restart of this process. */
+  persistent: boolean;
+  /** Why the preferred engine was not used (the fallback's reason), if it was not. */
+  fallbackReason?: string;
   stop(): Promise<void>;
 }
 
@@ -15,7 +18,6 @@ export interface StartMongoEngineOptions {
   uri?: string;
   /** Keeps mongodb-memory-server's data between restarts (development). Omit for a throw-away database. */
   dbPath?: string;
-  logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
 /**
@@ -23,20 +25,20 @@ export interface StartMongoEngineOptions {
  * else the pinned MongoDB-wire server `@jongodb/memory-server-bin-linux-x64-gnu` (optional dependency).
  */
 export async function startMongoEngine(options: StartMongoEngineOptions = {}): Promise<MongoEngine> {
-  if (options.uri) return { name: 'external', uri: options.uri, stop: async () => {} };
+  if (options.uri) return { name: 'external', uri: options.uri, persistent: true, stop: async () => {} };
+  let fallbackReason: string;
   try {
     return await startMemoryServer(options.dbPath);
   } catch (error) {
-    options.logger?.warn(
-      { reason: (error as Error).message.split('\n')[0] },
-      'mongodb-memory-server has no mongod binary here; falling back to jongodb',
-    );
+    fallbackReason = `mongodb-memory-server could not start: ${(error as Error).message.split('\n')[0]!.replace(/[,:]\s*Details:?$/, '')}`;
   }
-  return startJongodb();
+  return { ...(await startJongodb()), fallbackReason };
 }
 
 async function startMemoryServer(dbPath?: string): Promise<MongoEngine> {
-  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  const { MongoBinary, MongoMemoryServer } = await import('mongodb-memory-server');
+  // Looked up first because MongoMemoryServer.create prints its own 20-line stack trace when the download fails.
+  await MongoBinary.getPath();
   if (dbPath) mkdirSync(dbPath, { recursive: true });
   const server = await MongoMemoryServer.create({
     instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
@@ -44,6 +46,7 @@ async function startMemoryServer(dbPath?: string): Promise<MongoEngine> {
   return {
     name: 'mongodb-memory-server',
     uri: server.getUri(),
+    persistent: Boolean(dbPath),
     stop: async () => {
       await server.stop({ doCleanup: !dbPath, force: false });
     },
@@ -67,7 +70,10 @@ async function startJongodb(): Promise<MongoEngine> {
   const child = spawn(binary, ['--host=127.0.0.1', '--port=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const uri = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`jongodb did not start in 15 s: ${out}`)), 15_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`jongodb did not start in 15 s: ${out}`));
+    }, 15_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /JONGODB_URI=(\S+)/.exec(out);
@@ -78,13 +84,17 @@ async function startJongodb(): Promise<MongoEngine> {
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`jongodb exited with ${code}: ${out}`));
     });
   });
   child.stdout!.resume();
-  return { name: 'jongodb', uri, stop: () => stopChild(child) };
+  return { name: 'jongodb', uri, persistent: false, stop: () => stopChild(child) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -7,7 +7,18 @@ mongoose.set('autoIndex', false);
 mongoose.set('strictQuery', true);
 
 export async function connectMongo(uri: string, dbName?: string): Promise<typeof mongoose> {
-  return mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 10_000, autoCreate: false, autoIndex: false });
+  // With MongoDB unreachable a request fails (503) after about two server selections (a retryable read retries
+  // once), so the selection time-out bounds how long a caller waits.
+  // A socket that goes silent (a network partition, not a refused connection) fails after socketTimeoutMS instead of
+  // holding a request, a job or the shutdown forever; nothing here legitimately runs that long.
+  return mongoose.connect(uri, {
+    dbName,
+    serverSelectionTimeoutMS: 5000,
+    connectTimeoutMS: 5000,
+    socketTimeoutMS: 30_000,
+    autoCreate: false,
+    autoIndex: false,
+  });
 }
 
 /** Creates every registered model's indexes (and so its collection). Idempotent; run at start-up. */

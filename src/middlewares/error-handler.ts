@@ -30,7 +30,31 @@ function fromHttpError(error: { type?: string; status?: number; message?: string
   return undefined;
 }
 
+/** The driver (or mongoose's command buffer) could not reach MongoDB: a dependency outage, not a bug. */
+const MONGO_UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (
+    let e = error as { name?: string; message?: string; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth += 1
+  ) {
+    if (MONGO_UNREACHABLE.has(e.name ?? '')) return true;
+    if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
+  }
+  return false;
+}
+
 export function toErrorBody(error: unknown): ErrorBody | undefined {
+  if (isDatabaseUnavailable(error)) {
+    return { status: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unreachable; try again shortly' };
+  }
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, message: error.message, details: error.details };
   }
@@ -60,6 +84,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const body = known ?? { status: 500, code: 'INTERNAL', message: 'Internal server error' };
     const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
     if (body.status === 429 && retryAfter) res.setHeader('Retry-After', String(retryAfter));
+    if (body.code === 'DATABASE_UNAVAILABLE') res.setHeader('Retry-After', '5');
     if (res.headersSent) return res.end();
     const { status, ...rest } = body;
     res.status(status).json({ error: rest.details === undefined ? { code: rest.code, message: rest.message } : rest });

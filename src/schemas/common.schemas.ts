@@ -1,6 +1,6 @@
 import { isValidObjectId } from 'mongoose';
 import { z } from 'zod';
-import { canonicalTimeZone, isValidTimeZone } from '../lib/timezone';
+import { canonicalTimeZone, timeZoneProblem } from '../lib/timezone';
 
 export const ErrorResponse = z
   .object({
@@ -21,7 +21,10 @@ export const IdParams = z.strictObject({ id: ObjectId });
 
 export const TimeZone = z
   .string()
-  .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin')
+  .superRefine((name, ctx) => {
+    const problem = timeZoneProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
   .transform(canonicalTimeZone)
   .meta({ example: 'Europe/Berlin' });
 

@@ -4,8 +4,7 @@ import { startMongoEngine, type MongoEngine } from '../../src/db/mongo-engine';
 /** One MongoDB for the whole run, in the documented order; each test file then uses its own database. */
 export default async function globalSetup(): Promise<void> {
   const { mongo } = loadConfig(process.env);
-  const quiet = { info: () => {}, warn: () => {} };
-  const engine: MongoEngine = await startMongoEngine({ uri: mongo.uri, logger: quiet });
+  const engine: MongoEngine = await startMongoEngine({ uri: mongo.uri });
   process.stdout.write(
     `\n[test harness] MongoDB engine: ${engine.name} (${engine.uri.replace(/\/\/[^@]*@/, '//***@')})\n`,
   );

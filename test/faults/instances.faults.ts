@@ -1,0 +1,86 @@
+import { startRedis, startServer, type ServerProcess } from './support/processes';
+import {
+  call,
+  freeSlots,
+  mailKey,
+  readySpecialist,
+  register,
+  startWorld,
+  waitUntil,
+  type World,
+} from './support/world';
+
+/** Two instances on one database and one Redis; one is SIGKILLed mid-burst and never comes back. */
+describe('two instances, one killed', () => {
+  let world: World;
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  const servers: ServerProcess[] = [];
+  beforeAll(async () => {
+    world = await startWorld();
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    for (const s of servers) s.kill('SIGKILL');
+    await redis.stop();
+    await world.close();
+  });
+
+  it('when one of two instances dies mid-burst, then the other finishes every meeting and mail (leases expire, jobs are taken over)', async () => {
+    const env = world.env({ REDIS_URL: redis.url });
+    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    servers.push(a!, b!);
+    const specialists = await Promise.all(['Ann', 'Ben'].map((n) => readySpecialist(b!.url, n)));
+    const customer = await register(b!.url, 'customer', 'Cleo');
+    const slots = await Promise.all(specialists.map((s) => freeSlots(b!.url, s.id)));
+    // Zoom answers slowly, so A dies with meeting creations of its own in flight (their jobs wait out A's lease).
+    await fetch(`${world.sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ route: 'POST /v2/users/:userId/meetings', delayMs: 1500, times: 'Infinity' }),
+    });
+    const ids = new Set<string>();
+    let killed = false;
+    // Half the requests go to each instance; A's share stops when it dies.
+    const worker = async (n: number) => {
+      for (let i = n; i < 100; i += 4) {
+        const target = i % 2 === 0 ? a! : b!;
+        if (target === a && killed) continue;
+        const res = await call(target.url, 'POST', '/api/bookings', {
+          token: customer.token,
+          body: { specialistId: specialists[i % 2]!.id, start: slots[i % 2]![Math.floor(i / 2)]! },
+        }).catch(() => undefined);
+        if (res?.status === 201) ids.add(res.body.id as string);
+      }
+    };
+    const burst = Promise.all([0, 1, 2, 3].map(worker));
+    await waitUntil('30 bookings', async () => ids.size >= 30, 120_000, 20);
+    await new Promise((resolve) => setTimeout(resolve, 800)); // A's next bookings are stored and waiting on Zoom
+    a!.kill('SIGKILL');
+    killed = true;
+    const killedAt = Date.now();
+    const pendingAtKill = await world.db.collection('bookings').countDocuments({ 'meeting.status': 'pending' });
+    await burst;
+    await fetch(`${world.sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+
+    const bookings = world.db.collection('bookings');
+    const total = await bookings.countDocuments();
+    await waitUntil(
+      'instance B finished every meeting and mail',
+      async () =>
+        (await bookings.countDocuments({ 'meeting.status': 'created' })) === total &&
+        world.smtp.received.length >= 2 * total,
+      300_000,
+    );
+    process.stdout.write(
+      `[faults] two instances: ${ids.size} bookings answered, ${total} stored, ${pendingAtKill} meetings pending (A's and B's in flight) when A died; B finished everything ${Math.round((Date.now() - killedAt) / 1000)} s after A died\n`,
+    );
+    expect(pendingAtKill).toBeGreaterThan(0);
+    const stored = await bookings.find().toArray();
+    for (const id of ids) expect(stored.some((s) => s._id.toString() === id)).toBe(true);
+    const meetings = (await (await fetch(`${world.sandbox.url}/_sandbox/meetings`)).json()) as Array<{ topic: string }>;
+    expect(meetings).toHaveLength(total);
+    const keys = world.smtp.received.map(mailKey);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    expect(new Set(keys).size).toBe(2 * total);
+  });
+});
