@@ -27,6 +27,7 @@ const OPERATIONS: Array<[string, string, string[]]> = [
     '/api/specialists/me/availability',
     ['timezone', 'weekly', 'slotMinutes', 'bufferMinutes', 'minNoticeMinutes', 'maxDaysAhead', 'headline'],
   ],
+  ['GET', '/api/specialists/me/availability', []],
   ['GET', '/api/specialists', []],
   ['GET', '/api/specialists/{id}', []],
   ['GET', '/api/specialists/{id}/slots', []],
