@@ -7,12 +7,9 @@ export const ManageParams = z.strictObject({
 
 export const ManagedBooking = z
   .object({
-    token: z
-      .string()
-      .nullable()
-      .meta({
-        description: 'The link token for the booking as it is now (a move issues a new one); null once cancelled',
-      }),
+    token: z.string().nullable().meta({
+      description: 'The link token for the booking as it is now (a move issues a new one); null once cancelled',
+    }),
     booking: Booking,
     specialist: z.object({ id: z.string(), name: z.string(), timezone: z.string() }),
     changeableUntil: z.string().meta({ description: 'Until when the customer may cancel or reschedule' }),
