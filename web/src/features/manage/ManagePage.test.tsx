@@ -21,7 +21,7 @@ function serverAnswers(answers: Record<string, { status: number; body: unknown }
   const calls: string[] = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
     calls.push(`${init.method} ${url}`);
-    const a = answers[`${init.method} ${url}`] ?? { status: 404, body: { error: { code: 'ROUTE_NOT_FOUND', message: '' } } };
+    const a = answers[`${init.method} ${url.split('?')[0]}`] ?? { status: 404, body: { error: { code: 'ROUTE_NOT_FOUND', message: '' } } };
     return new Response(JSON.stringify(a.body), { status: a.status, headers: { 'Content-Type': 'application/json' } });
   });
   return calls;
@@ -51,6 +51,24 @@ describe('manage page', () => {
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
     expect(screen.queryByRole('link', { name: 'Join meeting' })).toBeNull();
     expect(calls).toEqual(['GET /api/manage/tok', 'POST /api/manage/tok/cancel']);
+  });
+
+  it('when the customer reschedules, then they pick from the free times and the page moves to the new link', async () => {
+    const newStart = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    const moved = view({ token: 'tok2', booking: { ...view().booking, start: newStart, end: newStart } });
+    const calls = serverAnswers({
+      'GET /api/manage/tok': { status: 200, body: view() },
+      'GET /api/specialists/s1/slots': { status: 200, body: { timezone: 'Europe/Berlin', slots: [{ start: newStart, end: newStart }] } },
+      'POST /api/manage/tok/reschedule': { status: 200, body: moved },
+    });
+    render(<ManagePage token="tok" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Reschedule' }));
+    const group = await screen.findByRole('group');
+    fireEvent.click(group.querySelector('button')!);
+    fireEvent.click(screen.getByRole('button', { name: 'Move booking' }));
+    await screen.findByText('Your booking is moved. We have emailed you both the new time.');
+    expect(window.location.pathname).toBe('/manage/tok2');
+    expect(calls.slice(-1)).toEqual(['POST /api/manage/tok/reschedule']);
   });
 
   it('when the link is dead, then the page says why in words', async () => {
