@@ -130,6 +130,23 @@ describe('manage links: a customer changes a booking from their mail without sig
     expect(manageTokenIn(movedMail)).toBe(moved.body.token);
   });
 
+  it('when the OpenAPI document is read, then it describes the three manage routes and the availability policies', async () => {
+    const doc = (await request(s.app).get('/openapi.json')).body;
+    expect(Object.keys(doc.paths['/api/manage/{token}'])).toEqual(['get']);
+    expect(Object.keys(doc.paths['/api/manage/{token}/cancel'])).toEqual(['post']);
+    expect(Object.keys(doc.paths['/api/manage/{token}/reschedule'])).toEqual(['post']);
+    expect(doc.paths['/api/manage/{token}'].get.security).toBeUndefined();
+    expect(Object.keys(doc.paths['/api/manage/{token}/reschedule'].post.responses).sort()).toEqual(
+      ['200', '400', '404', '409', '422'].sort(),
+    );
+    expect(doc.components.schemas.ManagedBooking.required).toEqual(
+      expect.arrayContaining(['token', 'booking', 'specialist', 'changeableUntil']),
+    );
+    expect(Object.keys(doc.components.schemas.AvailabilityRequest.properties)).toEqual(
+      expect.arrayContaining(['cancelNoticeMinutes', 'maxBookingsPerDay']),
+    );
+  });
+
   it('when a manage link is used, then its token never reaches the request log', async () => {
     let logged = '';
     const sink = new Writable({
