@@ -102,6 +102,14 @@ const envSchema = z
     JOBS_PROCESS_EVERY_MS: intWithDefault(5000, 50),
     MEETING_RETRY_MAX_ATTEMPTS: intWithDefault(8, 1, 100),
     MAIL_RETRY_MAX_ATTEMPTS: intWithDefault(10, 1, 100),
+    REMINDER_OFFSETS_MINUTES: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^(none|\d+(\s*,\s*\d+)*)$/, 'must be minutes before the start, comma-separated (e.g. 1440,60), or none')
+        .default('1440,60')
+        .transform(parseOffsets),
+    ),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [
@@ -142,6 +150,13 @@ const envSchema = z
       if (!value) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
     }
   });
+
+/** "1440, 60,60" → [1440, 60]: distinct, positive, earliest reminder first. */
+function parseOffsets(value: string): number[] {
+  if (value === 'none') return [];
+  const minutes = value.split(',').map((v) => Number(v.trim()));
+  return [...new Set(minutes.filter((m) => m > 0))].sort((a, b) => b - a);
+}
 
 export function decodeKey(value: string): Buffer | undefined {
   const trimmed = value.trim();
@@ -223,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
       meetingMaxAttempts: e.MEETING_RETRY_MAX_ATTEMPTS,
       mailMaxAttempts: e.MAIL_RETRY_MAX_ATTEMPTS,
     },
+    reminders: { offsetsMinutes: e.REMINDER_OFFSETS_MINUTES },
   };
 }
 

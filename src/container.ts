@@ -13,6 +13,10 @@ import { createBookingNotifier } from './services/booking/booking-notification.s
 import { createBookingQueryService } from './services/booking/booking-query.service';
 import { createBookingStartService } from './services/booking/booking-start.service';
 import { createBookingService } from './services/booking/booking.service';
+import { createBookingManageService } from './services/booking/booking-manage.service';
+import { createBookingPolicy } from './services/booking/booking-policy.service';
+import { createBookingReminders } from './services/booking/booking-reminder.service';
+import { createManageLinks } from './services/booking/manage-link.service';
 import { s2sMeetingHost, userMeetingHost } from './services/booking/meeting-host.service';
 import { createHealthService } from './services/health.service';
 import type { JobQueue } from './services/jobs/job-queue';
@@ -115,7 +119,7 @@ export function createContainer(deps: AppDeps) {
 
   const meetingHost =
     config.meetingProvider === 's2s'
-      ? s2sMeetingHost({ s2s: zoomS2S, api: zoomApi, fallbackHostUser: config.zoom.s2s.hostUser, users })
+      ? s2sMeetingHost({ s2s: zoomS2S, api: zoomApi, fallbackHostUser: config.zoom.s2s.hostUser, users, logger })
       : userMeetingHost({ tokens: zoomTokens, connection: zoomConnection });
   const specialists = createSpecialistService({ clock, host: meetingHost });
   const bookingMeetings = createBookingMeetingService({
@@ -127,7 +131,9 @@ export function createContainer(deps: AppDeps) {
     users,
     specialists,
   });
+  const manageLinks = createManageLinks({ jwt, clock, frontendUrl: config.frontendUrl }); // issue 13
   const notifier = createBookingNotifier({
+    manageLinks,
     mail,
     jwt,
     users,
@@ -143,20 +149,38 @@ export function createContainer(deps: AppDeps) {
     clock,
     maxAttempts: config.jobs.meetingMaxAttempts,
   });
+  // issue 13: policies and reminders
+  const policy = createBookingPolicy({ clock, logger });
+  const reminders = createBookingReminders({
+    jobs,
+    mail,
+    clock,
+    offsetsMinutes: config.reminders.offsetsMinutes,
+    context: notifier.context,
+  });
   const bookings = createBookingService({
+    policy,
+    reminders,
     clock,
     specialists,
     host: meetingHost,
     jobs: bookingJobs,
     publicBaseUrl: config.http.publicBaseUrl,
   });
-  const maintenance = registerMaintenance({ jobs, mail, clock, logger, sweeps: [bookingJobs.sweepUnconfirmed] });
+  const maintenance = registerMaintenance({
+    jobs,
+    mail,
+    clock,
+    logger,
+    sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats],
+  });
 
   const services = {
     jwt,
     maintenance,
     specialists,
     bookings,
+    bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }), // issue 13
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
     bookingStart: createBookingStartService({ jwt, meetings: bookingMeetings }),
     users,

@@ -7,6 +7,8 @@ import { createZoomAdminController } from '../controllers/zoom-admin.controller'
 import { createBookingController } from '../controllers/booking.controller';
 import { createSpecialistController } from '../controllers/specialist.controller';
 import { registerBookingRoutes } from './booking.routes';
+import { createManageController } from '../controllers/manage.controller';
+import { registerManageRoutes } from './manage.routes';
 import { registerSpecialistRoutes } from './specialist.routes';
 import { createOpenApiRegistry } from '../openapi/registry';
 import { registerAuthRoutes } from './auth.routes';
@@ -44,6 +46,7 @@ export function mountRoutes(app: Express, c: Container) {
       publicBaseUrl: c.config.http.publicBaseUrl,
     }),
   );
+  registerManageRoutes(route, createManageController(c.services.bookingManage)); // issue 13
   app.use(router);
   return registry;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoInstant, ObjectId, TimeZone } from './common.schemas';
+import { PolicyFields, PolicyRequestFields } from './booking-policy.schemas';
 
 const HHmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (24-hour)');
 const fiveMinuteMultiple = (min: number, max: number) =>
@@ -21,6 +22,7 @@ export const AvailabilityBody = z
     minNoticeMinutes: z.number().int().min(0).max(525_600).default(60),
     maxDaysAhead: z.number().int().min(1).max(365).default(60),
     headline: z.string().trim().max(200).optional(),
+    ...PolicyRequestFields, // issue 13
   })
   .refine((v) => v.weekly.every((w) => Number(w.start.slice(3)) % 5 === 0 && Number(w.end.slice(3)) % 5 === 0), {
     message: 'window times must be on 5-minute boundaries',
@@ -37,6 +39,7 @@ export const Availability = z
     bufferMinutes: z.number(),
     minNoticeMinutes: z.number(),
     maxDaysAhead: z.number(),
+    ...PolicyFields, // issue 13
   })
   .meta({ id: 'Availability' });
 

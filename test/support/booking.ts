@@ -10,6 +10,8 @@ export const BERLIN_WEEKDAYS = {
   bufferMinutes: 15,
   minNoticeMinutes: 60,
   maxDaysAhead: 30,
+  cancelNoticeMinutes: 0,
+  maxBookingsPerDay: null,
   headline: 'Career mentoring',
 };
 

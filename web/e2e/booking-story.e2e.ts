@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { horizontalOverflow, launch, person, shot } from './browser';
+import { waitForMail } from './mailbox';
 import { startServer, type RunningServer } from './server';
 
 // The whole story of issue 11, through the UI only, against the real server process.
@@ -66,6 +67,8 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await page.getByLabel('Buffer (minutes)').fill('10');
   await page.getByLabel('Minimum notice (minutes)').fill('60');
   await page.getByLabel('Book up to (days ahead)').fill('30');
+  await page.getByLabel('Cancellation notice (minutes)').fill('30');
+  await page.getByLabel('Max bookings per day').fill('4');
   await page.getByRole('button', { name: 'Save availability' }).click();
   await page.getByText('Availability saved.').waitFor();
   await shot(page, 'availability-saved');
@@ -119,6 +122,8 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await page.getByRole('button', { name: 'Save availability' }).waitFor();
   assert.equal(await page.getByLabel('Slot length (minutes)').inputValue(), '30', 'the saved availability is loaded back');
   assert.equal(await page.getByLabel('Headline').inputValue(), 'Career mentoring');
+  assert.equal(await page.getByLabel('Cancellation notice (minutes)').inputValue(), '30');
+  assert.equal(await page.getByLabel('Max bookings per day').inputValue(), '4');
   const booking = page.getByRole('listitem').filter({ hasText: 'CV review' });
   await booking.waitFor();
   assert.match((await booking.textContent()) ?? '', /\(Europe\/Berlin\).*Zoom meeting ready/s);
@@ -129,12 +134,37 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await zoomTab.close();
   await shot(page, 'specialist-bookings');
 
-  // 8. Disconnect (asks first), then the profile offers "Connect Zoom" again and the grant was revoked at Zoom.
+  // 8. The customer cancels through the link in their confirmation mail, in a fresh browser (not signed in).
+  const confirmation = await waitForMail(server.outboxDir, customer.email, /is confirmed/);
+  const manageUrl = /(http:\/\/localhost:\d+\/manage\/[\w.-]+)/.exec(confirmation.text ?? '')?.[1];
+  assert.ok(manageUrl, `the confirmation mail carries the manage link: ${confirmation.text}`);
+  assert.ok(manageUrl.startsWith(server.baseUrl), 'the link points at the web app (FRONTEND_URL)');
+  const viaMail = await person(browser, { timezoneId: 'America/New_York', width: 375, height: 812 });
+  const m = viaMail.page;
+  await m.goto(manageUrl);
+  await m.getByRole('heading', { name: `Your booking with ${specialist.name}` }).waitFor();
+  const when = await m.getByRole('heading', { level: 2 }).first().textContent();
+  assert.ok(when?.includes(slotLabel) && when.endsWith('(America/New_York)'), `the time in the browser's zone: ${when}`);
+  await m.getByRole('link', { name: 'Join meeting' }).waitFor();
+  await m.getByRole('button', { name: 'Reschedule' }).waitFor();
+  assert.equal(await horizontalOverflow(m), 0, 'the manage page fits 375 px');
+  await shot(m, 'customer-manage-link');
+  await m.getByRole('button', { name: 'Cancel' }).click();
+  await m.getByRole('button', { name: 'Yes, cancel it' }).click();
+  await m.getByText('Your booking is cancelled. We have emailed you both.').waitFor();
+  await m.getByText('Cancelled', { exact: true }).waitFor();
+  await shot(m, 'customer-cancelled-via-link');
+  assert.equal(await sandboxCalls('DELETE /v2/meetings/:meetingId'), 1, 'the Zoom meeting was deleted');
+  await waitForMail(server.outboxDir, specialist.email, /was cancelled/);
+  await m.reload();
+  await m.getByText(/^This link no longer works/).waitFor();
+
+  // 9. Disconnect (asks first), then the profile offers "Connect Zoom" again and the grant was revoked at Zoom.
   await page.getByRole('button', { name: 'Disconnect Zoom' }).click();
   await page.getByRole('button', { name: 'Yes, disconnect' }).click();
   await page.getByRole('button', { name: 'Connect Zoom' }).waitFor();
   assert.equal(await sandboxCalls('POST /oauth/revoke'), 1, 'the grant was revoked at Zoom');
   await shot(page, 'specialist-disconnected');
 
-  assert.deepEqual([...spec.problems, ...cust.problems], [], 'no CSP violations or script errors');
+  assert.deepEqual([...spec.problems, ...cust.problems, ...viaMail.problems], [], 'no CSP violations or script errors');
 });

@@ -21,6 +21,8 @@ export interface RunningServer {
   baseUrl: string;
   sandboxUrl: string;
   engine: string;
+  /** Where the server's file transport writes mail (.eml), as `npm start` does without SMTP_URL. */
+  outboxDir: string;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -63,6 +65,7 @@ export async function startServer(): Promise<RunningServer> {
     baseUrl: `http://localhost:${port}`,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     engine,
+    outboxDir: path.join(dataDir, 'outbox'),
     output: () => out,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -11,6 +11,7 @@ import {
   type Party,
 } from '../mail/booking-mail.templates';
 import { addressOf, type MailOutbox } from '../mail/mail-outbox.service';
+import type { ManageLinks } from './manage-link.service';
 
 export const START_LINK_PURPOSE = 'meeting-start';
 
@@ -23,6 +24,8 @@ export function createBookingNotifier(deps: {
   publicBaseUrl: string;
   /** MAIL_FROM; its address is the invitations' organizer. */
   mailFrom: string;
+  /** issue 13: the customer's manage link in every mail to them. */
+  manageLinks: Pick<ManageLinks, 'urlFor'>;
 }) {
   const organizerEmail = addressOf(deps.mailFrom);
   async function party(id: unknown): Promise<Party> {
@@ -46,10 +49,12 @@ export function createBookingNotifier(deps: {
       joinUrl: booking.zoomJoinUrl ?? null,
       startLink: `${deps.publicBaseUrl}/api/bookings/${bookingId}/start?token=${token}`,
       organizerEmail,
+      manageUrl: await deps.manageLinks.urlFor(booking), // issue 13
     };
   }
 
   return {
+    context, // issue 13: reminders build on the same context
     async notify(bookingId: string, kind: BookingMailKind): Promise<void> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       if (!booking) return;

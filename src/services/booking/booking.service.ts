@@ -10,7 +10,8 @@ import { cellsFor, claimCells, releaseCells, releaseInserted } from './calendar-
 import { toBookingDto, type BookingDto, type Viewer } from './booking.dto';
 import type { BookingJobs } from './booking-jobs.service';
 import type { MeetingHost } from './meeting-host.service';
-import { ZoomNotConnectedError } from '../zoom/zoom.errors';
+import type { BookingPolicyService } from './booking-policy.service';
+import type { BookingReminders } from './booking-reminder.service';
 import { toRules, type SpecialistService } from '../specialist/specialist.service';
 
 export interface NewBooking {
@@ -30,6 +31,9 @@ export function createBookingService(deps: {
   host: MeetingHost;
   jobs: BookingJobs;
   publicBaseUrl: string;
+  /** issue 13: cancellation notice and daily limit; day seats and reminders follow every change. */
+  policy: Pick<BookingPolicyService, 'assertMayChange' | 'withDaySeat' | 'settleDaySeats'>;
+  reminders: Pick<BookingReminders, 'sync'>;
 }) {
   const now = () => deps.clock.now();
 
@@ -96,7 +100,7 @@ export function createBookingService(deps: {
       }
       const start = new Date(input.start);
       const { rules, duration, end } = await checkBookable(input.specialistId, start, input.durationMinutes);
-      if (!(await deps.host.canHost(input.specialistId))) throw new ZoomNotConnectedError();
+      await deps.host.assertCanHost(input.specialistId); // issue 13: s2s without a host is refused here
 
       const bookingId = new Types.ObjectId();
       if (scope) {
@@ -110,7 +114,9 @@ export function createBookingService(deps: {
         }
       }
       try {
-        await claimCells(input.specialistId, bookingId, cellsFor(start, end, rules.bufferMinutes), now());
+        await deps.policy.withDaySeat({ specialistId: input.specialistId, bookingId, start }, () =>
+          claimCells(input.specialistId, bookingId, cellsFor(start, end, rules.bufferMinutes), now()),
+        ); // issue 13: daily limit
       } catch (error) {
         if (scope) await IdempotencyKeyModel.deleteOne({ scope, bookingId });
         throw error;
@@ -129,6 +135,7 @@ export function createBookingService(deps: {
       });
       // The job is durable before we try inline: if this process dies now, another one creates the meeting.
       await deps.jobs.meetingNeeded(bookingId.toString());
+      await deps.reminders.sync(bookingId.toString()); // issue 13
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       return { booking: toBookingDto(booking!, viewer, deps.publicBaseUrl), replayed: false };
     },
@@ -137,11 +144,14 @@ export function createBookingService(deps: {
       const booking = await load(bookingId, viewer);
       if (booking.status !== 'confirmed')
         throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
+      await deps.policy.assertMayChange(booking, viewer); // issue 13: cancellation notice
       const start = new Date(startIso);
       const { rules, end } = await checkBookable(booking.specialistId.toString(), start, booking.durationMinutes);
       if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.publicBaseUrl);
       const cells = cellsFor(start, end, rules.bufferMinutes);
-      const inserted = await claimCells(booking.specialistId.toString(), booking._id, cells, now());
+      const specialistId = booking.specialistId.toString();
+      const target = { specialistId, bookingId: booking._id, start, movingFrom: booking.start }; // issue 13
+      const inserted = await deps.policy.withDaySeat(target, () => claimCells(specialistId, booking._id, cells, now()));
       const won = await compareAndSet(
         BookingModel,
         { _id: booking._id, status: 'confirmed', sequence: booking.sequence },
@@ -151,15 +161,19 @@ export function createBookingService(deps: {
       if (!moved) {
         // Another change won the race: give back only what this attempt took, never the winner's cells.
         await releaseInserted(booking._id, inserted);
+        await deps.policy.settleDaySeats(booking._id); // issue 13
         throw new UnprocessableError('The booking changed meanwhile; reload and try again', 'BOOKING_CHANGED');
       }
       await releaseCells(booking._id, cells);
+      await deps.policy.settleDaySeats(booking._id); // issue 13
+      await deps.reminders.sync(bookingId); // issue 13
       await deps.jobs.rescheduled(bookingId);
       return toBookingDto(moved, viewer, deps.publicBaseUrl);
     },
 
     async cancel(bookingId: string, viewer: Viewer): Promise<BookingDto> {
       const booking = await load(bookingId, viewer);
+      await deps.policy.assertMayChange(booking, viewer); // issue 13: cancellation notice
       const won = await compareAndSet(
         BookingModel,
         { _id: booking._id, status: 'confirmed' },
@@ -168,6 +182,8 @@ export function createBookingService(deps: {
       const cancelled = await BookingModel.findById(booking._id).lean<BookingRecord>();
       if (!won) return toBookingDto(cancelled ?? booking, viewer, deps.publicBaseUrl); // already cancelled: idempotent
       await releaseCells(booking._id);
+      await deps.policy.settleDaySeats(booking._id); // issue 13
+      await deps.reminders.sync(bookingId); // issue 13
       await deps.jobs.cancelled(bookingId);
       return toBookingDto(cancelled!, viewer, deps.publicBaseUrl);
     },

@@ -1,3 +1,4 @@
+import type { Logger } from '../../lib/logger';
 import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import type { UserService } from '../auth/user.service';
@@ -19,6 +20,8 @@ export interface MeetingHost {
   hostUserId(specialistId: string): Promise<string>;
   call<T>(specialistId: string, fn: (token: string) => Promise<T>): Promise<T>;
   canHost(specialistId: string): Promise<boolean>;
+  /** At booking time: throws ZoomNotConnectedError (422) when no meeting could ever be created for this specialist. */
+  assertCanHost(specialistId: string): Promise<void>;
   /** canHost for many specialists in one query (listings). */
   canHostMany(specialistIds: string[]): Promise<Set<string>>;
 }
@@ -33,18 +36,32 @@ export function userMeetingHost(deps: {
     hostUserId: async () => 'me',
     call: (specialistId, fn) => tokens.withToken(specialistId, fn),
     canHost: (specialistId) => connection.isConnected(specialistId),
+    async assertCanHost(specialistId) {
+      if (!(await connection.isConnected(specialistId))) throw new ZoomNotConnectedError();
+    },
     canHostMany: (specialistIds) => connection.connectedAmong(specialistIds),
   };
 }
+
+const NO_S2S_HOST =
+  'This specialist cannot host Zoom meetings: their email is not a user of the platform Zoom account and ' +
+  'ZOOM_S2S_HOST_USER (the fallback host) is not set';
 
 export function s2sMeetingHost(deps: {
   s2s: S2SCaller;
   api: ZoomApiClient;
   fallbackHostUser: string | undefined;
   users: UserService;
+  logger: Logger;
 }): MeetingHost {
   const known = new Map<string, string>();
-  return {
+  if (!deps.fallbackHostUser) {
+    deps.logger.warn(
+      'MEETING_PROVIDER=s2s without ZOOM_S2S_HOST_USER: specialists whose email is not a user of the platform Zoom ' +
+        'account cannot be booked (422 ZOOM_NOT_CONNECTED)',
+    );
+  }
+  const host: MeetingHost = {
     provider: 's2s',
     async hostUserId(specialistId) {
       const cached = known.get(specialistId);
@@ -66,11 +83,22 @@ export function s2sMeetingHost(deps: {
           return member.id;
         }
       }
-      if (!deps.fallbackHostUser) throw new ZoomNotConnectedError('No Zoom host: set ZOOM_S2S_HOST_USER');
+      if (!deps.fallbackHostUser) throw new ZoomNotConnectedError(NO_S2S_HOST);
       return deps.fallbackHostUser;
+    },
+    /**
+     * Refuses only the certain case (not a user of the account and no fallback host). A Zoom outage while checking
+     * lets the booking through: its meeting job retries, as for any other Zoom failure.
+     */
+    async assertCanHost(specialistId) {
+      if (deps.fallbackHostUser) return;
+      await host.hostUserId(specialistId).catch((error: unknown) => {
+        if (error instanceof ZoomNotConnectedError) throw error;
+      });
     },
     call: (_specialistId, fn) => deps.s2s.withToken(fn),
     canHost: async () => true,
     canHostMany: async (ids) => new Set(ids),
   };
+  return host;
 }

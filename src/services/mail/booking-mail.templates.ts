@@ -22,6 +22,8 @@ export interface BookingMailContext {
   /** Our own start link (it fetches a fresh Zoom start_url), for the specialist only. */
   startLink: string;
   organizerEmail: string;
+  /** The customer's manage link (${FRONTEND_URL}/manage/<token>): cancel or reschedule without signing in. */
+  manageUrl?: string;
 }
 
 export type BookingMailKind = 'confirmed' | 'rescheduled' | 'cancelled';
@@ -78,6 +80,7 @@ export function bookingMails(kind: BookingMailKind, c: BookingMailContext): Mail
     else if (role === 'specialist') links.push({ label: 'Start the Zoom meeting', href: c.startLink });
     else if (c.joinUrl) links.push({ label: 'Join the Zoom meeting', href: c.joinUrl });
     else paragraphs.push('Your Zoom link follows in a separate email.');
+    if (role === 'customer' && c.manageUrl) links.push({ label: 'Manage your booking', href: c.manageUrl }); // issue 13
     const subject = SUBJECTS[kind][role](c);
     return {
       dedupeKey: `booking:${c.bookingId}:${kind}:${c.sequence}:${role}`,

@@ -13,8 +13,9 @@ import {
   type Slot,
 } from './slot-calculator';
 import type { MeetingHost } from '../booking/meeting-host.service';
+import { toPolicy, withoutFullDays, type BookingPolicy } from './booking-policy';
 
-export interface AvailabilityInput extends AvailabilityRules {
+export interface AvailabilityInput extends AvailabilityRules, BookingPolicy {
   headline?: string;
 }
 
@@ -88,14 +89,14 @@ export function createSpecialistService(deps: {
         { upsert: true },
       );
       const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
-      return { headline: profile!.headline, ...toRules(profile!) };
+      return { headline: profile!.headline, ...toRules(profile!), ...toPolicy(profile!) }; // issue 13: + policies
     },
 
     /** What the specialist saved last (the web app's availability form starts from it). */
     async getAvailability(specialistId: string) {
       const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
       if (!profile) throw new NotFoundError('Availability');
-      return { headline: profile.headline, ...toRules(profile) };
+      return { headline: profile.headline, ...toRules(profile), ...toPolicy(profile) }; // issue 13: + policies
     },
 
     async list(): Promise<SpecialistDto[]> {
@@ -134,7 +135,12 @@ export function createSpecialistService(deps: {
         end: { $gt: from.minus({ days: 2 }).toJSDate() },
       }).lean();
       const intervals: BusyInterval[] = busy.map((b) => ({ start: b.start, end: b.end }));
-      return { timezone: profile.timezone, slots: computeSlots(toRules(profile), range, intervals, deps.clock.now()) };
+      const slots = computeSlots(toRules(profile), range, intervals, deps.clock.now());
+      // issue 13: days already at maxBookingsPerDay offer nothing
+      return {
+        timezone: profile.timezone,
+        slots: withoutFullDays(slots, busy, profile.timezone, toPolicy(profile).maxBookingsPerDay),
+      };
     },
   };
 }

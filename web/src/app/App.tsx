@@ -7,6 +7,7 @@ import { SignInPage } from '../features/auth/SignInPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
 import { signIn, signOut, useSession } from '../features/auth/session';
 import { BookingPage } from '../features/bookings/BookingPage';
+import { ManagePage } from '../features/manage/ManagePage';
 import { MyBookingsPage } from '../features/bookings/MyBookingsPage';
 import { SpecialistPage } from '../features/specialists/SpecialistPage';
 import { SpecialistsPage } from '../features/specialists/SpecialistsPage';
@@ -37,6 +38,9 @@ function Page({ pathname }: { pathname: string }) {
   if (pathname === '/admin') return signedIn(['admin'], <AdminPage />);
   const specialist = matchPath('/specialists/:id', pathname);
   if (specialist) return <SpecialistPage id={specialist.id!} />;
+  // The link in a customer's mail: no sign-in, the token is the credential.
+  const manage = matchPath('/manage/:token', pathname);
+  if (manage) return <ManagePage token={manage.token!} />;
   const booking = matchPath('/bookings/:id', pathname);
   if (booking) return signedIn(['customer', 'specialist', 'admin'], <BookingPage id={booking.id!} />);
   return (

@@ -3,6 +3,7 @@ import type {
   AuthResponse,
   AvailabilityRequest,
   Booking,
+  ManagedBooking,
   Page,
   RefreshEvent,
   Role,
@@ -99,6 +100,12 @@ export const api = {
     call<Booking>('POST', `/api/bookings/${encodeURIComponent(id)}/reschedule`, { body: { start } }),
   /** A fresh Zoom start_url (they expire after 2 hours, so it is fetched on click). */
   startUrl: (id: string) => call<{ url: string }>('GET', `/api/bookings/${encodeURIComponent(id)}/start`),
+
+  // The customer's manage link: the token in the path is the credential (no sign-in).
+  manage: (token: string) => call<ManagedBooking>('GET', `/api/manage/${encodeURIComponent(token)}`),
+  manageCancel: (token: string) => call<ManagedBooking>('POST', `/api/manage/${encodeURIComponent(token)}/cancel`),
+  manageReschedule: (token: string, start: string) =>
+    call<ManagedBooking>('POST', `/api/manage/${encodeURIComponent(token)}/reschedule`, { body: { start } }),
 
   zoomConnections: (query: { state?: string; page?: number; pageSize?: number }) =>
     call<ZoomConnectionPage>('GET', '/api/admin/zoom-connections', { query }),

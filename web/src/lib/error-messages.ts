@@ -11,6 +11,8 @@ const FIELD_LABELS: Record<string, string> = {
   bufferMinutes: 'Buffer (minutes)',
   minNoticeMinutes: 'Minimum notice (minutes)',
   maxDaysAhead: 'Book up to (days ahead)',
+  cancelNoticeMinutes: 'Cancellation notice (minutes)',
+  maxBookingsPerDay: 'Max bookings per day',
   weekly: 'Weekly hours',
   headline: 'Headline',
   topic: 'Topic',
@@ -39,6 +41,10 @@ const BY_CODE: Record<string, string> = {
   BOOKING_CHANGED: 'This booking changed meanwhile. Reload the page and try again.',
   MEETING_PENDING: "The Zoom meeting isn't ready yet. Try again in a moment.",
   IDEMPOTENCY_KEY_REUSED: 'This booking request changed while it was being sent. Please pick the time again.',
+  TOO_LATE_TO_CHANGE: "It's too close to the start to change this booking here. Please contact the specialist.",
+  DAILY_LIMIT_REACHED: 'The specialist is fully booked on this day. Please pick another day.',
+  MANAGE_LINK_INVALID:
+    'This link no longer works: the booking was cancelled or moved (the latest email has the current link), or the session is over.',
   PAYLOAD_TOO_LARGE: 'That is too much text. Please shorten it.',
 };
 

@@ -34,6 +34,10 @@ export interface AvailabilityRequest {
   minNoticeMinutes: number;
   maxDaysAhead: number;
   headline?: string;
+  /** Customers may cancel or reschedule until this many minutes before the start. */
+  cancelNoticeMinutes?: number;
+  /** At most this many bookings per day in the specialist's zone; null = no limit. */
+  maxBookingsPerDay?: number | null;
 }
 
 export interface Specialist {
@@ -70,6 +74,14 @@ export interface Booking {
     lastError?: string | null;
   };
   createdAt: string;
+}
+
+/** What a customer's manage link (`/manage/:token`) shows; `token` is null once the booking is cancelled. */
+export interface ManagedBooking {
+  token: string | null;
+  booking: Booking;
+  specialist: { id: string; name: string; timezone: string };
+  changeableUntil: string;
 }
 
 export interface Page<T> {

@@ -5,11 +5,13 @@ import { api, ApiError } from '../../lib/api';
 import { TimeZoneSelect } from '../auth/TimeZoneSelect';
 import { DAYS, defaultAvailability, fromAvailability, newWindow, toAvailabilityRequest, type AvailabilityForm, type WindowRow } from './availability-form';
 
-const NUMBER_FIELDS: Array<{ key: keyof AvailabilityForm; label: string; min: number; step: number }> = [
+const NUMBER_FIELDS: Array<{ key: keyof AvailabilityForm; label: string; min: number; step: number; optional?: string }> = [
   { key: 'slotMinutes', label: 'Slot length (minutes)', min: 5, step: 5 },
   { key: 'bufferMinutes', label: 'Buffer (minutes)', min: 0, step: 5 },
   { key: 'minNoticeMinutes', label: 'Minimum notice (minutes)', min: 0, step: 1 },
   { key: 'maxDaysAhead', label: 'Book up to (days ahead)', min: 1, step: 1 },
+  { key: 'cancelNoticeMinutes', label: 'Cancellation notice (minutes)', min: 0, step: 1 },
+  { key: 'maxBookingsPerDay', label: 'Max bookings per day', min: 1, step: 1, optional: 'Leave empty for no limit.' },
 ];
 
 export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
@@ -93,10 +95,16 @@ export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
                 inputMode="numeric"
                 min={f.min}
                 step={f.step}
-                required
+                required={!f.optional}
+                aria-describedby={f.optional ? `av-${f.key}-hint` : undefined}
                 value={form[f.key] as string}
                 onChange={(e) => update({ [f.key]: e.target.value } as Partial<AvailabilityForm>)}
               />
+              {f.optional && (
+                <p className="hint" id={`av-${f.key}-hint`}>
+                  {f.optional}
+                </p>
+              )}
             </div>
           ))}
         </div>

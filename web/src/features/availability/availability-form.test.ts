@@ -12,6 +12,8 @@ describe('availability form', () => {
       bufferMinutes: 15,
       minNoticeMinutes: 60,
       maxDaysAhead: 30,
+      cancelNoticeMinutes: 0,
+      maxBookingsPerDay: null,
       headline: 'Career mentoring',
     });
   });
@@ -42,8 +44,24 @@ describe('saved availability', () => {
       bufferMinutes: 0,
       minNoticeMinutes: 120,
       maxDaysAhead: 14,
+      cancelNoticeMinutes: 1440,
+      maxBookingsPerDay: 4,
       headline: 'Tax advice',
     };
     expect(toAvailabilityRequest(fromAvailability(saved)).body).toEqual(saved);
+  });
+
+  it('when the policies are left at their defaults or set, then "no limit" is sent as null and bad values are named', () => {
+    const form = fromAvailability({ timezone: 'UTC', weekly: [], slotMinutes: 30, bufferMinutes: 0, minNoticeMinutes: 0, maxDaysAhead: 7 });
+    expect(form).toMatchObject({ cancelNoticeMinutes: '0', maxBookingsPerDay: '' });
+    expect(toAvailabilityRequest(form).body).toMatchObject({ cancelNoticeMinutes: 0, maxBookingsPerDay: null });
+    expect(toAvailabilityRequest({ ...form, cancelNoticeMinutes: '120', maxBookingsPerDay: ' 3' }).body).toMatchObject({
+      cancelNoticeMinutes: 120,
+      maxBookingsPerDay: 3,
+    });
+    expect(toAvailabilityRequest({ ...form, cancelNoticeMinutes: '-1', maxBookingsPerDay: '0' }).problems).toEqual([
+      'Cancellation notice (minutes) must be a whole number from 0 to 525600.',
+      'Max bookings per day must be a whole number from 1 to 1000.',
+    ]);
   });
 });

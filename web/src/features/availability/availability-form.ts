@@ -25,6 +25,9 @@ export interface AvailabilityForm {
   bufferMinutes: string;
   minNoticeMinutes: string;
   maxDaysAhead: string;
+  cancelNoticeMinutes: string;
+  /** Empty = no limit. */
+  maxBookingsPerDay: string;
 }
 
 let nextKey = 1;
@@ -40,6 +43,8 @@ export function defaultAvailability(timezone: string): AvailabilityForm {
     bufferMinutes: '15',
     minNoticeMinutes: '60',
     maxDaysAhead: '30',
+    cancelNoticeMinutes: '0',
+    maxBookingsPerDay: '',
   };
 }
 
@@ -53,6 +58,8 @@ export function fromAvailability(saved: AvailabilityRequest): AvailabilityForm {
     bufferMinutes: String(saved.bufferMinutes),
     minNoticeMinutes: String(saved.minNoticeMinutes),
     maxDaysAhead: String(saved.maxDaysAhead),
+    cancelNoticeMinutes: String(saved.cancelNoticeMinutes ?? 0),
+    maxBookingsPerDay: saved.maxBookingsPerDay ? String(saved.maxBookingsPerDay) : '',
   };
 }
 
@@ -71,6 +78,8 @@ export function toAvailabilityRequest(form: AvailabilityForm): { body?: Availabi
   const bufferMinutes = number(form.bufferMinutes, 'Buffer (minutes)', 0, 1440, 5);
   const minNoticeMinutes = number(form.minNoticeMinutes, 'Minimum notice (minutes)', 0, 525_600);
   const maxDaysAhead = number(form.maxDaysAhead, 'Book up to (days ahead)', 1, 365);
+  const cancelNoticeMinutes = number(form.cancelNoticeMinutes, 'Cancellation notice (minutes)', 0, 525_600);
+  const maxBookingsPerDay = form.maxBookingsPerDay.trim() === '' ? null : number(form.maxBookingsPerDay, 'Max bookings per day', 1, 1000);
   const weekly = form.windows.map(({ day, start, end }) => ({ day, start: start.slice(0, 5), end: end === '00:00' ? '24:00' : end.slice(0, 5) }));
   for (const w of weekly) {
     const label = DAYS.find((d) => d.day === w.day)?.label ?? w.day;
@@ -88,6 +97,8 @@ export function toAvailabilityRequest(form: AvailabilityForm): { body?: Availabi
       bufferMinutes,
       minNoticeMinutes,
       maxDaysAhead,
+      cancelNoticeMinutes,
+      maxBookingsPerDay,
       ...(form.headline.trim() ? { headline: form.headline.trim() } : {}),
     },
   };
