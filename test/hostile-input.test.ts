@@ -25,7 +25,17 @@ const OPERATIONS: Array<[string, string, string[]]> = [
   [
     'PUT',
     '/api/specialists/me/availability',
-    ['timezone', 'weekly', 'slotMinutes', 'bufferMinutes', 'minNoticeMinutes', 'maxDaysAhead', 'headline'],
+    [
+      'timezone',
+      'weekly',
+      'slotMinutes',
+      'bufferMinutes',
+      'minNoticeMinutes',
+      'maxDaysAhead',
+      'headline',
+      'cancelNoticeMinutes',
+      'maxBookingsPerDay',
+    ],
   ],
   ['GET', '/api/specialists/me/availability', []],
   ['GET', '/api/specialists', []],
@@ -37,6 +47,9 @@ const OPERATIONS: Array<[string, string, string[]]> = [
   ['POST', '/api/bookings/{id}/cancel', []],
   ['POST', '/api/bookings/{id}/reschedule', ['start']],
   ['GET', '/api/bookings/{id}/start', []],
+  ['GET', '/api/manage/{token}', []],
+  ['POST', '/api/manage/{token}/cancel', []],
+  ['POST', '/api/manage/{token}/reschedule', ['start']],
 ];
 const QUERY_KEYS = [
   'code',
