@@ -91,6 +91,8 @@ export async function start() {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   await container.services.maintenance.ensureScheduled();
+  await container.services.grantHealth.keepalive.ensureScheduled();
+  await container.services.grantHealth.digest.ensureScheduled();
   await jobs.start();
   closers.unshift(() => jobs.stop());
   logger.info(`Listening on http://${config.http.host}:${port} (docs: ${config.http.publicBaseUrl}/docs)`);
