@@ -16,7 +16,9 @@ describe('keep-alive sweep racing bookings', () => {
     clock.advance(8 * DAY); // idle for the keep-alive, and its access token long expired
     const customer = await registerUser(stack.app, 'customer');
     const from = clock.now().toISOString().slice(0, 10);
-    const slots = await request(stack.app).get(`/api/specialists/${specialist.user.id}/slots?from=${from}&to=2026-03-20`);
+    const slots = await request(stack.app).get(
+      `/api/specialists/${specialist.user.id}/slots?from=${from}&to=2026-03-20`,
+    );
     // Free slots that stay free next to each other (a booking blocks its hour plus the 15-minute buffer).
     const starts: string[] = [];
     for (const { start } of slots.body.slots as Array<{ start: string }>) {

@@ -61,7 +61,10 @@ describe('keep-alive sweep for idle Zoom grants', () => {
       pageSize: 50,
       total: 1,
     });
-    const session = await stack.container.services.jwt.signAccessToken({ userId: specialist.user.id, role: 'specialist' });
+    const session = await stack.container.services.jwt.signAccessToken({
+      userId: specialist.user.id,
+      role: 'specialist',
+    });
     const status = await request(stack.app).get('/api/zoom/status').set('Authorization', `Bearer ${session}`);
     expect(status.body).toMatchObject({
       state: 'connected',
