@@ -47,7 +47,7 @@ export function adminDigestMail(input: {
   sections: DigestSection[];
   adminUrl: string;
 }): MailToSend {
-  const subject = `Zoom connections: ${input.sections.map((s) => `${s.total} ${s.title.toLowerCase()}`).join(', ')}`;
+  const subject = `Zoom connections digest: ${input.sections.map((s) => `${s.title} (${s.total})`).join(', ')}`;
   const paragraphs = [`Hi ${input.to.name},`, `What needs attention on ${input.day} (UTC):`];
   for (const section of input.sections) {
     paragraphs.push(`${section.title} (${section.total}):`);
