@@ -58,7 +58,7 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
       // Zoom's one-hour token (expires_in 3599), never the token itself.
       accessTokenExpiresAt: new Date(clock.now().getTime() + 3599_000).toISOString(),
     });
-    // The one field named after the token is its expiry time; nothing else mentions a token, and no token value appears.
+    // Only the expiry field is named after the token; nothing else mentions one, and no token value appears.
     expect(JSON.stringify(status.body).replace('"accessTokenExpiresAt"', '')).not.toMatch(/token/i);
     const grant = await UserOAuthTokenModel.findOne({ zoomEmail }).lean();
     for (const sealed of [grant!.zoomAccessToken!, grant!.zoomRefreshToken!])
