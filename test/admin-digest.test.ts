@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { AdminDigestModel } from '../src/models/admin-digest.model';
 import { createAdmin, createTestApp, registerUser } from './support/app';
 import { drainJobs, readySpecialist } from './support/booking';
@@ -27,12 +28,16 @@ describe('daily admin digest (ADMIN_DIGEST_HOUR_UTC=7)', () => {
     expect(digestsTo(admin.user.email)).toHaveLength(0);
   });
 
-  it('when a grant is dead, a meeting is pending and a refresh failed, then every admin gets one digest a day, from any number of instances', async () => {
+  it('when a grant is dead, another is disconnected with a meeting waiting, a meeting is pending and a refresh failed, then every admin gets one digest a day, from any number of instances', async () => {
     clock.set('2026-03-04T05:00:00.000Z');
     const admins = [await createAdmin(stack.container), await createAdmin(stack.container)];
     const specialist = await readySpecialist(stack.app, { name: 'Rita Revoked' });
     const customer = await registerUser(stack.app, 'customer');
     await bookWithPendingMeeting(stack.app, stack.sandbox, customer.token, specialist.user.id, '2026-03-04T10:00:00Z');
+    // Another specialist disconnects while a booking two days ahead still waits for its meeting.
+    const dora = await readySpecialist(stack.app, { name: 'Dora Disconnected' });
+    await bookWithPendingMeeting(stack.app, stack.sandbox, customer.token, dora.user.id, '2026-03-06T08:00:00Z');
+    await request(stack.app).delete('/api/zoom/connection').set('Authorization', `Bearer ${dora.token}`).expect(204);
     stack.sandbox.revokeUserGrants((await grantOf(specialist.user.id))!.zoomUserId!);
     clock.advance(HOUR + 1000);
     await expect(stack.container.services.zoom.tokens.getAccessToken(specialist.user.id)).rejects.toMatchObject({
@@ -53,12 +58,13 @@ describe('daily admin digest (ADMIN_DIGEST_HOUR_UTC=7)', () => {
       const mails = digestsTo(admin.user.email);
       expect(mails).toHaveLength(1);
       expect(mails[0]!.subject).toBe(
-        'Zoom connections digest: Connections needing attention (1), ' +
+        'Zoom connections digest: Connections needing attention (2), ' +
           'Meetings failed or pending within 24 hours (1), Token refresh failures in the last day (1)',
       );
       const text = mails[0]!.text!;
       expect(text).toContain(`Rita Revoked <${specialist.user.email}>: needs reconnect (Zoom said:`);
       expect(text).toContain('1 meeting(s) waiting');
+      expect(text).toContain(`Dora Disconnected <${dora.user.email}>: disconnected, 1 meeting(s) waiting`);
       expect(text).toContain(
         `2026-03-04 10:00 UTC, Rita Revoked <${specialist.user.email}>: meeting pending (Zoom rate limit`,
       );

@@ -5,7 +5,6 @@ import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
-import type { RefreshTrigger } from '../../models/refresh-event.model';
 import type { RefreshLog } from '../grant-health/refresh-log.service';
 import { createTokenClient } from './token-client';
 import { TokenWaitTimeoutError, ZoomInvalidGrantError, ZoomNotConnectedError, zoomReasonOf } from './zoom.errors';
@@ -110,7 +109,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       deps.refreshLog.record({
         at: startedAt,
         specialistId,
-        trigger: want.trigger as RefreshTrigger,
+        trigger: want.trigger,
         outcome,
         durationMs: performance.now() - started,
         error: error === undefined ? null : zoomReasonOf(error),
