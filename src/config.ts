@@ -15,6 +15,9 @@ const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
 const urlWithDefault = (fallback: string) => z.preprocess(emptyToUndefined, z.url().default(fallback));
 const intWithDefault = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+/** Decimals allowed (e.g. 0.5 hours). */
+const numberWithDefault = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().finite().min(min).max(max).default(fallback));
 
 const envSchema = z
   .object({
@@ -81,6 +84,11 @@ const envSchema = z
     ZOOM_WEBHOOK_SECRET_TOKEN: optionalString,
     ZOOM_TOKEN_REFRESH_MARGIN_SECONDS: intWithDefault(300, 0, 3000),
     ZOOM_HTTP_TIMEOUT_MS: intWithDefault(10_000, 100),
+    // Below Zoom's 90-day refresh-token lifetime, or keeping grants alive would be pointless.
+    ZOOM_KEEPALIVE_AFTER_HOURS: numberWithDefault(168, 0.01, 24 * 89),
+    ZOOM_KEEPALIVE_EVERY_MINUTES: numberWithDefault(60, 0, 7 * 24 * 60),
+    ZOOM_REFRESH_LOG_DAYS: numberWithDefault(30, 0.01, 3650),
+    ADMIN_DIGEST_HOUR_UTC: intWithDefault(7, 0, 23),
 
     MEETING_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['user', 's2s']).default('user')),
     ZOOM_ACCOUNT_ID: optionalString,
@@ -229,6 +237,13 @@ export function loadConfig(env: Record<string, string | undefined>) {
       webhookSecretToken: e.ZOOM_WEBHOOK_SECRET_TOKEN,
       refreshMarginSeconds: e.ZOOM_TOKEN_REFRESH_MARGIN_SECONDS,
       httpTimeoutMs: e.ZOOM_HTTP_TIMEOUT_MS,
+      grantHealth: {
+        keepaliveAfterMs: Math.round(e.ZOOM_KEEPALIVE_AFTER_HOURS * 3_600_000),
+        /** 0 = the keep-alive sweep is off. */
+        keepaliveEveryMs: Math.round(e.ZOOM_KEEPALIVE_EVERY_MINUTES * 60_000),
+        refreshLogMaxAgeMs: Math.round(e.ZOOM_REFRESH_LOG_DAYS * 86_400_000),
+        adminDigestHourUtc: e.ADMIN_DIGEST_HOUR_UTC,
+      },
       sandbox: { port: e.ZOOM_SANDBOX_PORT, autoApprove: e.ZOOM_SANDBOX_AUTO_APPROVE },
     },
     meetingProvider: e.MEETING_PROVIDER,

@@ -18,6 +18,11 @@ import { createBookingPolicy } from './services/booking/booking-policy.service';
 import { createBookingReminders } from './services/booking/booking-reminder.service';
 import { createManageLinks } from './services/booking/manage-link.service';
 import { s2sMeetingHost, userMeetingHost } from './services/booking/meeting-host.service';
+import { createAdminDigest } from './services/grant-health/admin-digest.service';
+import { createGrantAlerts } from './services/grant-health/grant-alerts.service';
+import { createKeepalive } from './services/grant-health/keepalive.service';
+import { createRefreshLog } from './services/grant-health/refresh-log.service';
+import { createZoomConnectionsAdmin } from './services/grant-health/zoom-connections.service';
 import { createHealthService } from './services/health.service';
 import type { JobQueue } from './services/jobs/job-queue';
 import { registerMaintenance } from './services/jobs/maintenance.service';
@@ -68,7 +73,9 @@ export function createContainer(deps: AppDeps) {
     maxAttempts: config.jobs.mailMaxAttempts,
   });
 
-  const { httpTimeoutMs, refreshMarginSeconds } = config.zoom;
+  const { httpTimeoutMs, refreshMarginSeconds, grantHealth } = config.zoom;
+  const refreshLog = createRefreshLog({ logger });
+  const grantAlerts = createGrantAlerts({ mail, users, clock, logger, frontendUrl: config.frontendUrl });
   const zoomHttp = createZoomHttp(httpTimeoutMs);
   const zoomOAuth = createZoomOAuthClient({ http: zoomHttp, oauthBaseUrl: config.zoom.oauthBaseUrl });
   const zoomApi = createZoomApiClient({ http: zoomHttp, apiBaseUrl: config.zoom.apiBaseUrl, clock });
@@ -85,10 +92,8 @@ export function createContainer(deps: AppDeps) {
     cipher,
     clock,
     logger,
-    mail,
-    users,
-    frontendUrl: config.frontendUrl,
     onConnected: (specialistId) => bookingJobs.retryPendingMeetings(specialistId),
+    onDeauthorized: (specialistId) => grantAlerts.grantLost(specialistId),
   });
   const zoomTokens = createZoomUserTokenService({
     oauth: zoomOAuth,
@@ -98,7 +103,8 @@ export function createContainer(deps: AppDeps) {
     logger,
     refreshMarginSeconds,
     httpTimeoutMs,
-    onGrantDead: (specialistId) => zoomConnection.notifyGrantDead(specialistId),
+    onGrantDead: (specialistId) => grantAlerts.grantLost(specialistId),
+    refreshLog,
   });
   const zoomWebhook = createZoomWebhookService({
     secretToken: config.zoom.webhookSecretToken,
@@ -174,10 +180,40 @@ export function createContainer(deps: AppDeps) {
     logger,
     sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats],
   });
+  const grantHealthJobs = {
+    keepalive: createKeepalive({
+      jobs,
+      tokens: zoomTokens,
+      refreshLog,
+      clock,
+      logger,
+      afterMs: grantHealth.keepaliveAfterMs,
+      // Only user-managed grants need keeping alive.
+      everyMs: config.meetingProvider === 'user' ? grantHealth.keepaliveEveryMs : 0,
+      logMaxAgeMs: grantHealth.refreshLogMaxAgeMs,
+    }),
+    digest: createAdminDigest({
+      jobs,
+      mail,
+      users,
+      refreshLog,
+      clock,
+      logger,
+      hourUtc: grantHealth.adminDigestHourUtc,
+      frontendUrl: config.frontendUrl,
+      logMaxAgeMs: grantHealth.refreshLogMaxAgeMs,
+    }),
+  };
 
   const services = {
     jwt,
     maintenance,
+    grantHealth: {
+      ...grantHealthJobs,
+      refreshLog,
+      alerts: grantAlerts,
+      connections: createZoomConnectionsAdmin({ clock }),
+    },
     specialists,
     bookings,
     bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }), // issue 13

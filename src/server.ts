@@ -116,6 +116,8 @@ export async function start() {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     await container.services.maintenance.ensureScheduled();
+    await container.services.grantHealth.keepalive.ensureScheduled();
+    await container.services.grantHealth.digest.ensureScheduled();
     await jobs.start();
     onClose('job queue', () => jobs.stop());
     checkpoint();

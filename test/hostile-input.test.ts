@@ -50,6 +50,8 @@ const OPERATIONS: Array<[string, string, string[]]> = [
   ['GET', '/api/manage/{token}', []],
   ['POST', '/api/manage/{token}/cancel', []],
   ['POST', '/api/manage/{token}/reschedule', ['start']],
+  ['GET', '/api/admin/zoom-connections', []],
+  ['GET', '/api/admin/refresh-events', []],
 ];
 const QUERY_KEYS = [
   'code',
@@ -65,6 +67,9 @@ const QUERY_KEYS = [
   'page',
   'pageSize',
   'token',
+  'specialistId',
+  'outcome',
+  'trigger',
   'a[$gt]',
   '__proto__',
   'constructor[prototype]',

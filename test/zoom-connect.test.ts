@@ -20,6 +20,9 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
       authorizedAt: null,
       lastUsedAt: null,
       needsReauth: false,
+      state: 'never',
+      lastRefreshedAt: null,
+      accessTokenExpiresAt: null,
     });
 
     const { authorizeUrl, redirect } = await authorizeAtZoom(stack.app, token, zoomEmail);
@@ -50,8 +53,16 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
       authorizedAt: clock.now().toISOString(),
       lastUsedAt: null,
       needsReauth: false,
+      state: 'connected',
+      lastRefreshedAt: null,
+      // Zoom's one-hour token (expires_in 3599), never the token itself.
+      accessTokenExpiresAt: new Date(clock.now().getTime() + 3599_000).toISOString(),
     });
-    expect(JSON.stringify(status.body)).not.toMatch(/token/i);
+    // Only the expiry field is named after the token; nothing else mentions one, and no token value appears.
+    expect(JSON.stringify(status.body).replace('"accessTokenExpiresAt"', '')).not.toMatch(/token/i);
+    const grant = await UserOAuthTokenModel.findOne({ zoomEmail }).lean();
+    for (const sealed of [grant!.zoomAccessToken!, grant!.zoomRefreshToken!])
+      expect(JSON.stringify(status.body)).not.toContain(stack.container.cipher.decrypt(sealed));
   });
 
   it('when the database is dumped, then no Zoom token appears in plaintext', async () => {

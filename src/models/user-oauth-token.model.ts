@@ -25,6 +25,7 @@ const userOAuthTokenSchema = new Schema(
     lastRefreshAttempt: { type: Date, default: null },
     lastRefreshedAt: { type: Date, default: null },
     lastRefreshError: { type: String, default: null },
+    lastRefreshErrorAt: { type: Date, default: null },
     needsReauth: { type: Boolean, default: false },
     reauthEmailSentAt: { type: Date, default: null },
     version: { type: Number, default: 0 },
@@ -36,6 +37,8 @@ const userOAuthTokenSchema = new Schema(
 
 userOAuthTokenSchema.index({ userId: 1 }, { unique: true });
 userOAuthTokenSchema.index({ zoomUserId: 1 });
+// The keep-alive sweep: active grants by when they were last refreshed (or authorized).
+userOAuthTokenSchema.index({ isActive: 1, lastRefreshedAt: 1 });
 
 export type UserOAuthTokenRecord = InferSchemaType<typeof userOAuthTokenSchema> & { _id: Types.ObjectId };
 export const UserOAuthTokenModel = model('UserOAuthToken', userOAuthTokenSchema);

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Container } from '../container';
+import { createAdminController } from '../controllers/admin.controller';
 import { createAuthController } from '../controllers/auth.controller';
 import { createHealthController } from '../controllers/health.controller';
 import { createZoomController } from '../controllers/zoom-connection.controller';
@@ -11,6 +12,7 @@ import { createManageController } from '../controllers/manage.controller';
 import { registerManageRoutes } from './manage.routes';
 import { registerSpecialistRoutes } from './specialist.routes';
 import { createOpenApiRegistry } from '../openapi/registry';
+import { registerAdminRoutes } from './admin.routes';
 import { registerAuthRoutes } from './auth.routes';
 import { createRouteBuilder } from './define-route';
 import { registerHealthRoutes } from './health.routes';
@@ -34,6 +36,13 @@ export function mountRoutes(app: Express, c: Container) {
   registerZoomAdminRoutes(
     route,
     createZoomAdminController({ account: c.services.zoom.account, s2s: c.services.zoom.s2s }),
+  );
+  registerAdminRoutes(
+    route,
+    createAdminController({
+      connections: c.services.grantHealth.connections,
+      refreshLog: c.services.grantHealth.refreshLog,
+    }),
   );
   registerSpecialistRoutes(route, createSpecialistController(c.services.specialists));
   registerBookingRoutes(

@@ -26,6 +26,16 @@ export const ConnectionStatus = z
     authorizedAt: z.string().nullable(),
     lastUsedAt: z.string().nullable(),
     needsReauth: z.boolean(),
+    state: z.enum(['connected', 'needs_reauth', 'revoked', 'never']).meta({
+      description:
+        'connected; needs_reauth (Zoom refused the refresh token: reconnect); revoked (disconnected here or the ' +
+        'app was removed in Zoom); never (not connected yet)',
+    }),
+    lastRefreshedAt: z.string().nullable(),
+    accessTokenExpiresAt: z
+      .string()
+      .nullable()
+      .meta({ description: 'When the current access token expires (not the token)' }),
   })
   .meta({ id: 'ZoomConnectionStatus' });
 

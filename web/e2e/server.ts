@@ -6,6 +6,25 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
+/** `npm run create-admin` against the running server's database, as an operator would run it. */
+export async function createAdmin(server: RunningServer, email: string, password: string): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/scripts/create-admin.ts', '--email', email, '--password', password],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MONGODB_URI: server.mongoUri, DATA_DIR: server.dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`create-admin failed (${code}):\n${out}`);
+  return out;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -23,6 +42,9 @@ export interface RunningServer {
   engine: string;
   /** Where the server's file transport writes mail (.eml), as `npm start` does without SMTP_URL. */
   outboxDir: string;
+  /** The embedded database's URI and the server's DATA_DIR, for `npm run create-admin` against this server. */
+  mongoUri: string;
+  dataDir: string;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -61,11 +83,14 @@ export async function startServer(): Promise<RunningServer> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const engine = /MongoDB engine: (\S+)/.exec(out)?.[1] ?? 'unknown';
+  const mongoUri = /embedded, at (mongodb:\/\/[^\s)]+)\)/.exec(out)?.[1] ?? '';
   return {
     baseUrl: `http://localhost:${port}`,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     engine,
     outboxDir: path.join(dataDir, 'outbox'),
+    mongoUri,
+    dataDir,
     output: () => out,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -6,9 +6,7 @@ import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
 import { OAuthStateModel } from '../../models/oauth-state.model';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
-import type { UserService } from '../auth/user.service';
-import type { MailOutbox } from '../mail/mail-outbox.service';
-import { reconnectZoomMail } from '../mail/zoom-mail.templates';
+import { connectionState, type ConnectionState } from '../grant-health/grant-state';
 import type { ZoomApiClient } from './zoom-api.client';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
 import { OAuthCallbackError, ZoomApiError } from './zoom.errors';
@@ -22,6 +20,9 @@ export interface ZoomConnectionStatus {
   authorizedAt: string | null;
   lastUsedAt: string | null;
   needsReauth: boolean;
+  state: ConnectionState;
+  lastRefreshedAt: string | null;
+  accessTokenExpiresAt: string | null;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -37,12 +38,10 @@ export function createZoomConnectionService(deps: {
   cipher: TokenCipher;
   clock: Clock;
   logger: Logger;
-  mail: MailOutbox;
-  users: UserService;
-  /** Where the specialist reconnects Zoom (the frontend's profile page). */
-  frontendUrl: string;
   /** After a (re)connect: e.g. retry meetings that waited for a working grant. */
   onConnected?(specialistId: string): Promise<void>;
+  /** The grant was removed in Zoom (app_deauthorized): e.g. tell the specialist, once per grant. */
+  onDeauthorized?(specialistId: string): Promise<void>;
 }) {
   const now = () => deps.clock.now();
 
@@ -156,14 +155,18 @@ export function createZoomConnectionService(deps: {
 
     async status(specialistId: string): Promise<ZoomConnectionStatus> {
       const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
-      const connected = Boolean(doc && doc.isActive && !doc.isRevoked && doc.zoomRefreshToken && !doc.needsReauth);
+      const state = connectionState(doc);
+      const live = doc && !doc.isRevoked ? doc : null;
       return {
-        connected,
-        zoomEmail: doc && !doc.isRevoked ? (doc.zoomEmail ?? null) : null,
-        zoomUserId: doc && !doc.isRevoked ? (doc.zoomUserId ?? null) : null,
-        authorizedAt: doc && !doc.isRevoked ? iso(doc.authorizedAt) : null,
-        lastUsedAt: doc && !doc.isRevoked ? iso(doc.lastUsedAt) : null,
-        needsReauth: Boolean(doc && !doc.isRevoked && doc.needsReauth),
+        connected: state === 'connected',
+        zoomEmail: live?.zoomEmail ?? null,
+        zoomUserId: live?.zoomUserId ?? null,
+        authorizedAt: iso(live?.authorizedAt),
+        lastUsedAt: iso(live?.lastUsedAt),
+        needsReauth: state === 'needs_reauth',
+        state,
+        lastRefreshedAt: iso(live?.lastRefreshedAt),
+        accessTokenExpiresAt: iso(live?.zoomAccessTokenExpiry),
       };
     },
 
@@ -196,29 +199,13 @@ export function createZoomConnectionService(deps: {
       await wipe({ _id: doc._id }, 'disconnected');
     },
 
-    /** Asks the specialist to reconnect; one mail per grant (its authorization time keys the dedupe). */
-    async notifyGrantDead(specialistId: string): Promise<void> {
-      const [user, grant] = await Promise.all([
-        deps.users.getById(specialistId),
-        UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>(),
-      ]);
-      await deps.mail.enqueue(
-        reconnectZoomMail({
-          specialistId,
-          grantVersion: grant?.authorizedAt?.toISOString() ?? 'unknown',
-          to: user.email,
-          name: user.name,
-          reconnectUrl: `${deps.frontendUrl}/specialist/profile?zoom=reconnect`,
-        }),
-      );
-    },
-
     /** The user removed our app in Zoom (app_deauthorized webhook): their tokens are dead; forget them. */
     async handleDeauthorized(zoomUserId: string): Promise<number> {
-      const affected = await UserOAuthTokenModel.countDocuments({ zoomUserId, isRevoked: false });
+      const affected = await UserOAuthTokenModel.find({ zoomUserId, isRevoked: false }).lean<UserOAuthTokenRecord[]>();
       await wipe({ zoomUserId, isRevoked: false }, 'deauthorized_in_zoom');
-      deps.logger.info({ zoomUserId, affected }, 'Zoom app deauthorized by the user');
-      return affected;
+      deps.logger.info({ zoomUserId, affected: affected.length }, 'Zoom app deauthorized by the user');
+      for (const grant of affected) await deps.onDeauthorized?.(grant.userId.toString());
+      return affected.length;
     },
   };
 }

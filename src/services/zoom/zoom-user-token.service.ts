@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
+import type { RefreshLog } from '../grant-health/refresh-log.service';
 import { createTokenClient } from './token-client';
-import { TokenWaitTimeoutError, ZoomInvalidGrantError, ZoomNotConnectedError } from './zoom.errors';
+import { TokenWaitTimeoutError, ZoomInvalidGrantError, ZoomNotConnectedError, zoomReasonOf } from './zoom.errors';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
 
 export interface ZoomUserTokenServiceDeps {
@@ -15,14 +17,20 @@ export interface ZoomUserTokenServiceDeps {
   clock: Clock;
   logger: Logger;
   refreshMarginSeconds: number;
-  /** Called once per dead grant (not per booking) so the specialist can reconnect. */
+  /** Called when Zoom refused the grant for good (the callee makes sure the specialist hears of it once per grant). */
   onGrantDead(specialistId: string): Promise<void>;
+  /** Every call to Zoom's token endpoint is recorded here (never on the hot path of a still-valid token). */
+  refreshLog: Pick<RefreshLog, 'record'>;
   /** Zoom's HTTP time-out: the refresh lease must outlive a refresh call that runs into it. */
   httpTimeoutMs: number;
   /** How long one process may hold the refresh lease (default: 3 × httpTimeoutMs, at least 30 s). */
   leaseMs?: number;
   pollMs?: number;
 }
+
+/** Why a token is wanted: a caller needs one, Zoom rejected the one we had, or the keep-alive sweep. */
+type Want =
+  { trigger: 'request' } | { trigger: 'rejected_token'; rejected: string } | { trigger: 'keepalive'; olderThan: Date };
 
 /**
  * Hands out a working Zoom access token per specialist. For one expiry exactly one call reaches Zoom's token
@@ -56,15 +64,23 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     return deps.cipher.decrypt(doc.zoomAccessToken!);
   }
 
-  async function obtain(specialistId: string, rejected?: string): Promise<string> {
+  /** A grant not refreshed (or authorized) since `olderThan`: the keep-alive sweep refreshes it. */
+  const idleSince = (doc: UserOAuthTokenRecord, olderThan: Date) =>
+    (doc.lastRefreshedAt ?? doc.authorizedAt).getTime() < olderThan.getTime();
+
+  /** The token, or undefined when a keep-alive finds nothing to do. Exactly one caller per version refreshes. */
+  async function obtain(specialistId: string, want: Want): Promise<string | undefined> {
     const deadline = Date.now() + leaseMs * 2;
     let staleVersion: number | undefined;
+    let rejected = want.trigger === 'rejected_token' ? want.rejected : undefined;
     for (;;) {
       const doc = usable(await load(specialistId));
       // The rejected token stays suspect until a newer version (someone's refresh) is stored.
       staleVersion ??= doc.version;
       if (rejected !== undefined && doc.version !== staleVersion) rejected = undefined;
-      if (isFresh(doc, rejected)) return markUsed(doc);
+      if (want.trigger === 'keepalive') {
+        if (!idleSince(doc, want.olderThan)) return undefined;
+      } else if (isFresh(doc, rejected)) return markUsed(doc);
       const t = now();
       const leased = await compareAndSet(
         UserOAuthTokenModel,
@@ -78,57 +94,81 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
         },
       );
       // Same version: the tokens we read are the ones the lease protects.
-      if (leased) return refreshWithLease(specialistId, doc);
+      if (leased) return refreshWithLease(specialistId, doc, want);
       // Another process holds the lease: wait for its result (a new version) or for its lease to lapse.
       if (Date.now() > deadline) throw new TokenWaitTimeoutError('a Zoom token refresh');
       await sleep(pollMs);
     }
   }
 
-  async function refreshWithLease(specialistId: string, doc: UserOAuthTokenRecord): Promise<string> {
+  async function refreshWithLease(specialistId: string, doc: UserOAuthTokenRecord, want: Want) {
     const release = { refreshLeaseUntil: null, refreshLeaseOwner: null };
+    const startedAt = now();
+    const started = performance.now();
+    const record = (outcome: 'ok' | 'invalid_grant' | 'error', error?: unknown) =>
+      deps.refreshLog.record({
+        at: startedAt,
+        specialistId,
+        trigger: want.trigger,
+        outcome,
+        durationMs: performance.now() - started,
+        error: error === undefined ? null : zoomReasonOf(error),
+      });
     let tokens;
     try {
       tokens = await deps.oauth.refreshAccessToken(deps.app, deps.cipher.decrypt(doc.zoomRefreshToken!));
     } catch (error) {
-      const message = (error as Error).message;
-      if (error instanceof ZoomInvalidGrantError) return handleInvalidGrant(specialistId, doc, message);
+      if (error instanceof ZoomInvalidGrantError) {
+        await record('invalid_grant', error);
+        return handleInvalidGrant(specialistId, doc, error.message, want);
+      }
+      await record('error', error);
       await UserOAuthTokenModel.updateOne(
         { _id: doc._id, refreshLeaseOwner: owner },
-        { $set: { ...release, lastRefreshError: message }, $inc: { refreshErrorCount: 1 } },
+        {
+          $set: { ...release, lastRefreshError: (error as Error).message, lastRefreshErrorAt: startedAt },
+          $inc: { refreshErrorCount: 1 },
+        },
       );
       // Zoom is down but the current token has not expired yet (we were inside the margin): keep working.
-      if (doc.zoomAccessToken && doc.zoomAccessTokenExpiry && doc.zoomAccessTokenExpiry > now()) return markUsed(doc);
+      // A keep-alive has no caller waiting for a token: its job retries instead.
+      const stillValid = doc.zoomAccessToken && doc.zoomAccessTokenExpiry && doc.zoomAccessTokenExpiry > now();
+      if (stillValid && want.trigger !== 'keepalive') return markUsed(doc);
       throw error;
     }
     const t = now();
-    const stored = await UserOAuthTokenModel.updateOne(
-      { _id: doc._id, version: doc.version },
-      {
-        $set: {
-          ...release,
-          zoomAccessToken: deps.cipher.encrypt(tokens.access_token),
-          zoomRefreshToken: deps.cipher.encrypt(tokens.refresh_token!),
-          zoomAccessTokenExpiry: new Date(t.getTime() + tokens.expires_in * 1000),
-          scope: tokens.scope ?? doc.scope,
-          lastRefreshedAt: t,
-          lastUsedAt: t,
-          lastRefreshError: null,
-          refreshErrorCount: 0,
+    const [stored] = await Promise.all([
+      UserOAuthTokenModel.updateOne(
+        { _id: doc._id, version: doc.version },
+        {
+          $set: {
+            ...release,
+            zoomAccessToken: deps.cipher.encrypt(tokens.access_token),
+            zoomRefreshToken: deps.cipher.encrypt(tokens.refresh_token!),
+            zoomAccessTokenExpiry: new Date(t.getTime() + tokens.expires_in * 1000),
+            scope: tokens.scope ?? doc.scope,
+            lastRefreshedAt: t,
+            // A keep-alive is not a use of the grant.
+            ...(want.trigger === 'keepalive' ? {} : { lastUsedAt: t }),
+            lastRefreshError: null,
+            lastRefreshErrorAt: null,
+            refreshErrorCount: 0,
+          },
+          $inc: { version: 1 },
         },
-        $inc: { version: 1 },
-      },
-    );
+      ),
+      record('ok'),
+    ]);
     if (stored.modifiedCount !== 1) {
       // The grant was replaced under us (a reconnect): the tokens we got belong to the old grant. Start over.
       deps.logger.warn({ specialistId }, 'Zoom grant changed during refresh; discarding the refreshed tokens');
-      return obtain(specialistId);
+      return obtain(specialistId, want);
     }
-    deps.logger.info({ specialistId }, 'Refreshed Zoom access token');
+    deps.logger.info({ specialistId, trigger: want.trigger }, 'Refreshed Zoom access token');
     return tokens.access_token;
   }
 
-  async function handleInvalidGrant(specialistId: string, doc: UserOAuthTokenRecord, message: string): Promise<string> {
+  async function handleInvalidGrant(specialistId: string, doc: UserOAuthTokenRecord, message: string, want: Want) {
     // Another instance may have rotated the token after we read it: that is not a revocation.
     const current = await load(specialistId);
     if (current && current.version !== doc.version) {
@@ -136,28 +176,31 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
         { _id: doc._id, refreshLeaseOwner: owner },
         { $set: { refreshLeaseUntil: null, refreshLeaseOwner: null } },
       );
-      return obtain(specialistId);
+      return obtain(specialistId, want);
     }
     const marked = await UserOAuthTokenModel.updateOne(
       { _id: doc._id, version: doc.version },
       {
-        $set: { needsReauth: true, refreshLeaseUntil: null, refreshLeaseOwner: null, lastRefreshError: message },
+        $set: {
+          needsReauth: true,
+          refreshLeaseUntil: null,
+          refreshLeaseOwner: null,
+          lastRefreshError: message,
+          lastRefreshErrorAt: now(),
+        },
         $inc: { refreshErrorCount: 1 },
       },
     );
     deps.logger.warn({ specialistId }, 'Zoom grant is dead (invalid_grant): specialist must reconnect');
-    if (marked.modifiedCount === 1) {
-      const first = await UserOAuthTokenModel.updateOne(
-        { _id: doc._id, reauthEmailSentAt: null },
-        { $set: { reauthEmailSentAt: now() } },
-      );
-      if (first.modifiedCount === 1) await deps.onGrantDead(specialistId);
-    }
+    if (marked.modifiedCount === 1) await deps.onGrantDead(specialistId);
     throw new ZoomNotConnectedError('The specialist must reconnect Zoom');
   }
 
   // One key per specialist; a rejected token stays suspect until a newer grant version is stored (see obtain).
-  const client = createTokenClient({ obtain });
+  const client = createTokenClient({
+    obtain: async (key, rejected) =>
+      (await obtain(key, rejected === undefined ? { trigger: 'request' } : { trigger: 'rejected_token', rejected }))!,
+  });
 
   return {
     /** A valid access token, refreshed when it expires within the margin. */
@@ -165,6 +208,13 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     /** Runs `call` with the specialist's token; a 401 from Zoom forces one refresh and one retry. */
     withToken: <T>(specialistId: string, call: (token: string) => Promise<T>): Promise<T> =>
       client.withToken(specialistId, call),
+    /**
+     * The keep-alive: refreshes the grant if it was not refreshed (or authorized) since `olderThan`, through the same
+     * lease as every other refresh. Throws ZoomNotConnectedError when the grant is dead or gone.
+     */
+    async keepAlive(specialistId: string, olderThan: Date): Promise<'refreshed' | 'not_due'> {
+      return (await obtain(specialistId, { trigger: 'keepalive', olderThan })) === undefined ? 'not_due' : 'refreshed';
+    },
   };
 }
 

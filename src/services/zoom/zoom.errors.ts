@@ -75,8 +75,11 @@ export class ZoomNotConnectedError extends AppError {
 
 /** The refresh token or code was refused (`invalid_grant`): possibly rotated by someone else, possibly dead. */
 export class ZoomInvalidGrantError extends AppError {
+  /** Zoom's `reason` (e.g. "Invalid Token!"), for the refresh log. */
+  readonly reason: string;
   constructor(reason: string) {
     super(502, 'ZOOM_INVALID_GRANT', `Zoom refused the grant: ${reason}`);
+    this.reason = reason;
   }
 }
 
@@ -89,9 +92,17 @@ export class ZoomTokenRejectedError extends AppError {
 
 /** Our client credentials are wrong: an operator problem, never the user's. */
 export class ZoomClientConfigError extends AppError {
+  readonly reason: string;
   constructor(reason: string) {
     super(502, 'ZOOM_CLIENT_MISCONFIGURED', `Zoom refused our app credentials: ${reason}`);
+    this.reason = reason;
   }
+}
+
+/** What Zoom said went wrong (its `reason` for OAuth errors), or our own words when it did not answer. */
+export function zoomReasonOf(error: unknown): string {
+  if (error instanceof ZoomInvalidGrantError || error instanceof ZoomClientConfigError) return error.reason;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** S2S mode is not configured: no account credentials. */

@@ -22,6 +22,10 @@ export interface ZoomStatus {
   authorizedAt: string | null;
   lastUsedAt: string | null;
   needsReauth: boolean;
+  /** Since the grant-health update (older servers omit these). */
+  state?: ConnectionState;
+  lastRefreshedAt?: string | null;
+  accessTokenExpiresAt?: string | null;
 }
 
 export type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
