@@ -13,6 +13,7 @@ import { createBookingNotifier } from './services/booking/booking-notification.s
 import { createBookingQueryService } from './services/booking/booking-query.service';
 import { createBookingStartService } from './services/booking/booking-start.service';
 import { createBookingService } from './services/booking/booking.service';
+import { createMeetingChangesService } from './services/booking/meeting-changes.service';
 import { s2sMeetingHost, userMeetingHost } from './services/booking/meeting-host.service';
 import { createHealthService } from './services/health.service';
 import type { JobQueue } from './services/jobs/job-queue';
@@ -124,9 +125,8 @@ export function createContainer(deps: AppDeps) {
     clock,
     logger,
     maxAttempts: config.jobs.meetingMaxAttempts,
-    users,
-    specialists,
   });
+  const meetingChanges = createMeetingChangesService({ host: meetingHost, api: zoomApi, clock, users, specialists });
   const notifier = createBookingNotifier({
     mail,
     jwt,
@@ -138,7 +138,9 @@ export function createContainer(deps: AppDeps) {
   const bookingJobs = createBookingJobs({
     jobs,
     meetings: bookingMeetings,
+    changes: meetingChanges,
     notifier,
+    specialists,
     logger,
     clock,
     maxAttempts: config.jobs.meetingMaxAttempts,
@@ -146,11 +148,13 @@ export function createContainer(deps: AppDeps) {
   const bookings = createBookingService({
     clock,
     specialists,
+    users,
     host: meetingHost,
+    meetings: bookingMeetings,
     jobs: bookingJobs,
     publicBaseUrl: config.http.publicBaseUrl,
   });
-  const maintenance = registerMaintenance({ jobs, mail, clock, logger, sweeps: [bookingJobs.sweepUnconfirmed] });
+  const maintenance = registerMaintenance({ jobs, clock, logger, sweeps: [bookingJobs.sweepUnconfirmed] });
 
   const services = {
     jwt,
@@ -158,7 +162,7 @@ export function createContainer(deps: AppDeps) {
     specialists,
     bookings,
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
-    bookingStart: createBookingStartService({ jwt, meetings: bookingMeetings }),
+    bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
     users,
     auth: createAuthService({ jwt, throttle }),
     health: createHealthService({ redis }),

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { isValidObjectId, Types } from 'mongoose';
 import type { Clock } from '../../lib/clock';
 import { isDuplicateKeyError, NotFoundError, UnprocessableError } from '../../lib/errors';
+import type { SpecialistProfileRecord } from '../../models/specialist-profile.model';
+import type { UserDto, UserService } from '../auth/user.service';
+import type { BookingMeetingService } from './booking-meeting.service';
 import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
@@ -24,17 +27,24 @@ export interface NewBooking {
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 /** Creating, moving and cancelling bookings. Meetings and mail follow through durable jobs (booking-jobs). */
+/** The caller, as authentication found it (its account, when it was read there). */
+export interface Customer {
+  userId: string;
+  user?: UserDto;
+}
+
 export function createBookingService(deps: {
   clock: Clock;
   specialists: SpecialistService;
+  users: UserService;
   host: MeetingHost;
+  meetings: BookingMeetingService;
   jobs: BookingJobs;
   publicBaseUrl: string;
 }) {
   const now = () => deps.clock.now();
 
-  async function checkBookable(specialistId: string, start: Date, durationMinutes: number | undefined) {
-    const { profile } = await deps.specialists.profileOf(specialistId);
+  function checkBookable(profile: SpecialistProfileRecord | null, start: Date, durationMinutes: number | undefined) {
     if (!profile)
       throw new UnprocessableError('This specialist has not published availability', 'OUTSIDE_AVAILABILITY');
     const rules = toRules(profile);
@@ -82,11 +92,17 @@ export function createBookingService(deps: {
   return {
     load,
 
+    /**
+     * Books a slot: reads the specialist's user, rules and Zoom grant once (at the same time), claims the calendar
+     * cells, inserts the booking (which is also the meeting's durable job, claimed for this request's attempt) and
+     * creates the meeting inline. The confirmation mails follow right after the response.
+     */
     async create(
-      customerId: string,
+      customer: Customer,
       input: NewBooking,
       idempotencyKey?: string,
     ): Promise<{ booking: BookingDto; replayed: boolean }> {
+      const customerId = customer.userId;
       const viewer: Viewer = { userId: customerId, role: 'customer' };
       const scope = idempotencyKey ? `booking:${customerId}:${idempotencyKey}` : undefined;
       const requestHash = hashOf(input);
@@ -95,8 +111,15 @@ export function createBookingService(deps: {
         if (previous) return { booking: previous, replayed: true };
       }
       const start = new Date(input.start);
-      const { rules, duration, end } = await checkBookable(input.specialistId, start, input.durationMinutes);
-      if (!(await deps.host.canHost(input.specialistId))) throw new ZoomNotConnectedError();
+      const specialistId = input.specialistId;
+      if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
+      const [{ user: specialist, profile }, access, customerDto] = await Promise.all([
+        deps.specialists.profileOf(specialistId),
+        deps.host.access(specialistId),
+        customer.user ?? deps.users.getById(customerId),
+      ]);
+      const { rules, duration, end } = checkBookable(profile, start, input.durationMinutes);
+      if (!access) throw new ZoomNotConnectedError();
 
       const bookingId = new Types.ObjectId();
       if (scope) {
@@ -110,14 +133,16 @@ export function createBookingService(deps: {
         }
       }
       try {
-        await claimCells(input.specialistId, bookingId, cellsFor(start, end, rules.bufferMinutes), now());
+        const cells = cellsFor(start, end, rules.bufferMinutes);
+        await claimCells(specialistId, bookingId, cells, now(), { newBooking: true });
       } catch (error) {
         if (scope) await IdempotencyKeyModel.deleteOne({ scope, bookingId });
         throw error;
       }
-      await BookingModel.create({
+      // The booking is the meeting's durable job: if this process dies now, another one creates the meeting.
+      const inserted = await BookingModel.create({
         _id: bookingId,
-        specialistId: input.specialistId,
+        specialistId,
         customerId,
         start,
         end,
@@ -125,12 +150,23 @@ export function createBookingService(deps: {
         topic: input.topic ?? null,
         notes: input.notes ?? null,
         idempotencyKey: idempotencyKey ?? null,
-        meeting: { status: 'pending', provider: deps.host.provider },
+        meeting: deps.meetings.claimedAtInsert(now(), deps.host.knownHostUserId(specialistId)),
       });
-      // The job is durable before we try inline: if this process dies now, another one creates the meeting.
-      await deps.jobs.meetingNeeded(bookingId.toString());
-      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
-      return { booking: toBookingDto(booking!, viewer, deps.publicBaseUrl), replayed: false };
+      const party = (u: { _id?: unknown; id?: string; name: string; email: string; timezone: string }) => ({
+        id: u.id ?? String(u._id),
+        name: u.name,
+        email: u.email,
+        timezone: u.timezone,
+      });
+      const booking = await deps.jobs.firstAttempt(
+        inserted.toObject<BookingRecord>(),
+        {
+          meeting: { customerName: customerDto.name, timezone: profile!.timezone ?? specialist.timezone },
+          parties: { customer: party(customerDto), specialist: party(specialist) },
+        },
+        access,
+      );
+      return { booking: toBookingDto(booking, viewer, deps.publicBaseUrl), replayed: false };
     },
 
     async reschedule(bookingId: string, viewer: Viewer, startIso: string): Promise<BookingDto> {
@@ -138,7 +174,8 @@ export function createBookingService(deps: {
       if (booking.status !== 'confirmed')
         throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
       const start = new Date(startIso);
-      const { rules, end } = await checkBookable(booking.specialistId.toString(), start, booking.durationMinutes);
+      const { profile } = await deps.specialists.profileOf(booking.specialistId.toString());
+      const { rules, end } = checkBookable(profile, start, booking.durationMinutes);
       if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.publicBaseUrl);
       const cells = cellsFor(start, end, rules.bufferMinutes);
       const inserted = await claimCells(booking.specialistId.toString(), booking._id, cells, now());

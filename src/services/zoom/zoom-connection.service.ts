@@ -24,6 +24,8 @@ export interface ZoomConnectionStatus {
   needsReauth: boolean;
 }
 
+const isWorking = (doc: UserOAuthTokenRecord | null): doc is UserOAuthTokenRecord =>
+  Boolean(doc && doc.isActive && !doc.isRevoked && doc.zoomRefreshToken && !doc.needsReauth);
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -156,7 +158,7 @@ export function createZoomConnectionService(deps: {
 
     async status(specialistId: string): Promise<ZoomConnectionStatus> {
       const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
-      const connected = Boolean(doc && doc.isActive && !doc.isRevoked && doc.zoomRefreshToken && !doc.needsReauth);
+      const connected = isWorking(doc);
       return {
         connected,
         zoomEmail: doc && !doc.isRevoked ? (doc.zoomEmail ?? null) : null,
@@ -169,6 +171,12 @@ export function createZoomConnectionService(deps: {
 
     async isConnected(specialistId: string): Promise<boolean> {
       return (await this.status(specialistId)).connected;
+    },
+
+    /** The working grant itself (one read), for callers that go on to use its token: see getAccessToken's `grant`. */
+    async connectedGrant(specialistId: string): Promise<UserOAuthTokenRecord | null> {
+      const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
+      return isWorking(doc) ? doc : null;
     },
 
     /** Which of these specialists have a working grant, in one query (listings). */

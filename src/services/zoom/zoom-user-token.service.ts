@@ -56,11 +56,11 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     return deps.cipher.decrypt(doc.zoomAccessToken!);
   }
 
-  async function obtain(specialistId: string, rejected?: string): Promise<string> {
+  async function obtain(specialistId: string, rejected?: string, grant?: UserOAuthTokenRecord): Promise<string> {
     const deadline = Date.now() + leaseMs * 2;
     let staleVersion: number | undefined;
-    for (;;) {
-      const doc = usable(await load(specialistId));
+    for (let known = grant; ; known = undefined) {
+      const doc = usable(known ?? (await load(specialistId)));
       // The rejected token stays suspect until a newer version (someone's refresh) is stored.
       staleVersion ??= doc.version;
       if (rejected !== undefined && doc.version !== staleVersion) rejected = undefined;
@@ -157,14 +157,18 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
   }
 
   // One key per specialist; a rejected token stays suspect until a newer grant version is stored (see obtain).
-  const client = createTokenClient({ obtain });
+  const client = createTokenClient<UserOAuthTokenRecord>({ obtain });
 
   return {
-    /** A valid access token, refreshed when it expires within the margin. */
-    getAccessToken: (specialistId: string) => client.getAccessToken(specialistId),
+    /**
+     * A valid access token, refreshed when it expires within the margin. `grant`: the stored grant when the caller
+     * has just read it (the booking path), so it is not read twice; a stale one only costs a lost lease race.
+     */
+    getAccessToken: (specialistId: string, grant?: UserOAuthTokenRecord) =>
+      client.getAccessToken(specialistId, undefined, grant),
     /** Runs `call` with the specialist's token; a 401 from Zoom forces one refresh and one retry. */
-    withToken: <T>(specialistId: string, call: (token: string) => Promise<T>): Promise<T> =>
-      client.withToken(specialistId, call),
+    withToken: <T>(specialistId: string, call: (token: string) => Promise<T>, grant?: UserOAuthTokenRecord): Promise<T> =>
+      client.withToken(specialistId, call, grant),
   };
 }
 
