@@ -30,7 +30,7 @@ function bodyOf(msg: Buffer): Record<string, unknown> | undefined {
   if (msg.readInt32LE(12) !== OP_MSG) return undefined;
   const flags = msg.readUInt32LE(16);
   const end = msg.length - (flags & 1 ? 4 : 0);
-  for (let at = 20; at < end; ) {
+  for (let at = 20; at < end;) {
     const kind = msg[at]!;
     const size = msg.readInt32LE(at + 1);
     if (kind === 0) return BSON.deserialize(msg.subarray(at + 1, at + 1 + size), { promoteValues: true });

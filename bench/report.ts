@@ -40,26 +40,71 @@ export function renderTable(r: Results): string {
   const row = (...cells: string[]) => rows.push(cells);
   const { sequential: s, roundTrips: rt } = r;
   row('what', 'ours', 'floor', 'ratio', 'target');
-  row('p50, one at a time (ms)', f1(s.ours.p50), f1(s.floor.p50), ratio(s.ours.p50, s.floor.p50),
-    `≤ 1.25× ${verdict(s.ours.p50 <= 1.25 * s.floor.p50)}`);
+  row(
+    'p50, one at a time (ms)',
+    f1(s.ours.p50),
+    f1(s.floor.p50),
+    ratio(s.ours.p50, s.floor.p50),
+    `≤ 1.25× ${verdict(s.ours.p50 <= 1.25 * s.floor.p50)}`,
+  );
   row('p95, one at a time (ms)', f1(s.ours.p95), f1(s.floor.p95), ratio(s.ours.p95, s.floor.p95), '');
   for (const l of r.load) {
-    row(`bookings/s, ${l.connections} connections`, f1(l.ours.perSecond), f1(l.floor.perSecond),
-      ratio(l.ours.perSecond, l.floor.perSecond), '');
-    row(`p50 / p99, ${l.connections} connections (ms)`, `${f1(l.ours.p50)} / ${f1(l.ours.p99)}`,
-      `${f1(l.floor.p50)} / ${f1(l.floor.p99)}`, `${ratio(l.ours.p50, l.floor.p50)} / ${ratio(l.ours.p99, l.floor.p99)}`, '');
+    row(
+      `bookings/s, ${l.connections} connections`,
+      f1(l.ours.perSecond),
+      f1(l.floor.perSecond),
+      ratio(l.ours.perSecond, l.floor.perSecond),
+      '',
+    );
+    row(
+      `p50 / p99, ${l.connections} connections (ms)`,
+      `${f1(l.ours.p50)} / ${f1(l.ours.p99)}`,
+      `${f1(l.floor.p50)} / ${f1(l.floor.p99)}`,
+      `${ratio(l.ours.p50, l.floor.p50)} / ${ratio(l.ours.p99, l.floor.p99)}`,
+      '',
+    );
   }
-  row('MongoDB round trips in the request', f2(rt.request.perBooking), '0', '', `≤ 10 ${verdict(rt.request.perBooking <= 10)}`);
+  row(
+    'MongoDB round trips in the request',
+    f2(rt.request.perBooking),
+    '0',
+    '',
+    `≤ 10 ${verdict(rt.request.perBooking <= 10)}`,
+  );
   for (const [name, count] of Object.entries(rt.request.byCommand)) row(`  ${name}`, f2(count), '', '', '');
-  row('MongoDB round trips after the response', f2(rt.after.perBooking), '0', '', `≤ 6 ${verdict(rt.after.perBooking <= 6)}`);
+  row(
+    'MongoDB round trips after the response',
+    f2(rt.after.perBooking),
+    '0',
+    '',
+    `≤ 6 ${verdict(rt.after.perBooking <= 6)}`,
+  );
   for (const [name, count] of Object.entries(rt.after.byCommand)) row(`  ${name}`, f2(count), '', '', '');
-  row('server CPU per booking, one at a time (ms)', f2(s.cpuMsPerBooking), '', '', `≤ 5 ${verdict(s.cpuMsPerBooking <= 5)}`);
-  for (const l of r.load) row(`server CPU per booking, ${l.connections} connections (ms)`, f2(l.cpuMsPerBooking), '', '', '');
+  row(
+    'server CPU per booking, one at a time (ms)',
+    f2(s.cpuMsPerBooking),
+    '',
+    '',
+    `≤ 5 ${verdict(s.cpuMsPerBooking <= 5)}`,
+  );
+  for (const l of r.load)
+    row(`server CPU per booking, ${l.connections} connections (ms)`, f2(l.cpuMsPerBooking), '', '', '');
   row('peak RSS (MiB)', f1(r.peakRssMiB), f1(r.floorPeakRssMiB), '', `≤ 150 ${verdict(r.peakRssMiB <= 150)}`);
   const st = r.storm;
-  row(`expiry storm: token calls for ${st.grants} grants`, String(st.tokenCalls), '', '',
-    `= ${st.grants} ${verdict(st.tokenCalls === st.grants)}`);
-  row('expiry storm: invalid_grant (token endpoint 4xx)', String(st.tokenRefusals), '', '', `0 ${verdict(st.tokenRefusals === 0)}`);
+  row(
+    `expiry storm: token calls for ${st.grants} grants`,
+    String(st.tokenCalls),
+    '',
+    '',
+    `= ${st.grants} ${verdict(st.tokenCalls === st.grants)}`,
+  );
+  row(
+    'expiry storm: invalid_grant (token endpoint 4xx)',
+    String(st.tokenRefusals),
+    '',
+    '',
+    `0 ${verdict(st.tokenRefusals === 0)}`,
+  );
   row(`expiry storm: p99 of ${st.bookings} bookings (ms), failures`, `${f1(st.p99)}, ${st.failures}`, '', '', '');
 
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((cells) => cells[i]!.length)));

@@ -4,7 +4,8 @@
  * the one Zoom call a booking needs). MongoDB is reached through a counting proxy (bench/mongo-proxy.ts), so round
  * trips are counted by command without touching production code. Prints one table and writes bench/results.json.
  * Speed targets live here, not in timed tests. Env: BENCH_MONGODB_URI (default: the embedded engine),
- * BENCH_SKIP_BUILD=1 (reuse dist/), BENCH_LOG_LEVEL (the server's LOG_LEVEL, default info as `npm start`).
+ * BENCH_SKIP_BUILD=1 (reuse dist/), BENCH_LOG_LEVEL (the server's LOG_LEVEL, default info as `npm start`),
+ * BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server).
  */
 import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { startMongoEngine } from '../src/db/mongo-engine';
 import { startZoomSandbox, type ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
 import { createClient, percentile, runConcurrently, type Client, type Reply } from './http-client';
 import { startMongoProxy, type MongoProxy } from './mongo-proxy';
-import { startChild, type Child } from './processes';
+import { startChild } from './processes';
 import { renderTable, type Results } from './report';
 
 const SPECIALISTS = 32;
@@ -26,6 +27,11 @@ const JOBS_PROCESS_EVERY_MS = 250;
 const DAY_MS = 86_400_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const summary = (run: { latencies: number[]; wallMs: number }) => ({
+  perSecond: (1000 * run.latencies.length) / run.wallMs,
+  p50: percentile(run.latencies, 0.5),
+  p99: percentile(run.latencies, 0.99),
+});
 const byName = (names: string[]) => {
   const counts: Record<string, number> = {};
   for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
@@ -38,7 +44,7 @@ interface Specialist {
 }
 
 /** Hands out distinct (specialist, slot) pairs: 30-minute slots from tomorrow 00:00 UTC on. */
-function slotSource(specialists: Specialist[]) {
+function slotSource() {
   const first = Math.ceil(Date.now() / DAY_MS) * DAY_MS + DAY_MS;
   const next = new Map<string, number>();
   return (s: Specialist) => {
@@ -48,15 +54,32 @@ function slotSource(specialists: Specialist[]) {
   };
 }
 
-async function setup(api: Client, sandbox: ZoomSandbox, count: number, prefix: string): Promise<Specialist[]> {
+async function setup(api: Client, count: number, prefix: string): Promise<Specialist[]> {
   const made: Specialist[] = [];
   for (let i = 0; i < count; i += 1) {
     const reg = await api.request('POST', '/api/auth/register', {
-      body: { role: 'specialist', name: `S ${i}`, email: `${prefix}${i}@bench.test`, password: 'bench pw 1', timezone: 'UTC' },
+      body: {
+        role: 'specialist',
+        name: `S ${i}`,
+        email: `${prefix}${i}@bench.test`,
+        password: 'bench pw 1',
+        timezone: 'UTC',
+      },
     });
     const token = reg.body.token as string;
-    const weekly = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({ day, start: '00:00', end: '24:00' }));
-    const rules = { timezone: 'UTC', weekly, slotMinutes: 30, bufferMinutes: 0, minNoticeMinutes: 0, maxDaysAhead: 365 };
+    const weekly = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({
+      day,
+      start: '00:00',
+      end: '24:00',
+    }));
+    const rules = {
+      timezone: 'UTC',
+      weekly,
+      slotMinutes: 30,
+      bufferMinutes: 0,
+      minNoticeMinutes: 0,
+      maxDaysAhead: 365,
+    };
     await api.request('PUT', '/api/specialists/me/availability', { token, body: rules });
     const connect = await api.request('GET', '/api/zoom/connect', { token });
     const authorize = new URL(connect.body.authorizeUrl as string);
@@ -66,7 +89,6 @@ async function setup(api: Client, sandbox: ZoomSandbox, count: number, prefix: s
     if (!String(callback.location).endsWith('zoom=connected')) throw new Error(`connect failed: ${callback.location}`);
     made.push({ id: reg.body.user.id as string, token });
   }
-  void sandbox;
   return made;
 }
 
@@ -132,7 +154,7 @@ async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-data-'));
   const outbox = path.join(dataDir, 'outbox');
   const { child: server, match } = await startChild(
-    ['dist/server.js'],
+    [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'dist/server.js'],
     {
       NODE_ENV: 'development',
       HOST: '127.0.0.1',
@@ -159,7 +181,7 @@ async function main() {
   const engineName = engine.name === 'external' ? `external (${target.host})` : engine.name;
   console.log(`MongoDB engine: ${engineName}; node ${process.version}; setting up ${SPECIALISTS} specialists…`);
 
-  const specialists = await setup(api, sandbox, SPECIALISTS, 'spec');
+  const specialists = await setup(api, SPECIALISTS, 'spec');
   const customers: string[] = [];
   for (let i = 0; i < 8; i += 1) {
     const reg = await api.request('POST', '/api/auth/register', {
@@ -167,7 +189,7 @@ async function main() {
     });
     customers.push(reg.body.token as string);
   }
-  const slotFor = slotSource(specialists);
+  const slotFor = slotSource();
   let n = 0;
   const book = (s: Specialist, options: { onResponse?: () => void } = {}): Promise<Reply> => {
     n += 1;
@@ -177,7 +199,8 @@ async function main() {
       ...options,
     });
   };
-  const floorCall = () => bare.request('POST', '/book', { body: { start: new Date(Date.now() + DAY_MS).toISOString() } });
+  const floorCall = () =>
+    bare.request('POST', '/book', { body: { start: new Date(Date.now() + DAY_MS).toISOString() } });
   const check = (reply: Reply) => {
     if (reply.status !== 201 || reply.body?.meeting?.status !== 'created')
       throw new Error(`booking failed: ${reply.status} ${JSON.stringify(reply.body)}`);
@@ -229,8 +252,8 @@ async function main() {
     );
     load.push({
       connections,
-      ours: { perSecond: (1000 * LOAD.bookings) / ours.wallMs, p50: percentile(ours.latencies, 0.5), p99: percentile(ours.latencies, 0.99) },
-      floor: { perSecond: (1000 * LOAD.bookings) / floorRun.wallMs, p50: percentile(floorRun.latencies, 0.5), p99: percentile(floorRun.latencies, 0.99) },
+      ours: summary(ours),
+      floor: summary(floorRun),
       cpuMsPerBooking: cpu,
     });
   }

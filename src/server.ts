@@ -10,8 +10,7 @@ import { loadOrCreateDevSecret } from './lib/dev-secrets';
 import { createLogger, type Logger } from './lib/logger';
 import { createMongoJobQueue } from './services/jobs/mongo-job-queue';
 import { createFileTransport, createSmtpTransport } from './services/mail/mail-transport';
-import { connectRedis, type RedisClient } from './db/redis';
-import { startZoomSandbox } from './zoom-sandbox/zoom-sandbox';
+import type { RedisClient } from './db/redis';
 
 /** Fills development defaults that must persist across restarts (secrets under DATA_DIR). */
 function withDevDefaults(config: AppConfig, logger: Logger): AppConfig {
@@ -52,12 +51,15 @@ export async function start() {
 
   let redis: RedisClient | undefined;
   if (config.redis.url) {
+    // Loaded only when used: the Redis client and the sandbox are a good part of the process's memory otherwise.
+    const { connectRedis } = await import('./db/redis.js');
     redis = await connectRedis(config.redis.url, (error) => logger.warn({ err: error }, 'Redis error'));
     closers.unshift(() => redis!.close());
   }
 
   if (config.zoom.useEmbeddedSandbox) {
     if (config.isProduction) throw new Error('Zoom credentials are required in production');
+    const { startZoomSandbox } = await import('./zoom-sandbox/zoom-sandbox.js');
     const sandbox = await startZoomSandbox({
       port: config.zoom.sandbox.port,
       autoApprove: config.zoom.sandbox.autoApprove,

@@ -137,7 +137,10 @@ export function createBookingJobs(deps: {
         if (outcome.status !== 'retry') jobs.soon(() => afterAttempt(outcome, after, known.parties));
         return after;
       } catch (error) {
-        deps.logger.warn({ bookingId: booking._id, err: error }, 'Inline meeting creation failed; the poller will retry');
+        deps.logger.warn(
+          { bookingId: booking._id, err: error },
+          'Inline meeting creation failed; the poller will retry',
+        );
         return booking;
       }
     },

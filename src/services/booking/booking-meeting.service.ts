@@ -186,7 +186,9 @@ export function createBookingMeetingService(deps: {
           },
         );
         deps.logger.warn({ bookingId, attempts, retryAt, err: message }, 'Zoom meeting creation failed');
-        const outcome: MeetingOutcome = retryAt ? { status: 'retry', at: retryAt } : { status: 'failed', reason: message };
+        const outcome: MeetingOutcome = retryAt
+          ? { status: 'retry', at: retryAt }
+          : { status: 'failed', reason: message };
         return { outcome, booking: { ...booking, meeting } };
       }
     },

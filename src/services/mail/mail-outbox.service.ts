@@ -94,7 +94,9 @@ export function createMailOutbox(deps: {
           const at = new Date(now().getTime() + backoffMs(mail.attempts));
           await OutboxMailModel.updateOne(
             { _id: mail._id },
-            { $set: { lockedUntil: null, lastError: message, status: giveUp ? 'failed' : 'pending', nextAttemptAt: at } },
+            {
+              $set: { lockedUntil: null, lastError: message, status: giveUp ? 'failed' : 'pending', nextAttemptAt: at },
+            },
           );
           deps.logger.warn({ mailId: mail._id, attempts: mail.attempts, giveUp, err: message }, 'Mail delivery failed');
         }
@@ -153,11 +155,16 @@ export function createMailOutbox(deps: {
         attempts: 1,
         nextAttemptAt: t,
         lockedUntil: new Date(t.getTime() + LOCK_MS),
+        lastError: null,
+        sentAt: null,
         messageId: `<${randomUUID()}@specialist-booking>`,
+        createdAt: t,
+        updatedAt: t,
       }));
       let inserted = docs;
       try {
-        await OutboxMailModel.insertMany(docs, { ordered: false });
+        // Built complete above, so mongoose need not hydrate and validate each one (lean).
+        await OutboxMailModel.insertMany(docs, { ordered: false, lean: true });
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
         inserted = await insertedDespiteDuplicates(docs);

@@ -167,8 +167,11 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     getAccessToken: (specialistId: string, grant?: UserOAuthTokenRecord) =>
       client.getAccessToken(specialistId, undefined, grant),
     /** Runs `call` with the specialist's token; a 401 from Zoom forces one refresh and one retry. */
-    withToken: <T>(specialistId: string, call: (token: string) => Promise<T>, grant?: UserOAuthTokenRecord): Promise<T> =>
-      client.withToken(specialistId, call, grant),
+    withToken: <T>(
+      specialistId: string,
+      call: (token: string) => Promise<T>,
+      grant?: UserOAuthTokenRecord,
+    ): Promise<T> => client.withToken(specialistId, call, grant),
   };
 }
 
