@@ -17,6 +17,7 @@ import { createBookingManageService } from './services/booking/booking-manage.se
 import { createBookingPolicy } from './services/booking/booking-policy.service';
 import { createBookingReminders } from './services/booking/booking-reminder.service';
 import { createManageLinks } from './services/booking/manage-link.service';
+import { createMeetingChangesService } from './services/booking/meeting-changes.service';
 import { s2sMeetingHost, userMeetingHost } from './services/booking/meeting-host.service';
 import { createAdminDigest } from './services/grant-health/admin-digest.service';
 import { createGrantAlerts } from './services/grant-health/grant-alerts.service';
@@ -134,10 +135,9 @@ export function createContainer(deps: AppDeps) {
     clock,
     logger,
     maxAttempts: config.jobs.meetingMaxAttempts,
-    users,
-    specialists,
   });
   const manageLinks = createManageLinks({ jwt, clock, frontendUrl: config.frontendUrl }); // issue 13
+  const meetingChanges = createMeetingChangesService({ host: meetingHost, api: zoomApi, clock, users, specialists });
   const notifier = createBookingNotifier({
     manageLinks,
     mail,
@@ -150,7 +150,9 @@ export function createContainer(deps: AppDeps) {
   const bookingJobs = createBookingJobs({
     jobs,
     meetings: bookingMeetings,
+    changes: meetingChanges,
     notifier,
+    specialists,
     logger,
     clock,
     maxAttempts: config.jobs.meetingMaxAttempts,
@@ -162,20 +164,21 @@ export function createContainer(deps: AppDeps) {
     mail,
     clock,
     offsetsMinutes: config.reminders.offsetsMinutes,
-    context: notifier.context,
+    context: notifier.contextOf,
   });
   const bookings = createBookingService({
     policy,
     reminders,
     clock,
     specialists,
+    users,
     host: meetingHost,
+    meetings: bookingMeetings,
     jobs: bookingJobs,
     publicBaseUrl: config.http.publicBaseUrl,
   });
   const maintenance = registerMaintenance({
     jobs,
-    mail,
     clock,
     logger,
     sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats],
@@ -218,7 +221,7 @@ export function createContainer(deps: AppDeps) {
     bookings,
     bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }), // issue 13
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
-    bookingStart: createBookingStartService({ jwt, meetings: bookingMeetings }),
+    bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
     users,
     auth: createAuthService({ jwt, throttle }),
     health: createHealthService({ redis }),

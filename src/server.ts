@@ -11,8 +11,7 @@ import { closeAll, describeListenError, listen, settlesWithin, StartupError, Sta
 import { createLogger, type Logger } from './lib/logger';
 import { createMongoJobQueue } from './services/jobs/mongo-job-queue';
 import { createFileTransport, createSmtpTransport } from './services/mail/mail-transport';
-import { connectRedis, type RedisClient } from './db/redis';
-import { startZoomSandbox } from './zoom-sandbox/zoom-sandbox';
+import type { RedisClient } from './db/redis';
 
 /** After the HTTP grace period, every closer together gets this long; the last-resort exit comes a little later. */
 const CLOSERS_BUDGET_MS = 5000;
@@ -73,6 +72,8 @@ export async function start() {
 
     let redis: RedisClient | undefined;
     if (config.redis.url) {
+      // Loaded only when used: the Redis client and the sandbox are a good part of the process's memory otherwise.
+      const { connectRedis } = await import('./db/redis.js');
       redis = await connectRedis(config.redis.url, (error) => logger.warn({ err: error }, 'Redis error'));
       onClose('redis', () => redis!.close());
       checkpoint();
@@ -80,6 +81,7 @@ export async function start() {
 
     if (config.zoom.useEmbeddedSandbox) {
       if (config.isProduction) throw new StartupError('Zoom credentials are required in production');
+      const { startZoomSandbox } = await import('./zoom-sandbox/zoom-sandbox.js');
       const sandbox = await startZoomSandbox({
         port: config.zoom.sandbox.port,
         autoApprove: config.zoom.sandbox.autoApprove,

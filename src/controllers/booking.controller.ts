@@ -17,7 +17,7 @@ export function createBookingController(deps: {
   return {
     async create(_req: Request, res: Response) {
       const key = (res.locals.headers as IdempotencyHeaders)['idempotency-key'];
-      const { booking, replayed } = await deps.bookings.create(principalOf(res).userId, res.locals.body, key);
+      const { booking, replayed } = await deps.bookings.create(principalOf(res), res.locals.body, key);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       res.status(201).json(booking);
     },

@@ -20,9 +20,16 @@ export function timeZoneProblem(name: string): string | undefined {
   return undefined;
 }
 
+// Checking a zone builds an Intl.DateTimeFormat (tens of µs), and every booking checks its specialist's zone: the
+// answers for valid names are kept (there are a few hundred such names, so this stays small).
+const known = new Set<string>();
+
 /** True for IANA region names the runtime knows (e.g. "Europe/Berlin") and "UTC"; rejects abbreviations and offsets. */
 export function isValidTimeZone(name: string): boolean {
-  return timeZoneProblem(name) === undefined;
+  if (known.has(name)) return true;
+  const valid = timeZoneProblem(name) === undefined;
+  if (valid && known.size < 1000) known.add(name);
+  return valid;
 }
 
 /** The canonical spelling of a valid zone ("europe/berlin" → "Europe/Berlin", "Asia/Calcutta" → "Asia/Kolkata"). */

@@ -11,7 +11,10 @@ const meetingSchema = new Schema(
     /** Set before the first create call: a later attempt first looks for a meeting an interrupted one made. */
     firstAttemptAt: { type: Date, default: null },
     lockedUntil: { type: Date, default: null },
-    /** When the meeting job retries (a record for people and tests; the job queue holds the schedule itself). */
+    /**
+     * When a pending meeting is next tried: the booking is the meeting's durable job, found by the meeting poller
+     * (index below) once this time has come and `lockedUntil` has passed.
+     */
     nextAttemptAt: { type: Date, default: null },
     lastError: { type: String, default: null },
     hostZoomUserId: { type: String, default: null },
@@ -52,6 +55,8 @@ bookingSchema.index({ specialistId: 1, start: 1 });
 bookingSchema.index({ customerId: 1, start: 1 });
 // The confirmation sweep: created meetings whose first attempt is older than its grace period.
 bookingSchema.index({ 'meeting.status': 1, 'meeting.firstAttemptAt': 1 });
+// The meeting poller: pending meetings by due time.
+bookingSchema.index({ 'meeting.status': 1, 'meeting.nextAttemptAt': 1 });
 
 export type BookingRecord = InferSchemaType<typeof bookingSchema> & {
   _id: Types.ObjectId;

@@ -56,7 +56,8 @@ export interface RunningServer {
 export async function startServer(): Promise<RunningServer> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-data-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/server.ts'], {
+  // Compiled, as `npm start` runs it (test:e2e builds first).
+  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',

@@ -18,6 +18,8 @@ export interface NewAccount {
 export interface Principal {
   userId: string;
   role: UserRole;
+  /** The account as authenticate read it, so a request does not read it again. */
+  user?: UserDto;
 }
 
 // A fixed hash to verify against when the email is unknown, so response time does not reveal which emails exist.
@@ -72,9 +74,9 @@ export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrott
     async authenticate(token: string): Promise<Principal> {
       const claims = await deps.jwt.verifyAccessToken(token);
       if (!isValidObjectId(claims.userId)) throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
-      const user = await UserModel.findById(claims.userId, { role: 1 }).lean();
+      const user = await UserModel.findById(claims.userId).lean();
       if (!user) throw new UnauthenticatedError('Account no longer exists', 'INVALID_TOKEN');
-      return { userId: claims.userId, role: user.role };
+      return { userId: claims.userId, role: user.role, user: toUserDto(user) };
     },
   };
 }

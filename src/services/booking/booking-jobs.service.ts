@@ -1,10 +1,15 @@
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
-import { BookingModel } from '../../models/booking.model';
-import type { BookingMeetingService } from './booking-meeting.service';
-import type { BookingNotifier } from './booking-notification.service';
+import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import type { BookingMeetingService, MeetingOutcome } from './booking-meeting.service';
+import type { BookingNotifier, BookingParties } from './booking-notification.service';
+import type { MeetingChangesService } from './meeting-changes.service';
+import type { HostAccess } from './meeting-host.service';
+import type { MeetingContext } from './meeting-input';
+import type { SpecialistService } from '../specialist/specialist.service';
 import type { JobQueue } from '../jobs/job-queue';
 
+/** Kept only so jobs queued before meetings moved onto the booking document are honoured once. */
 export const JOB_MEETING_CREATE = 'booking-meeting-create';
 export const JOB_MEETING_SYNC = 'booking-meeting-sync';
 export const JOB_MEETING_DELETE = 'booking-meeting-delete';
@@ -12,35 +17,77 @@ const LEASE_GRACE_MS = 150_000;
 /** Longer than any request that saves a meeting and then queues its confirmation mail. */
 const CONFIRMATION_GRACE_MS = 5 * 60_000;
 
+/** What the request already knows about a booking's people, so its follow-ups read nothing again. */
+export interface BookingKnowns {
+  meeting: MeetingContext;
+  parties: BookingParties;
+}
+
 /**
- * The durable follow-ups of a booking change. Each is a job keyed by booking, so it happens once, survives
- * crashes and retries with backoff; the request path may also try it inline for a fast answer.
+ * The durable follow-ups of a booking change. A new booking's meeting is its own durable job (the booking document,
+ * found by the meeting poller when due); moves and removals are jobs keyed by booking. Each happens once, survives
+ * crashes and retries with backoff; the request path tries it inline first for a fast answer.
  */
 export function createBookingJobs(deps: {
   jobs: JobQueue;
   meetings: BookingMeetingService;
+  changes: MeetingChangesService;
   notifier: BookingNotifier;
+  specialists: SpecialistService;
   logger: Logger;
   clock: Clock;
   maxAttempts: number;
 }) {
-  const { jobs, meetings, notifier } = deps;
+  const { jobs, meetings, changes, notifier } = deps;
   const now = () => deps.clock.now();
 
   const scheduleFor = (name: string, bookingId: string, at: Date) =>
     jobs.schedule(name, `${name}:${bookingId}`, { bookingId }, at);
 
-  async function createMeeting(bookingId: string): Promise<void | { retryAt: Date }> {
-    const outcome = await meetings.ensureMeeting(bookingId);
-    if (outcome.status === 'retry') return { retryAt: outcome.at };
+  /** What an attempt's outcome calls for: the confirmation, a push of a newer time, removal, or the alarm. */
+  async function afterAttempt(outcome: MeetingOutcome, booking: BookingRecord, parties?: BookingParties) {
+    const bookingId = booking._id.toString();
     if (outcome.status === 'failed') await notifier.notifyMeetingFailed(bookingId, outcome.reason ?? 'unknown');
     // Cancelled while Zoom was creating it: the meeting Zoom made must go.
     if (outcome.status === 'cancelled') await scheduleFor(JOB_MEETING_DELETE, bookingId, now());
     if (outcome.status === 'created') {
       if (outcome.needsSync) await scheduleFor(JOB_MEETING_SYNC, bookingId, now());
-      await notifier.notify(bookingId, 'confirmed');
+      await notifier.confirmed(booking, parties ?? (await notifier.partiesOf(booking)));
     }
   }
+
+  async function knownsOf(booking: BookingRecord): Promise<BookingKnowns> {
+    const [parties, { profile }] = await Promise.all([
+      notifier.partiesOf(booking),
+      deps.specialists.profileOf(booking.specialistId.toString()),
+    ]);
+    return {
+      parties,
+      meeting: { customerName: parties.customer.name, timezone: profile?.timezone ?? parties.specialist.timezone },
+    };
+  }
+
+  jobs.addSource({
+    name: 'meetings',
+    async runNext() {
+      for (const due of await meetings.due(10)) {
+        const claimed = await meetings.claim(due);
+        if (!claimed) continue;
+        const known = await knownsOf(claimed);
+        const { outcome, booking } = await meetings.attempt(claimed, known.meeting);
+        await afterAttempt(outcome, booking, known.parties);
+        return true;
+      }
+      return false;
+    },
+  });
+
+  jobs.define(JOB_MEETING_CREATE, async (data) => {
+    await BookingModel.updateOne(
+      { _id: data.bookingId, 'meeting.status': 'pending' },
+      { $set: { 'meeting.nextAttemptAt': now() } },
+    );
+  });
 
   /** Sync and delete retry with backoff and give up (loudly) after the same number of attempts as creation. */
   const retryable =
@@ -57,14 +104,13 @@ export function createBookingJobs(deps: {
       return { retryAt: outcome.at };
     };
 
-  jobs.define(JOB_MEETING_CREATE, (data) => createMeeting(data.bookingId!));
   jobs.define(
     JOB_MEETING_SYNC,
-    retryable('update', (id) => meetings.syncMeeting(id)),
+    retryable('update', (id) => changes.syncMeeting(id)),
   );
   jobs.define(
     JOB_MEETING_DELETE,
-    retryable('deletion', (id) => meetings.deleteMeeting(id)),
+    retryable('deletion', (id) => changes.deleteMeeting(id)),
   );
 
   async function durableThenInline(
@@ -81,22 +127,21 @@ export function createBookingJobs(deps: {
 
   return {
     /**
-     * Durable first, then an immediate attempt in this request. The job waits out LEASE_GRACE_MS so it does not
-     * race the inline attempt; if this process dies meanwhile, another instance creates the meeting.
+     * The request's own attempt on the booking it has just inserted (the insert claimed it). Returns the booking as
+     * it now is; the mails follow right after the response. If this process dies, the meeting poller takes over
+     * once the claim lapses.
      */
-    async meetingNeeded(bookingId: string): Promise<void> {
-      const key = `${JOB_MEETING_CREATE}:${bookingId}`;
-      await jobs.schedule(JOB_MEETING_CREATE, key, { bookingId }, new Date(now().getTime() + LEASE_GRACE_MS));
-      const result = await createMeeting(bookingId).catch((error) => {
-        deps.logger.warn({ bookingId, err: error }, 'Inline meeting creation failed; the job will retry');
-        return undefined;
-      });
-      const booking = await BookingModel.findById(bookingId, { meeting: 1 }).lean();
-      if (booking?.meeting.status === 'pending') {
-        const at = result && 'retryAt' in result ? result.retryAt : now();
-        await jobs.schedule(JOB_MEETING_CREATE, key, { bookingId }, at);
-      } else {
-        await jobs.cancel(key);
+    async firstAttempt(booking: BookingRecord, known: BookingKnowns, access?: HostAccess): Promise<BookingRecord> {
+      try {
+        const { outcome, booking: after } = await meetings.attempt(booking, known.meeting, access);
+        if (outcome.status !== 'retry') jobs.soon(() => afterAttempt(outcome, after, known.parties));
+        return after;
+      } catch (error) {
+        deps.logger.warn(
+          { bookingId: booking._id, err: error },
+          'Inline meeting creation failed; the poller will retry',
+        );
+        return booking;
       }
     },
 
@@ -118,26 +163,21 @@ export function createBookingJobs(deps: {
       return missed.length;
     },
 
-    /** Meetings that waited (e.g. for a reconnect) are tried again now rather than at their backoff time. */
+    /** Meetings that waited (e.g. for a reconnect) are due now rather than at their backoff time. */
     async retryPendingMeetings(specialistId: string): Promise<void> {
-      const pending = await BookingModel.find(
+      await BookingModel.updateMany(
         { specialistId, status: 'confirmed', 'meeting.status': 'pending' },
-        { _id: 1 },
-      ).lean();
-      for (const b of pending) {
-        const id = b._id.toString();
-        await jobs.schedule(JOB_MEETING_CREATE, `${JOB_MEETING_CREATE}:${id}`, { bookingId: id }, now());
-      }
+        { $set: { 'meeting.nextAttemptAt': now() } },
+      );
     },
 
     async rescheduled(bookingId: string): Promise<void> {
-      await durableThenInline(JOB_MEETING_SYNC, bookingId, () => meetings.syncMeeting(bookingId));
+      await durableThenInline(JOB_MEETING_SYNC, bookingId, () => changes.syncMeeting(bookingId));
       await notifier.notify(bookingId, 'rescheduled');
     },
 
     async cancelled(bookingId: string): Promise<void> {
-      await jobs.cancel(`${JOB_MEETING_CREATE}:${bookingId}`);
-      await durableThenInline(JOB_MEETING_DELETE, bookingId, () => meetings.deleteMeeting(bookingId));
+      await durableThenInline(JOB_MEETING_DELETE, bookingId, () => changes.deleteMeeting(bookingId));
       await notifier.notify(bookingId, 'cancelled');
     },
   };

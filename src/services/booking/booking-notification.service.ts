@@ -15,6 +15,11 @@ import type { ManageLinks } from './manage-link.service';
 
 export const START_LINK_PURPOSE = 'meeting-start';
 
+export interface BookingParties {
+  customer: Party;
+  specialist: Party;
+}
+
 /** Builds the mails of a booking and puts them in the outbox (each once, by dedupe key). */
 export function createBookingNotifier(deps: {
   mail: MailOutbox;
@@ -34,7 +39,12 @@ export function createBookingNotifier(deps: {
     return { id: user._id.toString(), name: user.name, email: user.email, timezone: user.timezone };
   }
 
-  async function context(booking: BookingRecord): Promise<BookingMailContext> {
+  async function partiesOf(booking: BookingRecord): Promise<BookingParties> {
+    const [customer, specialist] = await Promise.all([party(booking.customerId), party(booking.specialistId)]);
+    return { customer, specialist };
+  }
+
+  async function context(booking: BookingRecord, parties: BookingParties): Promise<BookingMailContext> {
     const bookingId = booking._id.toString();
     // The specialist's start link works until an hour after the session ends.
     const token = await deps.jwt.signLink(START_LINK_PURPOSE, bookingId, new Date(booking.end.getTime() + 3_600_000));
@@ -44,8 +54,7 @@ export function createBookingNotifier(deps: {
       start: booking.start,
       end: booking.end,
       topic: booking.topic ?? null,
-      customer: await party(booking.customerId),
-      specialist: await party(booking.specialistId),
+      ...parties,
       joinUrl: booking.zoomJoinUrl ?? null,
       startLink: `${deps.publicBaseUrl}/api/bookings/${bookingId}/start?token=${token}`,
       organizerEmail,
@@ -53,24 +62,35 @@ export function createBookingNotifier(deps: {
     };
   }
 
+  /** Queues both confirmation mails in one write, then notes that they are queued (the sweep looks for the rest). */
+  async function confirmed(booking: BookingRecord, parties: BookingParties): Promise<void> {
+    await deps.mail.enqueueMany(bookingMails('confirmed', await context(booking, parties)));
+    await BookingModel.updateOne({ _id: booking._id }, { $set: { confirmationMailedAt: deps.clock.now() } });
+  }
+
   return {
-    context, // issue 13: reminders build on the same context
+    partiesOf,
+    confirmed,
+    /** issue 13: reminders build on the same context (reads the parties). */
+    contextOf: async (booking: BookingRecord) => context(booking, await partiesOf(booking)),
+
+    /** For paths that know only the id: reads the booking and its parties first. */
     async notify(bookingId: string, kind: BookingMailKind): Promise<void> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       if (!booking) return;
       // A mail that no longer matches the booking (e.g. "confirmed" after it was cancelled) is not sent.
       if ((kind === 'cancelled') !== (booking.status === 'cancelled')) return;
-      for (const mail of bookingMails(kind, await context(booking))) await deps.mail.enqueue(mail);
-      if (kind === 'confirmed')
-        await BookingModel.updateOne({ _id: bookingId }, { $set: { confirmationMailedAt: deps.clock.now() } });
+      const parties = await partiesOf(booking);
+      if (kind === 'confirmed') return confirmed(booking, parties);
+      await deps.mail.enqueueMany(bookingMails(kind, await context(booking, parties)));
     },
 
     async notifyMeetingFailed(bookingId: string, reason: string): Promise<void> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       if (!booking) return;
-      const ctx = await context(booking);
-      for (const to of [ctx.specialist, ...(await deps.users.findAdmins())])
-        await deps.mail.enqueue(meetingFailedMail(ctx, to, reason));
+      const ctx = await context(booking, await partiesOf(booking));
+      const admins = await deps.users.findAdmins();
+      await deps.mail.enqueueMany([ctx.specialist, ...admins].map((to) => meetingFailedMail(ctx, to, reason)));
     },
   };
 }

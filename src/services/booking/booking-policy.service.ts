@@ -69,10 +69,17 @@ export function createBookingPolicy(deps: { clock: Clock; logger: Logger }) {
      * per day; the seat is given back if `claim` fails. A move within the booking's own day needs no new seat.
      */
     async withDaySeat<T>(
-      target: { specialistId: string; bookingId: Types.ObjectId; start: Date; movingFrom?: Date },
+      target: {
+        specialistId: string;
+        bookingId: Types.ObjectId;
+        start: Date;
+        movingFrom?: Date;
+        /** The specialist's profile when the caller has just read it (null: none published). */
+        profile?: SpecialistProfileRecord | null;
+      },
       claim: () => Promise<T>,
     ): Promise<T> {
-      const profile = await profileOf(target.specialistId);
+      const profile = target.profile !== undefined ? target.profile : await profileOf(target.specialistId);
       const max = profile ? toPolicy(profile).maxBookingsPerDay : null;
       if (!profile || !max) return claim();
       const day = localDayOf(target.start, profile.timezone);

@@ -34,6 +34,20 @@ export function createBookingReminders(deps: {
     for (const mail of reminderMails(await deps.context(booking), Number(offset))) await deps.mail.enqueue(mail);
   });
 
+  async function plan(booking: BookingRecord): Promise<void> {
+    if (booking.status !== 'confirmed') return;
+    const bookingId = booking._id.toString();
+    const ahead = deps.offsetsMinutes
+      .map((offset) => ({ offset, at: new Date(booking.start.getTime() - offset * 60_000) }))
+      .filter(({ at }) => at.getTime() > now().getTime());
+    await Promise.all(
+      ahead.map(({ offset, at }) => {
+        const data = { bookingId, offset: String(offset), sequence: String(booking.sequence) };
+        return deps.jobs.schedule(JOB_BOOKING_REMINDER, keyOf(bookingId, offset, booking.sequence), data, at);
+      }),
+    );
+  }
+
   return {
     /**
      * Makes the planned reminders match the booking as it is now: the previous version's are dropped; a confirmed
@@ -45,14 +59,11 @@ export function createBookingReminders(deps: {
       if (!booking) return;
       const { sequence } = booking;
       if (sequence > 0) for (const o of deps.offsetsMinutes) await deps.jobs.cancel(keyOf(bookingId, o, sequence - 1));
-      if (booking.status !== 'confirmed') return;
-      for (const offset of deps.offsetsMinutes) {
-        const at = new Date(booking.start.getTime() - offset * 60_000);
-        if (at.getTime() <= now().getTime()) continue;
-        const data = { bookingId, offset: String(offset), sequence: String(sequence) };
-        await deps.jobs.schedule(JOB_BOOKING_REMINDER, keyOf(bookingId, offset, sequence), data, at);
-      }
+      await plan(booking);
     },
+
+    /** Plans a booking's reminders from the record in hand (a new booking has no earlier version to drop). */
+    plan,
   };
 }
 

@@ -2,13 +2,13 @@ import { isValidObjectId } from 'mongoose';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import { BookingGoneError, MeetingPendingError } from './booking.errors';
-import type { BookingMeetingService } from './booking-meeting.service';
+import type { MeetingChangesService } from './meeting-changes.service';
 import { START_LINK_PURPOSE } from './booking-notification.service';
 import type { Viewer } from './booking.dto';
 import type { JwtService } from '../auth/jwt.service';
 
 /** Who may start a meeting: its specialist (login or signed mail link) and admins. Customers never. */
-export function createBookingStartService(deps: { jwt: JwtService; meetings: BookingMeetingService }) {
+export function createBookingStartService(deps: { jwt: JwtService; meetings: MeetingChangesService }) {
   return {
     async startUrl(bookingId: string, auth: { viewer?: Viewer; linkToken?: string }): Promise<string> {
       if (!isValidObjectId(bookingId)) throw new NotFoundError('Booking');

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { isValidObjectId, Types } from 'mongoose';
 import type { Clock } from '../../lib/clock';
 import { isDuplicateKeyError, NotFoundError, UnprocessableError } from '../../lib/errors';
+import type { SpecialistProfileRecord } from '../../models/specialist-profile.model';
+import type { UserDto, UserService } from '../auth/user.service';
+import type { BookingMeetingService } from './booking-meeting.service';
 import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
@@ -10,6 +13,7 @@ import { cellsFor, claimCells, releaseCells, releaseInserted } from './calendar-
 import { toBookingDto, type BookingDto, type Viewer } from './booking.dto';
 import type { BookingJobs } from './booking-jobs.service';
 import type { MeetingHost } from './meeting-host.service';
+import { ZoomNotConnectedError } from '../zoom/zoom.errors';
 import type { BookingPolicyService } from './booking-policy.service';
 import type { BookingReminders } from './booking-reminder.service';
 import { toRules, type SpecialistService } from '../specialist/specialist.service';
@@ -24,21 +28,28 @@ export interface NewBooking {
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
+/** The caller, as authentication found it (its account, when it was read there). */
+export interface Customer {
+  userId: string;
+  user?: UserDto;
+}
+
 /** Creating, moving and cancelling bookings. Meetings and mail follow through durable jobs (booking-jobs). */
 export function createBookingService(deps: {
   clock: Clock;
   specialists: SpecialistService;
+  users: UserService;
   host: MeetingHost;
+  meetings: BookingMeetingService;
   jobs: BookingJobs;
   publicBaseUrl: string;
   /** issue 13: cancellation notice and daily limit; day seats and reminders follow every change. */
   policy: Pick<BookingPolicyService, 'assertMayChange' | 'withDaySeat' | 'settleDaySeats'>;
-  reminders: Pick<BookingReminders, 'sync'>;
+  reminders: Pick<BookingReminders, 'sync' | 'plan'>;
 }) {
   const now = () => deps.clock.now();
 
-  async function checkBookable(specialistId: string, start: Date, durationMinutes: number | undefined) {
-    const { profile } = await deps.specialists.profileOf(specialistId);
+  function checkBookable(profile: SpecialistProfileRecord | null, start: Date, durationMinutes: number | undefined) {
     if (!profile)
       throw new UnprocessableError('This specialist has not published availability', 'OUTSIDE_AVAILABILITY');
     const rules = toRules(profile);
@@ -86,11 +97,17 @@ export function createBookingService(deps: {
   return {
     load,
 
+    /**
+     * Books a slot: reads the specialist's user, rules and Zoom grant once (at the same time), claims the calendar
+     * cells, inserts the booking (which is also the meeting's durable job, claimed for this request's attempt) and
+     * creates the meeting inline. The confirmation mails follow right after the response.
+     */
     async create(
-      customerId: string,
+      customer: Customer,
       input: NewBooking,
       idempotencyKey?: string,
     ): Promise<{ booking: BookingDto; replayed: boolean }> {
+      const customerId = customer.userId;
       const viewer: Viewer = { userId: customerId, role: 'customer' };
       const scope = idempotencyKey ? `booking:${customerId}:${idempotencyKey}` : undefined;
       const requestHash = hashOf(input);
@@ -99,8 +116,15 @@ export function createBookingService(deps: {
         if (previous) return { booking: previous, replayed: true };
       }
       const start = new Date(input.start);
-      const { rules, duration, end } = await checkBookable(input.specialistId, start, input.durationMinutes);
-      await deps.host.assertCanHost(input.specialistId); // issue 13: s2s without a host is refused here
+      const specialistId = input.specialistId;
+      if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
+      const [{ user: specialist, profile }, access, customerDto] = await Promise.all([
+        deps.specialists.profileOf(specialistId),
+        deps.host.access(specialistId),
+        customer.user ?? deps.users.getById(customerId),
+      ]);
+      const { rules, duration, end } = checkBookable(profile, start, input.durationMinutes);
+      if (!access) throw new ZoomNotConnectedError();
 
       const bookingId = new Types.ObjectId();
       if (scope) {
@@ -114,16 +138,19 @@ export function createBookingService(deps: {
         }
       }
       try {
-        await deps.policy.withDaySeat({ specialistId: input.specialistId, bookingId, start }, () =>
-          claimCells(input.specialistId, bookingId, cellsFor(start, end, rules.bufferMinutes), now()),
-        ); // issue 13: daily limit
+        const cells = cellsFor(start, end, rules.bufferMinutes);
+        // issue 13: the daily limit (no extra read: the profile read above is handed over)
+        await deps.policy.withDaySeat({ specialistId, bookingId, start, profile }, () =>
+          claimCells(specialistId, bookingId, cells, now(), { newBooking: true }),
+        );
       } catch (error) {
         if (scope) await IdempotencyKeyModel.deleteOne({ scope, bookingId });
         throw error;
       }
-      await BookingModel.create({
+      // The booking is the meeting's durable job: if this process dies now, another one creates the meeting.
+      const inserted = await BookingModel.create({
         _id: bookingId,
-        specialistId: input.specialistId,
+        specialistId,
         customerId,
         start,
         end,
@@ -131,13 +158,25 @@ export function createBookingService(deps: {
         topic: input.topic ?? null,
         notes: input.notes ?? null,
         idempotencyKey: idempotencyKey ?? null,
-        meeting: { status: 'pending', provider: deps.host.provider },
+        meeting: deps.meetings.claimedAtInsert(now(), deps.host.knownHostUserId(specialistId)),
       });
-      // The job is durable before we try inline: if this process dies now, another one creates the meeting.
-      await deps.jobs.meetingNeeded(bookingId.toString());
-      await deps.reminders.sync(bookingId.toString()); // issue 13
-      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
-      return { booking: toBookingDto(booking!, viewer, deps.publicBaseUrl), replayed: false };
+      const party = (u: { _id?: unknown; id?: string; name: string; email: string; timezone: string }) => ({
+        id: u.id ?? String(u._id),
+        name: u.name,
+        email: u.email,
+        timezone: u.timezone,
+      });
+      const record = inserted.toObject<BookingRecord>();
+      await deps.reminders.plan(record); // issue 13: durable before the inline Zoom attempt
+      const booking = await deps.jobs.firstAttempt(
+        record,
+        {
+          meeting: { customerName: customerDto.name, timezone: profile!.timezone ?? specialist.timezone },
+          parties: { customer: party(customerDto), specialist: party(specialist) },
+        },
+        access,
+      );
+      return { booking: toBookingDto(booking, viewer, deps.publicBaseUrl), replayed: false };
     },
 
     async reschedule(bookingId: string, viewer: Viewer, startIso: string): Promise<BookingDto> {
@@ -146,7 +185,8 @@ export function createBookingService(deps: {
         throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
       await deps.policy.assertMayChange(booking, viewer); // issue 13: cancellation notice
       const start = new Date(startIso);
-      const { rules, end } = await checkBookable(booking.specialistId.toString(), start, booking.durationMinutes);
+      const { profile } = await deps.specialists.profileOf(booking.specialistId.toString());
+      const { rules, end } = checkBookable(profile, start, booking.durationMinutes);
       if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.publicBaseUrl);
       const cells = cellsFor(start, end, rules.bufferMinutes);
       const specialistId = booking.specialistId.toString();

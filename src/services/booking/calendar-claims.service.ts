@@ -23,8 +23,10 @@ export async function claimCells(
   bookingId: Types.ObjectId,
   cells: Date[],
   now: Date,
+  options: { newBooking?: boolean } = {},
 ): Promise<Date[]> {
-  const owned = await BookingClaimModel.find({ bookingId }).lean();
+  // A booking being created holds no cells yet: no need to ask.
+  const owned = options.newBooking ? [] : await BookingClaimModel.find({ bookingId }).lean();
   const ownedTimes = new Set(owned.map((c) => c.cell.getTime()));
   const wanted = cells.filter((c) => !ownedTimes.has(c.getTime()));
   if (wanted.length === 0) return [];

@@ -1,5 +1,5 @@
 import type { Logger } from '../../lib/logger';
-import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
+import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import type { UserService } from '../auth/user.service';
 import type { ZoomConnectionService } from '../zoom/zoom-connection.service';
@@ -10,6 +10,11 @@ export interface S2SCaller {
   withToken<T>(call: (token: string) => Promise<T>): Promise<T>;
 }
 
+/** What `access` read about the host, handed back to `call` so the booking path reads the grant once. */
+export interface HostAccess {
+  grant?: UserOAuthTokenRecord;
+}
+
 /**
  * Who hosts a specialist's meetings and with which token: their own Zoom account (user mode) or the platform
  * account (s2s mode, hosted by the specialist's Zoom email when it belongs to the account, else a configured host).
@@ -18,26 +23,35 @@ export interface MeetingHost {
   provider: 'user' | 's2s';
   /** Zoom user to create meetings for ("me" with a user token). */
   hostUserId(specialistId: string): Promise<string>;
-  call<T>(specialistId: string, fn: (token: string) => Promise<T>): Promise<T>;
+  /** The host user when it is known without asking anyone (always in user mode). */
+  knownHostUserId(specialistId: string): string | undefined;
+  call<T>(specialistId: string, fn: (token: string) => Promise<T>, access?: HostAccess): Promise<T>;
   canHost(specialistId: string): Promise<boolean>;
   /** At booking time: throws ZoomNotConnectedError (422) when no meeting could ever be created for this specialist. */
   assertCanHost(specialistId: string): Promise<void>;
+  /** canHost that also returns what it read (null: cannot host now); s2s refuses an unhostable specialist. */
+  access(specialistId: string): Promise<HostAccess | null>;
   /** canHost for many specialists in one query (listings). */
   canHostMany(specialistIds: string[]): Promise<Set<string>>;
 }
 
 export function userMeetingHost(deps: {
   tokens: ZoomUserTokenService;
-  connection: Pick<ZoomConnectionService, 'isConnected' | 'connectedAmong'>;
+  connection: Pick<ZoomConnectionService, 'isConnected' | 'connectedAmong' | 'connectedGrant'>;
 }): MeetingHost {
   const { tokens, connection } = deps;
   return {
     provider: 'user',
     hostUserId: async () => 'me',
-    call: (specialistId, fn) => tokens.withToken(specialistId, fn),
+    knownHostUserId: () => 'me',
+    call: (specialistId, fn, access) => tokens.withToken(specialistId, fn, access?.grant),
     canHost: (specialistId) => connection.isConnected(specialistId),
     async assertCanHost(specialistId) {
       if (!(await connection.isConnected(specialistId))) throw new ZoomNotConnectedError();
+    },
+    access: async (specialistId) => {
+      const grant = await connection.connectedGrant(specialistId);
+      return grant ? { grant } : null;
     },
     canHostMany: (specialistIds) => connection.connectedAmong(specialistIds),
   };
@@ -96,8 +110,14 @@ export function s2sMeetingHost(deps: {
         if (error instanceof ZoomNotConnectedError) throw error;
       });
     },
+    knownHostUserId: (specialistId) => known.get(specialistId),
     call: (_specialistId, fn) => deps.s2s.withToken(fn),
     canHost: async () => true,
+    // At booking time: refuses (422, naming ZOOM_S2S_HOST_USER) a specialist no meeting could ever be created for.
+    access: async (specialistId) => {
+      await host.assertCanHost(specialistId);
+      return {};
+    },
     canHostMany: async (ids) => new Set(ids),
   };
   return host;

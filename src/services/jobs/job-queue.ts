@@ -4,11 +4,27 @@ export type JobData = Record<string, string>;
 /** A handler finishes (resolve), asks to run again at a time (retryAt), or throws (retried with backoff). */
 export type JobHandler = (data: JobData, meta: { attempts: number }) => Promise<void | { retryAt: Date }>;
 
+/**
+ * Durable work that lives on its own documents (a booking's pending meeting, a pending mail) rather than in the jobs
+ * collection: `runNext` claims one due item with a compare-and-set, runs it and says whether it found one.
+ */
+export interface WorkSource {
+  name: string;
+  runNext(): Promise<boolean>;
+}
+
 export interface JobQueue {
   define(name: string, handler: JobHandler): void;
+  /** Polled with the jobs on every tick. */
+  addSource(source: WorkSource): void;
   /** At most one pending job per `key`: scheduling again moves it (never duplicates it). */
   schedule(name: string, key: string, data: JobData, at: Date): Promise<void>;
   cancel(key: string): Promise<void>;
+  /**
+   * Runs `task` in this process right after the current request (or at the next runDue while the poller is not
+   * started, as in tests). Not durable: the task's own documents must let a poller finish it after a crash.
+   */
+  soon(task: () => Promise<unknown>): void;
   start(): Promise<void>;
   /** Stops taking jobs and waits for running ones. */
   stop(): Promise<void>;

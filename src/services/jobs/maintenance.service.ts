@@ -3,19 +3,17 @@ import type { Logger } from '../../lib/logger';
 import { BookingClaimModel } from '../../models/booking-claim.model';
 import { BookingModel } from '../../models/booking.model';
 import type { JobQueue } from './job-queue';
-import type { MailOutbox } from '../mail/mail-outbox.service';
 
 export const JOB_MAINTENANCE = 'maintenance';
 const EVERY_MS = 60_000;
 const ORPHAN_AGE_MS = 10 * 60_000;
 
 /**
- * A self-rescheduling job that repairs what a crash between two writes can leave behind: outbox mail whose delivery
- * job was never written, and calendar cells claimed by a booking that was never stored or was cancelled.
+ * A self-rescheduling job that repairs what a crash between two writes can leave behind: calendar cells claimed by a
+ * booking that was never stored or was cancelled, and whatever the extra sweeps look after.
  */
 export function registerMaintenance(deps: {
   jobs: JobQueue;
-  mail: MailOutbox;
   clock: Clock;
   logger: Logger;
   /** Further repairs (e.g. confirmation mail a crash left unsent). */
@@ -23,8 +21,7 @@ export function registerMaintenance(deps: {
 }) {
   const now = () => deps.clock.now();
 
-  async function sweep(): Promise<{ mails: number; claims: number }> {
-    const mails = await deps.mail.requeueDue(200);
+  async function sweep(): Promise<{ claims: number }> {
     for (const extra of deps.sweeps ?? []) await extra();
     const old = new Date(now().getTime() - ORPHAN_AGE_MS);
     const ids = ((await BookingClaimModel.distinct('bookingId', { createdAt: { $lt: old } })) as unknown[]).map(String);
@@ -42,7 +39,7 @@ export function registerMaintenance(deps: {
         'Released calendar cells of bookings that were never stored or are cancelled',
       );
     }
-    return { mails, claims: orphans.length };
+    return { claims: orphans.length };
   }
 
   deps.jobs.define(JOB_MAINTENANCE, async () => {

@@ -3,8 +3,8 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
 import { JobModel, type JobRecord } from '../../models/job.model';
-import { backoffMs } from './backoff';
-import type { JobData, JobHandler, JobQueue } from './job-queue';
+import { backoffMs, retryNotBefore } from './backoff';
+import type { JobData, JobHandler, JobQueue, WorkSource } from './job-queue';
 import { isDuplicateKeyError } from '../../lib/errors';
 
 export interface MongoJobQueueOptions {
@@ -24,6 +24,10 @@ export interface MongoJobQueueOptions {
  */
 export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
   const handlers = new Map<string, JobHandler>();
+  const sources: WorkSource[] = [];
+  /** `soon` tasks waiting for the next drain (poller not started), and those running. */
+  const waiting: Array<() => Promise<unknown>> = [];
+  const inFlight = new Set<Promise<unknown>>();
   const worker = randomUUID();
   const leaseMs = options.leaseMs ?? 120_000;
   const errorBackoff = options.errorBackoffMs ?? ((n: number) => backoffMs(n, 15_000));
@@ -58,9 +62,7 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
     try {
       const result = await handler(job.data as JobData, { attempts: job.attempts });
       if (result && 'retryAt' in result) {
-        // Never sooner than a growing floor: a "Retry-After: 0" answered forever must not become a hot loop.
-        const floor = now().getTime() + backoffMs(job.attempts, 1000, 300_000);
-        const runAt = new Date(Math.max(result.retryAt.getTime(), floor));
+        const runAt = retryNotBefore(now(), job.attempts, result.retryAt);
         await JobModel.updateOne(mine, { $set: { runAt, lockedUntil: null, lockedBy: null } });
       } else {
         // Only remove the job if nobody re-scheduled it meanwhile (runAt unchanged).
@@ -83,12 +85,27 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
     }
   }
 
+  function runTask(task: () => Promise<unknown>): Promise<unknown> {
+    const run = task()
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'Follow-up failed; its poller will retry'))
+      .finally(() => inFlight.delete(run));
+    inFlight.add(run);
+    return run;
+  }
+
+  /** One unit of work: a waiting follow-up, else a due job, else a due item of a source. */
+  async function runNext(): Promise<boolean> {
+    const task = waiting.shift();
+    if (task) return (await runTask(task), true);
+    const job = await claimNext();
+    if (job) return (await runOne(job), true);
+    for (const source of sources) if (await source.runNext()) return true;
+    return false;
+  }
+
   async function drain(): Promise<number> {
     let count = 0;
-    for (let job = await claimNext(); job && !stopping; job = await claimNext()) {
-      await runOne(job);
-      count += 1;
-    }
+    while (!stopping && (await runNext())) count += 1;
     return count;
   }
 
@@ -108,6 +125,14 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
   return {
     define(name, handler) {
       handlers.set(name, handler);
+    },
+    addSource(source) {
+      sources.push(source);
+    },
+    soon(task) {
+      // After the current request has answered (setImmediate runs once its response is written).
+      if (stopped) waiting.push(task);
+      else void runTask(() => new Promise((resolve) => setImmediate(resolve)).then(task));
     },
     async schedule(name, key, data, at) {
       await JobModel.updateOne(
@@ -132,9 +157,11 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
       stopping = true;
       if (timer) clearTimeout(timer);
       await running;
+      await Promise.all(inFlight);
     },
     async runDue() {
-      // Tests and the poller share one drain at a time per process.
+      // Tests and the poller share one drain at a time per process; follow-ups already running finish first.
+      await Promise.all(inFlight);
       if (running) await running;
       running = drain().finally(() => {
         running = undefined;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
@@ -18,17 +19,47 @@ export interface MailToSend {
   ical?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }
 
-export type DeliveryOutcome = { status: 'sent' | 'failed' | 'skipped' } | { status: 'retry'; at: Date };
+type Claimed = Pick<
+  OutboxMailRecord,
+  '_id' | 'to' | 'subject' | 'text' | 'html' | 'icalMethod' | 'icalContent' | 'messageId' | 'attempts' | 'lockedUntil'
+>;
 
-export const JOB_DELIVER_MAIL = 'deliver-mail';
 const LOCK_MS = 5 * 60_000;
+const lockFree = (t: Date) => [{ lockedUntil: null }, { lockedUntil: { $lte: t } }];
 
 /** The bare address of a From header: `Booking <noreply@example.com>` → `noreply@example.com`. */
 export function addressOf(from: string): string {
   return (/<([^>]+)>/.exec(from)?.[1] ?? from).trim();
 }
 
-/** Mail goes into a durable outbox first; a job per message delivers it, retrying with backoff. */
+/**
+ * The documents of a batch that a duplicate key refused in part: which of them are stored now as ours. MongoDB
+ * inserts the others of an unordered batch, jongodb may refuse the whole command, so ask rather than guess: ours are
+ * those stored under our _id, and any still missing is upserted one by one (a rare path: a mail queued twice).
+ */
+async function insertedDespiteDuplicates<T extends { _id: Types.ObjectId; dedupeKey: string }>(docs: T[]) {
+  const stored = await OutboxMailModel.find({ _id: { $in: docs.map((d) => d._id) } }, { _id: 1 }).lean();
+  const ours = new Set(stored.map((d) => d._id.toString()));
+  for (const doc of docs) {
+    if (ours.has(doc._id.toString())) continue;
+    const result = await OutboxMailModel.updateOne(
+      { dedupeKey: doc.dedupeKey },
+      { $setOnInsert: doc },
+      { upsert: true },
+    ).catch((error: unknown) => {
+      if (isDuplicateKeyError(error)) return { upsertedId: null };
+      throw error;
+    });
+    if (result.upsertedId) ours.add(doc._id.toString());
+  }
+  return docs.filter((d) => ours.has(d._id.toString()));
+}
+
+/**
+ * Mail goes into a durable outbox first. Whoever inserts a message holds its claim (a lease in the document) and
+ * delivers it right after the request: a delivery costs the send and a "sent" mark. A message whose claim lapsed
+ * (its process died) or whose delivery failed is found by the outbox poller when it is due, and retried with backoff.
+ */
 export function createMailOutbox(deps: {
   transport: MailTransport;
   jobs: JobQueue;
@@ -38,88 +69,111 @@ export function createMailOutbox(deps: {
   maxAttempts: number;
 }) {
   const now = () => deps.clock.now();
-  const schedule = (mailId: string, at: Date) => deps.jobs.schedule(JOB_DELIVER_MAIL, `mail:${mailId}`, { mailId }, at);
 
-  deps.jobs.define(JOB_DELIVER_MAIL, async ({ mailId }) => {
-    const outcome = await outbox.deliver(mailId!);
-    if (outcome.status === 'retry') return { retryAt: outcome.at };
-  });
-
-  const outbox = {
-    async enqueue(mail: MailToSend): Promise<void> {
-      const t = now();
-      const result = await OutboxMailModel.updateOne(
-        { dedupeKey: mail.dedupeKey },
-        {
-          $setOnInsert: {
-            dedupeKey: mail.dedupeKey,
+  async function deliver(mails: Claimed[]): Promise<void> {
+    const sent: Types.ObjectId[] = [];
+    await Promise.all(
+      mails.map(async (mail) => {
+        // Our claim lapsed (a stall longer than LOCK_MS): the poller may have handed the message to someone else.
+        if (mail.lockedUntil && mail.lockedUntil <= now()) return;
+        try {
+          await deps.transport.send({
+            from: deps.from,
             to: mail.to,
             subject: mail.subject,
             text: mail.text,
             html: mail.html,
-            icalMethod: mail.ical?.method ?? null,
-            icalContent: mail.ical?.content ?? null,
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: t,
-            messageId: `<${randomUUID()}@specialist-booking>`,
-          },
-        },
-        { upsert: true },
-      ).catch((error: unknown) => {
-        if (isDuplicateKeyError(error)) return { upsertedId: null };
-        throw error;
-      });
-      if (result.upsertedId) await schedule(result.upsertedId.toString(), t);
-    },
-
-    /** Delivers one message if it is still due; claims it first so two workers never send it twice at once. */
-    async deliver(mailId: string): Promise<DeliveryOutcome> {
-      const t = now();
-      const claimed = await compareAndSet(
-        OutboxMailModel,
-        { _id: mailId, status: 'pending', $or: [{ lockedUntil: null }, { lockedUntil: { $lte: t } }] },
-        { $set: { lockedUntil: new Date(t.getTime() + LOCK_MS) }, $inc: { attempts: 1 } },
-      );
-      const mail = claimed ? await OutboxMailModel.findById(mailId).lean<OutboxMailRecord>() : null;
-      if (!mail) return { status: 'skipped' };
-      try {
-        await deps.transport.send({
-          from: deps.from,
-          to: mail.to,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId: mail.messageId,
-          ical:
-            mail.icalMethod && mail.icalContent ? { method: mail.icalMethod, content: mail.icalContent } : undefined,
-        });
-      } catch (error) {
-        const message = (error as Error).message;
-        const giveUp = mail.attempts >= deps.maxAttempts;
-        const at = new Date(now().getTime() + backoffMs(mail.attempts));
-        await OutboxMailModel.updateOne(
-          { _id: mail._id },
-          { $set: { lockedUntil: null, lastError: message, status: giveUp ? 'failed' : 'pending', nextAttemptAt: at } },
-        );
-        deps.logger.warn({ mailId, attempts: mail.attempts, giveUp, err: message }, 'Mail delivery failed');
-        return giveUp ? { status: 'failed' } : { status: 'retry', at };
-      }
-      await OutboxMailModel.updateOne(
-        { _id: mail._id },
+            messageId: mail.messageId,
+            ical:
+              mail.icalMethod && mail.icalContent ? { method: mail.icalMethod, content: mail.icalContent } : undefined,
+          });
+          sent.push(mail._id);
+        } catch (error) {
+          const message = (error as Error).message;
+          const giveUp = mail.attempts >= deps.maxAttempts;
+          const at = new Date(now().getTime() + backoffMs(mail.attempts));
+          await OutboxMailModel.updateOne(
+            { _id: mail._id },
+            {
+              $set: { lockedUntil: null, lastError: message, status: giveUp ? 'failed' : 'pending', nextAttemptAt: at },
+            },
+          );
+          deps.logger.warn({ mailId: mail._id, attempts: mail.attempts, giveUp, err: message }, 'Mail delivery failed');
+        }
+      }),
+    );
+    if (sent.length > 0)
+      await OutboxMailModel.updateMany(
+        { _id: { $in: sent } },
         { $set: { status: 'sent', sentAt: now(), lockedUntil: null, lastError: null } },
       );
-      return { status: 'sent' };
+  }
+
+  deps.jobs.addSource({
+    name: 'mail',
+    /** One due message whose claim is free: claim it (compare-and-set on its attempts) and deliver it. */
+    async runNext() {
+      const t = now();
+      const due = await OutboxMailModel.find({ status: 'pending', nextAttemptAt: { $lte: t }, $or: lockFree(t) })
+        .sort({ nextAttemptAt: 1 })
+        .limit(10)
+        .lean<OutboxMailRecord[]>();
+      for (const mail of due) {
+        const lockedUntil = new Date(t.getTime() + LOCK_MS);
+        const won = await compareAndSet(
+          OutboxMailModel,
+          { _id: mail._id, status: 'pending', attempts: mail.attempts, $or: lockFree(t) },
+          { $set: { lockedUntil }, $inc: { attempts: 1 } },
+        );
+        if (won) {
+          await deliver([{ ...mail, attempts: mail.attempts + 1, lockedUntil }]);
+          return true;
+        }
+      }
+      return false;
+    },
+  });
+
+  const outbox = {
+    /**
+     * Queues the messages in one write, each once per dedupe key, claimed by this process, and delivers them right
+     * after the current request. Messages queued before under the same key are left to whoever holds them.
+     */
+    async enqueueMany(mails: MailToSend[]): Promise<void> {
+      if (mails.length === 0) return;
+      const t = now();
+      const docs = mails.map((mail) => ({
+        _id: new Types.ObjectId(),
+        dedupeKey: mail.dedupeKey,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        icalMethod: mail.ical?.method ?? null,
+        icalContent: mail.ical?.content ?? null,
+        status: 'pending' as const,
+        attempts: 1,
+        nextAttemptAt: t,
+        lockedUntil: new Date(t.getTime() + LOCK_MS),
+        lastError: null,
+        sentAt: null,
+        messageId: `<${randomUUID()}@specialist-booking>`,
+        createdAt: t,
+        updatedAt: t,
+      }));
+      let inserted = docs;
+      try {
+        // Built complete above, so mongoose need not hydrate and validate each one (lean).
+        await OutboxMailModel.insertMany(docs, { ordered: false, lean: true });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        inserted = await insertedDespiteDuplicates(docs);
+      }
+      if (inserted.length > 0) deps.jobs.soon(() => deliver(inserted));
     },
 
-    /** Schedules delivery of pending mail whose time has come, in case its job was lost; returns how many. */
-    async requeueDue(limit = 100): Promise<number> {
-      const docs = await OutboxMailModel.find({ status: 'pending', nextAttemptAt: { $lte: now() } })
-        .sort({ nextAttemptAt: 1 })
-        .limit(limit)
-        .lean<OutboxMailRecord[]>();
-      for (const doc of docs) await schedule(doc._id.toString(), now());
-      return docs.length;
+    enqueue(mail: MailToSend): Promise<void> {
+      return outbox.enqueueMany([mail]);
     },
   };
   return outbox;

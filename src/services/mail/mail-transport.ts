@@ -52,11 +52,15 @@ export function createSmtpTransport(smtpUrl: string): MailTransport {
 /** Development default without SMTP: each message becomes an .eml file you can open in a mail client. */
 export function createFileTransport(dir: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let ready: Promise<unknown> | undefined;
   return {
     describe: `files in ${dir}`,
     async send(mail) {
       const info = await transporter.sendMail(toNodemailer(mail));
-      await mkdir(dir, { recursive: true });
+      await (ready ??= mkdir(dir, { recursive: true }).catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      }));
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^\w.-]/g, '')}.eml`;
       await writeFile(path.join(dir, name), info.message as Buffer);
     },

@@ -52,9 +52,12 @@ export function createSpecialistService(deps: {
 }) {
   async function profileOf(specialistId: string) {
     if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
-    const user = await UserModel.findOne({ _id: specialistId, role: 'specialist' }).lean();
+    // Both at once: one round trip of latency instead of two.
+    const [user, profile] = await Promise.all([
+      UserModel.findOne({ _id: specialistId, role: 'specialist' }).lean(),
+      SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>(),
+    ]);
     if (!user) throw new NotFoundError('Specialist');
-    const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
     return { user, profile };
   }
 

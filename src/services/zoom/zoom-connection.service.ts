@@ -25,6 +25,8 @@ export interface ZoomConnectionStatus {
   accessTokenExpiresAt: string | null;
 }
 
+const isWorking = (doc: UserOAuthTokenRecord | null): doc is UserOAuthTokenRecord =>
+  Boolean(doc && doc.isActive && !doc.isRevoked && doc.zoomRefreshToken && !doc.needsReauth);
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -172,6 +174,12 @@ export function createZoomConnectionService(deps: {
 
     async isConnected(specialistId: string): Promise<boolean> {
       return (await this.status(specialistId)).connected;
+    },
+
+    /** The working grant itself (one read), for callers that go on to use its token: see getAccessToken's `grant`. */
+    async connectedGrant(specialistId: string): Promise<UserOAuthTokenRecord | null> {
+      const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
+      return isWorking(doc) ? doc : null;
     },
 
     /** Which of these specialists have a working grant, in one query (listings). */

@@ -69,12 +69,13 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     (doc.lastRefreshedAt ?? doc.authorizedAt).getTime() < olderThan.getTime();
 
   /** The token, or undefined when a keep-alive finds nothing to do. Exactly one caller per version refreshes. */
-  async function obtain(specialistId: string, want: Want): Promise<string | undefined> {
+  async function obtain(specialistId: string, want: Want, grant?: UserOAuthTokenRecord): Promise<string | undefined> {
     const deadline = Date.now() + leaseMs * 2;
     let staleVersion: number | undefined;
     let rejected = want.trigger === 'rejected_token' ? want.rejected : undefined;
-    for (;;) {
-      const doc = usable(await load(specialistId));
+    // `grant`: the stored grant the caller has just read (the booking path); later rounds read it afresh.
+    for (let known = grant; ; known = undefined) {
+      const doc = usable(known ?? (await load(specialistId)));
       // The rejected token stays suspect until a newer version (someone's refresh) is stored.
       staleVersion ??= doc.version;
       if (rejected !== undefined && doc.version !== staleVersion) rejected = undefined;
@@ -197,17 +198,28 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
   }
 
   // One key per specialist; a rejected token stays suspect until a newer grant version is stored (see obtain).
-  const client = createTokenClient({
-    obtain: async (key, rejected) =>
-      (await obtain(key, rejected === undefined ? { trigger: 'request' } : { trigger: 'rejected_token', rejected }))!,
+  const client = createTokenClient<UserOAuthTokenRecord>({
+    obtain: async (key, rejected, grant) =>
+      (await obtain(
+        key,
+        rejected === undefined ? { trigger: 'request' } : { trigger: 'rejected_token', rejected },
+        grant,
+      ))!,
   });
 
   return {
-    /** A valid access token, refreshed when it expires within the margin. */
-    getAccessToken: (specialistId: string) => client.getAccessToken(specialistId),
+    /**
+     * A valid access token, refreshed when it expires within the margin. `grant`: the stored grant when the caller
+     * has just read it (the booking path), so it is not read twice; a stale one only costs a lost lease race.
+     */
+    getAccessToken: (specialistId: string, grant?: UserOAuthTokenRecord) =>
+      client.getAccessToken(specialistId, undefined, grant),
     /** Runs `call` with the specialist's token; a 401 from Zoom forces one refresh and one retry. */
-    withToken: <T>(specialistId: string, call: (token: string) => Promise<T>): Promise<T> =>
-      client.withToken(specialistId, call),
+    withToken: <T>(
+      specialistId: string,
+      call: (token: string) => Promise<T>,
+      grant?: UserOAuthTokenRecord,
+    ): Promise<T> => client.withToken(specialistId, call, grant),
     /**
      * The keep-alive: refreshes the grant if it was not refreshed (or authorized) since `olderThan`, through the same
      * lease as every other refresh. Throws ZoomNotConnectedError when the grant is dead or gone.
