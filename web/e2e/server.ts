@@ -83,8 +83,9 @@ export async function startServer(): Promise<RunningServer> {
     if (Date.now() > deadline) throw new Error(`server did not start in 90 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const engine = /MongoDB engine: (\S+)/.exec(out)?.[1] ?? 'unknown';
-  const mongoUri = /embedded, at (mongodb:\/\/[^\s)]+)\)/.exec(out)?.[1] ?? '';
+  const engine = /MongoDB engine: ([\w-]+)/.exec(out)?.[1] ?? 'unknown';
+  // The log line: "MongoDB engine: <name>, embedded, at <uri>; data …".
+  const mongoUri = /embedded, at (mongodb:\/\/[^\s;)]+)/.exec(out)?.[1] ?? '';
   return {
     baseUrl: `http://localhost:${port}`,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
