@@ -136,7 +136,7 @@ export function createContainer(deps: AppDeps) {
     logger,
     maxAttempts: config.jobs.meetingMaxAttempts,
   });
-  const manageLinks = createManageLinks({ jwt, clock, frontendUrl: config.frontendUrl }); // issue 13
+  const manageLinks = createManageLinks({ jwt, clock, frontendUrl: config.frontendUrl });
   const meetingChanges = createMeetingChangesService({ host: meetingHost, api: zoomApi, clock, users, specialists });
   const notifier = createBookingNotifier({
     manageLinks,
@@ -157,7 +157,7 @@ export function createContainer(deps: AppDeps) {
     clock,
     maxAttempts: config.jobs.meetingMaxAttempts,
   });
-  // issue 13: policies and reminders
+  // policies and reminders
   const policy = createBookingPolicy({ clock, logger });
   const reminders = createBookingReminders({
     jobs,
@@ -219,7 +219,7 @@ export function createContainer(deps: AppDeps) {
     },
     specialists,
     bookings,
-    bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }), // issue 13
+    bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }),
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
     users,

@@ -20,7 +20,7 @@ const specialistProfileSchema = new Schema(
     bufferMinutes: { type: Number, required: true },
     minNoticeMinutes: { type: Number, required: true },
     maxDaysAhead: { type: Number, required: true },
-    // Policies (issue 13): customers change bookings up to this long before the start; null = no daily limit.
+    // Policies: customers change bookings up to this long before the start; null = no daily limit.
     cancelNoticeMinutes: { type: Number, default: 0 },
     maxBookingsPerDay: { type: Number, default: null },
   },

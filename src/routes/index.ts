@@ -55,7 +55,7 @@ export function mountRoutes(app: Express, c: Container) {
       publicBaseUrl: c.config.http.publicBaseUrl,
     }),
   );
-  registerManageRoutes(route, createManageController(c.services.bookingManage)); // issue 13
+  registerManageRoutes(route, createManageController(c.services.bookingManage));
   app.use(router);
   return registry;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** issue 13: the specialist's policies, saved with the availability (PUT replaces them like every other field). */
+/** The specialist's policies, saved with the availability (PUT replaces them like every other field). */
 export const PolicyRequestFields = {
   cancelNoticeMinutes: z
     .number()

@@ -22,7 +22,7 @@ export const AvailabilityBody = z
     minNoticeMinutes: z.number().int().min(0).max(525_600).default(60),
     maxDaysAhead: z.number().int().min(1).max(365).default(60),
     headline: z.string().trim().max(200).optional(),
-    ...PolicyRequestFields, // issue 13
+    ...PolicyRequestFields,
   })
   .refine((v) => v.weekly.every((w) => Number(w.start.slice(3)) % 5 === 0 && Number(w.end.slice(3)) % 5 === 0), {
     message: 'window times must be on 5-minute boundaries',
@@ -39,7 +39,7 @@ export const Availability = z
     bufferMinutes: z.number(),
     minNoticeMinutes: z.number(),
     maxDaysAhead: z.number(),
-    ...PolicyFields, // issue 13
+    ...PolicyFields,
   })
   .meta({ id: 'Availability' });
 

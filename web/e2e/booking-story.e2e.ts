@@ -5,7 +5,7 @@ import { horizontalOverflow, launch, person, shot } from './browser';
 import { waitForMail } from './mailbox';
 import { startServer, type RunningServer } from './server';
 
-// The whole story of issue 11, through the UI only, against the real server process.
+// The whole booking story, through the UI only, against the real server process.
 let server: RunningServer;
 let browser: Browser;
 const startedAt = Date.now();

@@ -29,7 +29,7 @@ export function createBookingNotifier(deps: {
   publicBaseUrl: string;
   /** MAIL_FROM; its address is the invitations' organizer. */
   mailFrom: string;
-  /** issue 13: the customer's manage link in every mail to them. */
+  /** The customer's manage link, in every mail to them. */
   manageLinks: Pick<ManageLinks, 'urlFor'>;
 }) {
   const organizerEmail = addressOf(deps.mailFrom);
@@ -58,7 +58,7 @@ export function createBookingNotifier(deps: {
       joinUrl: booking.zoomJoinUrl ?? null,
       startLink: `${deps.publicBaseUrl}/api/bookings/${bookingId}/start?token=${token}`,
       organizerEmail,
-      manageUrl: await deps.manageLinks.urlFor(booking), // issue 13
+      manageUrl: await deps.manageLinks.urlFor(booking),
     };
   }
 
@@ -71,7 +71,7 @@ export function createBookingNotifier(deps: {
   return {
     partiesOf,
     confirmed,
-    /** issue 13: reminders build on the same context (reads the parties). */
+    /** Reminders build on the same context (reads the parties). */
     contextOf: async (booking: BookingRecord) => context(booking, await partiesOf(booking)),
 
     /** For paths that know only the id: reads the booking and its parties first. */

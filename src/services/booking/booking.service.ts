@@ -43,7 +43,7 @@ export function createBookingService(deps: {
   meetings: BookingMeetingService;
   jobs: BookingJobs;
   publicBaseUrl: string;
-  /** issue 13: cancellation notice and daily limit; day seats and reminders follow every change. */
+  /** Cancellation notice and daily limit; day seats and reminders follow every change. */
   policy: Pick<BookingPolicyService, 'assertMayChange' | 'withDaySeat' | 'settleDaySeats'>;
   reminders: Pick<BookingReminders, 'sync' | 'plan'>;
 }) {
@@ -139,7 +139,7 @@ export function createBookingService(deps: {
       }
       try {
         const cells = cellsFor(start, end, rules.bufferMinutes);
-        // issue 13: the daily limit (no extra read: the profile read above is handed over)
+        // the daily limit (no extra read: the profile read above is handed over)
         await deps.policy.withDaySeat({ specialistId, bookingId, start, profile }, () =>
           claimCells(specialistId, bookingId, cells, now(), { newBooking: true }),
         );
@@ -167,7 +167,7 @@ export function createBookingService(deps: {
         timezone: u.timezone,
       });
       const record = inserted.toObject<BookingRecord>();
-      await deps.reminders.plan(record); // issue 13: durable before the inline Zoom attempt
+      await deps.reminders.plan(record); // durable before the inline Zoom attempt
       const booking = await deps.jobs.firstAttempt(
         record,
         {
@@ -183,14 +183,14 @@ export function createBookingService(deps: {
       const booking = await load(bookingId, viewer);
       if (booking.status !== 'confirmed')
         throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
-      await deps.policy.assertMayChange(booking, viewer); // issue 13: cancellation notice
+      await deps.policy.assertMayChange(booking, viewer); // cancellation notice
       const start = new Date(startIso);
       const { profile } = await deps.specialists.profileOf(booking.specialistId.toString());
       const { rules, end } = checkBookable(profile, start, booking.durationMinutes);
       if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.publicBaseUrl);
       const cells = cellsFor(start, end, rules.bufferMinutes);
       const specialistId = booking.specialistId.toString();
-      const target = { specialistId, bookingId: booking._id, start, movingFrom: booking.start }; // issue 13
+      const target = { specialistId, bookingId: booking._id, start, movingFrom: booking.start };
       const inserted = await deps.policy.withDaySeat(target, () => claimCells(specialistId, booking._id, cells, now()));
       const won = await compareAndSet(
         BookingModel,
@@ -201,19 +201,19 @@ export function createBookingService(deps: {
       if (!moved) {
         // Another change won the race: give back only what this attempt took, never the winner's cells.
         await releaseInserted(booking._id, inserted);
-        await deps.policy.settleDaySeats(booking._id); // issue 13
+        await deps.policy.settleDaySeats(booking._id);
         throw new UnprocessableError('The booking changed meanwhile; reload and try again', 'BOOKING_CHANGED');
       }
       await releaseCells(booking._id, cells);
-      await deps.policy.settleDaySeats(booking._id); // issue 13
-      await deps.reminders.sync(bookingId); // issue 13
+      await deps.policy.settleDaySeats(booking._id);
+      await deps.reminders.sync(bookingId);
       await deps.jobs.rescheduled(bookingId);
       return toBookingDto(moved, viewer, deps.publicBaseUrl);
     },
 
     async cancel(bookingId: string, viewer: Viewer): Promise<BookingDto> {
       const booking = await load(bookingId, viewer);
-      await deps.policy.assertMayChange(booking, viewer); // issue 13: cancellation notice
+      await deps.policy.assertMayChange(booking, viewer); // cancellation notice
       const won = await compareAndSet(
         BookingModel,
         { _id: booking._id, status: 'confirmed' },
@@ -222,8 +222,8 @@ export function createBookingService(deps: {
       const cancelled = await BookingModel.findById(booking._id).lean<BookingRecord>();
       if (!won) return toBookingDto(cancelled ?? booking, viewer, deps.publicBaseUrl); // already cancelled: idempotent
       await releaseCells(booking._id);
-      await deps.policy.settleDaySeats(booking._id); // issue 13
-      await deps.reminders.sync(bookingId); // issue 13
+      await deps.policy.settleDaySeats(booking._id);
+      await deps.reminders.sync(bookingId);
       await deps.jobs.cancelled(bookingId);
       return toBookingDto(cancelled!, viewer, deps.publicBaseUrl);
     },

@@ -80,7 +80,7 @@ export function bookingMails(kind: BookingMailKind, c: BookingMailContext): Mail
     else if (role === 'specialist') links.push({ label: 'Start the Zoom meeting', href: c.startLink });
     else if (c.joinUrl) links.push({ label: 'Join the Zoom meeting', href: c.joinUrl });
     else paragraphs.push('Your Zoom link follows in a separate email.');
-    if (role === 'customer' && c.manageUrl) links.push({ label: 'Manage your booking', href: c.manageUrl }); // issue 13
+    if (role === 'customer' && c.manageUrl) links.push({ label: 'Manage your booking', href: c.manageUrl });
     const subject = SUBJECTS[kind][role](c);
     return {
       dedupeKey: `booking:${c.bookingId}:${kind}:${c.sequence}:${role}`,

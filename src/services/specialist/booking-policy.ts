@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Slot } from './slot-calculator';
 
-/** The two policies of issue 13, saved with the availability. */
+/** The specialist's booking policies (cancellation notice, daily limit), saved with the availability. */
 export interface BookingPolicy {
   /** A customer may cancel or reschedule until this many minutes before the start (0 = until the start). */
   cancelNoticeMinutes: number;

@@ -92,14 +92,14 @@ export function createSpecialistService(deps: {
         { upsert: true },
       );
       const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
-      return { headline: profile!.headline, ...toRules(profile!), ...toPolicy(profile!) }; // issue 13: + policies
+      return { headline: profile!.headline, ...toRules(profile!), ...toPolicy(profile!) };
     },
 
     /** What the specialist saved last (the web app's availability form starts from it). */
     async getAvailability(specialistId: string) {
       const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
       if (!profile) throw new NotFoundError('Availability');
-      return { headline: profile.headline, ...toRules(profile), ...toPolicy(profile) }; // issue 13: + policies
+      return { headline: profile.headline, ...toRules(profile), ...toPolicy(profile) };
     },
 
     async list(): Promise<SpecialistDto[]> {
@@ -139,7 +139,7 @@ export function createSpecialistService(deps: {
       }).lean();
       const intervals: BusyInterval[] = busy.map((b) => ({ start: b.start, end: b.end }));
       const slots = computeSlots(toRules(profile), range, intervals, deps.clock.now());
-      // issue 13: days already at maxBookingsPerDay offer nothing
+      // days already at maxBookingsPerDay offer nothing
       return {
         timezone: profile.timezone,
         slots: withoutFullDays(slots, busy, profile.timezone, toPolicy(profile).maxBookingsPerDay),

@@ -95,7 +95,7 @@ export interface Page<T> {
   total: number;
 }
 
-// Admin API (issue 10's contract: GET /api/admin/zoom-connections and /api/admin/refresh-events).
+// Admin API (GET /api/admin/zoom-connections and /api/admin/refresh-events).
 export type ConnectionState = 'connected' | 'needs_reauth' | 'revoked' | 'never';
 
 export interface ZoomConnectionRow {
