@@ -1,11 +1,6 @@
 import { AppError } from '../../lib/errors';
 import { backoffMs, retryNotBefore, transientBackoffMs } from '../jobs/backoff';
-import {
-  isTransientZoomError,
-  ZoomApiError,
-  ZoomNotConnectedError,
-  ZoomTokenRejectedError,
-} from '../zoom/zoom.errors';
+import { isTransientZoomError, ZoomApiError, ZoomNotConnectedError, ZoomTokenRejectedError } from '../zoom/zoom.errors';
 
 /**
  * What a failed Zoom meeting call calls for:
@@ -33,8 +28,9 @@ export type RetryDecision = { retryAt: Date; counted: boolean } | { giveUp: stri
 
 /**
  * Whether and when a failed meeting call (create, move, removal) is tried again. `attempts` counts tries so far
- * (sets the backoff), `counted` the failures already counted against `maxCounted` (unclear ones only). Nothing is
- * tried at or after `sessionStart`: a meeting for a session that has begun helps nobody, and saying so is better.
+ * (sets the backoff), `counted` the failures already counted against `maxCounted` (unclear ones only). Transient
+ * failures end the tries only when the session begins: a meeting for a session under way helps nobody, and telling
+ * the specialist and admins does.
  */
 export function decideRetry(
   error: unknown,
@@ -45,11 +41,15 @@ export function decideRetry(
   if (kind === 'permanent') return { giveUp: message };
   if (kind === 'unclear' && o.counted + 1 >= o.maxCounted) return { giveUp: message };
   const later = (ms: number) => new Date(o.now.getTime() + ms);
-  const wanted =
-    kind === 'reconnect'
-      ? later(backoffMs(o.attempts, 60_000, 3_600_000))
-      : ((error instanceof ZoomApiError && error.retryAt) || later(transientBackoffMs(o.attempts)));
+  const asked = error instanceof ZoomApiError ? error.retryAt : undefined;
+  // Waiting for a reconnect: looked at now and then, and last at the session's start (to give up and tell then).
+  const reconnectAt = () =>
+    new Date(Math.min(later(backoffMs(o.attempts, 60_000, 3_600_000)).getTime(), o.sessionStart.getTime()));
+  const wanted = asked ?? (kind === 'reconnect' ? reconnectAt() : later(transientBackoffMs(o.attempts)));
   const retryAt = retryNotBefore(o.now, o.attempts, wanted);
-  if (retryAt >= o.sessionStart) return { giveUp: `${message} (and the session starts before Zoom can be asked again)` };
+  // Our own short waits stop before the session's start; a time Zoom named (Retry-After, the daily reset) and the
+  // wait for a reconnect are kept, and the try they allow gives up if the session has begun by then.
+  const tooLate = asked || kind === 'reconnect' ? o.now >= o.sessionStart : retryAt >= o.sessionStart;
+  if (tooLate) return { giveUp: `${message} (and the session begins before Zoom can be asked again)` };
   return { retryAt, counted: kind === 'unclear' };
 }
