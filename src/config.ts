@@ -108,6 +108,7 @@ const envSchema = z
     MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Bookings <no-reply@localhost>')),
 
     JOBS_PROCESS_EVERY_MS: intWithDefault(5000, 50),
+    // Failures that count: unclear ones for meetings, 5xx refusals for mail. Outages never end the tries (README).
     MEETING_RETRY_MAX_ATTEMPTS: intWithDefault(8, 1, 100),
     MAIL_RETRY_MAX_ATTEMPTS: intWithDefault(10, 1, 100),
     REMINDER_OFFSETS_MINUTES: z.preprocess(

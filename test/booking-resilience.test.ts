@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { BookingModel } from '../src/models/booking.model';
+import { OutboxMailModel } from '../src/models/outbox-mail.model';
 import { UserOAuthTokenModel } from '../src/models/user-oauth-token.model';
 import { createAdmin, registerUser } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
@@ -22,10 +23,10 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
     await drainJobs(s.container);
     expect(s.smtp.to(customer.user.email)).toHaveLength(0);
 
-    clock.advance(31_000); // first backoff: 30 s
+    clock.advance(31_000); // past the first backoff (5 s)
     await drainJobs(s.container);
     expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('pending');
-    clock.advance(61_000); // second backoff: 60 s
+    clock.advance(61_000); // past the second (10 s)
     await drainJobs(s.container);
     const booking = await BookingModel.findById(res.body.id).lean();
     expect(booking!.meeting).toMatchObject({ status: 'created', attempts: 3 });
@@ -108,19 +109,94 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
     expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('created');
   });
 
-  it('when Zoom keeps failing, then after the last attempt the specialist and admins are emailed', async () => {
+  it('when Zoom answers 5xx for 10 minutes, then the booking stays pending through every failure and its meeting is made within 60 s of Zoom’s return', async () => {
     const admin = await createAdmin(s.container);
     const specialist = await readySpecialist(s.app);
     const customer = await registerUser(s.app, 'customer');
     s.sandbox.inject({ route: 'POST /v2/users/:userId/meetings', status: 500, times: Infinity });
     const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T08:00:00Z' });
-    for (let i = 0; i < 5; i += 1) {
-      clock.advance(3600_000);
+    expect(res.status).toBe(201);
+    for (let i = 0; i < 40; i += 1) {
+      clock.advance(15_000); // 10 minutes in all
+      await drainJobs(s.container);
+    }
+    const during = await BookingModel.findById(res.body.id).lean();
+    expect(during!.meeting.status).toBe('pending');
+    expect(during!.meeting.attempts).toBeGreaterThanOrEqual(20); // 20 transient failures do not end the tries
+    expect(during!.meeting.countedFailures).toBe(0);
+    expect(s.smtp.to(specialist.user.email)).toHaveLength(0);
+    expect(s.smtp.to(admin.user.email)).toHaveLength(0);
+
+    s.sandbox.clearFaults();
+    const upAt = clock.now().getTime();
+    let createdAt: number | undefined;
+    for (let i = 0; i < 12 && createdAt === undefined; i += 1) {
+      clock.advance(5_000);
+      await drainJobs(s.container);
+      if ((await BookingModel.findById(res.body.id).lean())!.meeting.status === 'created')
+        createdAt = clock.now().getTime();
+    }
+    expect(createdAt! - upAt).toBeLessThanOrEqual(60_000);
+    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
+    expect(s.smtp.to(customer.user.email)).toHaveLength(1);
+    expect(s.smtp.to(specialist.user.email)).toHaveLength(1);
+    expect(s.smtp.to(admin.user.email)).toHaveLength(0);
+  });
+
+  it('when Zoom refuses the meeting (a 4xx that waiting cannot change), then it fails at once and the specialist and admins are emailed', async () => {
+    const admin = await createAdmin(s.container);
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    s.sandbox.inject({
+      route: 'POST /v2/users/:userId/meetings',
+      status: 400,
+      body: { code: 300, message: 'Invalid meeting settings' },
+      times: 1,
+    });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T09:00:00Z' });
+    expect(res.status).toBe(201);
+    await drainJobs(s.container);
+    const booking = await BookingModel.findById(res.body.id).lean();
+    expect(booking!.meeting).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(booking!.status).toBe('confirmed');
+    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(0);
+    expect(s.smtp.to(specialist.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
+    expect(s.smtp.to(admin.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
+  });
+
+  it('when Zoom is still down as the session begins, then the tries end and the specialist and admins are emailed', async () => {
+    const admin = await createAdmin(s.container);
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    s.sandbox.inject({ route: 'POST /v2/users/:userId/meetings', status: 503, times: Infinity });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T10:00:00Z' });
+    clock.set('2026-11-26T09:59:50Z');
+    await drainJobs(s.container);
+    const booking = await BookingModel.findById(res.body.id).lean();
+    expect(booking!.meeting).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(booking!.meeting.lastError).toContain('Service Unavailable');
+    // The reminders went out on the way to the session (the booking stands); one alarm follows the last try.
+    expect(s.smtp.to(specialist.user.email).filter((m) => m.subject?.startsWith('Action needed'))).toHaveLength(1);
+    expect(s.smtp.to(admin.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
+  });
+
+  it('when Zoom keeps rejecting a freshly refreshed token, then MEETING_RETRY_MAX_ATTEMPTS (3) such failures end the tries and the specialist and admins are emailed', async () => {
+    const admin = await createAdmin(s.container);
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    s.sandbox.inject({
+      route: 'POST /v2/users/:userId/meetings',
+      status: 401,
+      body: { code: 124, message: 'Invalid access token.' },
+      times: Infinity,
+    });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-26T11:00:00Z' });
+    for (let i = 0; i < 10; i += 1) {
+      clock.advance(60_000);
       await drainJobs(s.container);
     }
     const booking = await BookingModel.findById(res.body.id).lean();
-    expect(booking!.meeting).toMatchObject({ status: 'failed', attempts: 3 });
-    expect(booking!.status).toBe('confirmed');
+    expect(booking!.meeting).toMatchObject({ status: 'failed', attempts: 3, countedFailures: 2 });
     expect(s.smtp.to(specialist.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
     expect(s.smtp.to(admin.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
   });
@@ -139,6 +215,35 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
     clock.advance(5 * 60_000);
     await drainJobs(s.container);
     clock.advance(60 * 60_000);
+    await drainJobs(s.container);
+    expect(s.smtp.to(customer.user.email)).toHaveLength(1);
+    expect(s.smtp.to(specialist.user.email)).toHaveLength(1);
+  });
+
+  it('when SMTP refuses connections for 10 minutes, then no mail is given up and each is delivered once within 60 s of SMTP’s return', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    s.smtp.setRefusing(true);
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-27T10:00:00Z' });
+    expect(res.status).toBe(201);
+    for (let i = 0; i < 40; i += 1) {
+      clock.advance(15_000);
+      await drainJobs(s.container);
+    }
+    const waiting = await OutboxMailModel.find({ to: customer.user.email }).lean();
+    expect(waiting.map((m) => m.status)).toEqual(['pending']);
+    expect(waiting[0]!.attempts).toBeGreaterThanOrEqual(20);
+    expect(waiting[0]!.refusals).toBe(0);
+    s.smtp.setRefusing(false);
+    const upAt = clock.now().getTime();
+    let sentAt: number | undefined;
+    for (let i = 0; i < 12 && sentAt === undefined; i += 1) {
+      clock.advance(5_000);
+      await drainJobs(s.container);
+      if (s.smtp.to(customer.user.email).length > 0) sentAt = clock.now().getTime();
+    }
+    expect(sentAt! - upAt).toBeLessThanOrEqual(60_000);
+    clock.advance(3600_000);
     await drainJobs(s.container);
     expect(s.smtp.to(customer.user.email)).toHaveLength(1);
     expect(s.smtp.to(specialist.user.email)).toHaveLength(1);

@@ -8,6 +8,8 @@ const meetingSchema = new Schema(
     status: { type: String, enum: MEETING_STATUSES, default: 'pending' },
     provider: { type: String, enum: ['user', 's2s'], required: true },
     attempts: { type: Number, default: 0 },
+    /** Failures counted toward MEETING_RETRY_MAX_ATTEMPTS: unclear ones only (outages never end the tries). */
+    countedFailures: { type: Number, default: 0 },
     /** Set before the first create call: a later attempt first looks for a meeting an interrupted one made. */
     firstAttemptAt: { type: Date, default: null },
     lockedUntil: { type: Date, default: null },

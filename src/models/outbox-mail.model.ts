@@ -15,6 +15,8 @@ const outboxMailSchema = new Schema(
     icalContent: { type: String, default: null },
     status: { type: String, enum: ['pending', 'sent', 'failed'], default: 'pending' },
     attempts: { type: Number, default: 0 },
+    /** Permanent-looking SMTP failures (5xx replies) so far; MAIL_RETRY_MAX_ATTEMPTS of them end the tries. */
+    refusals: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, required: true },
     lockedUntil: { type: Date, default: null },
     lastError: { type: String, default: null },

@@ -13,7 +13,12 @@ import type { JobQueue } from '../jobs/job-queue';
 export const JOB_MEETING_CREATE = 'booking-meeting-create';
 export const JOB_MEETING_SYNC = 'booking-meeting-sync';
 export const JOB_MEETING_DELETE = 'booking-meeting-delete';
-const LEASE_GRACE_MS = 150_000;
+/**
+ * How long the request's own move/removal attempt has before its durable job may run it too (after a crash, the job
+ * does it within this). Longer than one Zoom call with a token refresh (each ZOOM_HTTP_TIMEOUT_MS, 10 s); an
+ * overlap is harmless (a PATCH to the same time, a DELETE answered 404).
+ */
+const LEASE_GRACE_MS = 45_000;
 /** Longer than any request that saves a meeting and then queues its confirmation mail. */
 const CONFIRMATION_GRACE_MS = 5 * 60_000;
 
@@ -89,15 +94,18 @@ export function createBookingJobs(deps: {
     );
   });
 
-  /** Sync and delete retry with backoff and give up (loudly) after the same number of attempts as creation. */
+  /**
+   * Sync and delete retry like creation: transient failures until the session begins, refusals never; an unclear
+   * failure gives up (loudly) once the job has made MEETING_RETRY_MAX_ATTEMPTS tries.
+   */
   const retryable =
-    (what: string, fn: (id: string) => Promise<{ status: string; at?: Date; reason?: string }>) =>
+    (what: string, fn: (id: string) => Promise<MeetingOutcome>) =>
     async (data: Record<string, string>, meta: { attempts: number }) => {
       const outcome = await fn(data.bookingId!);
       if (outcome.status === 'failed')
         deps.logger.error({ bookingId: data.bookingId, reason: outcome.reason }, `Zoom meeting ${what} failed`);
-      if (outcome.status !== 'retry' || !outcome.at) return;
-      if (meta.attempts >= deps.maxAttempts) {
+      if (outcome.status !== 'retry') return;
+      if (outcome.counted && meta.attempts >= deps.maxAttempts) {
         deps.logger.error({ bookingId: data.bookingId, attempts: meta.attempts }, `Giving up on Zoom meeting ${what}`);
         return;
       }

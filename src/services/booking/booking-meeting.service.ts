@@ -2,20 +2,23 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
-import { retryNotBefore } from '../jobs/backoff';
 import type { HostAccess, MeetingHost } from './meeting-host.service';
 import { meetingInput, meetingRef, type MeetingContext } from './meeting-input';
-import { retryAtFor } from './meeting-retry';
+import { decideRetry } from './meeting-retry';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 
 export type MeetingOutcome =
   | { status: 'created'; needsSync?: boolean }
   | { status: 'updated' | 'deleted' }
   | { status: 'skipped' | 'failed' | 'cancelled'; reason?: string }
-  | { status: 'retry'; at: Date };
+  | { status: 'retry'; at: Date; counted?: boolean };
 
-/** How long one attempt holds a booking's meeting; a crashed attempt's booking is retried after it. */
-export const MEETING_LOCK_MS = 120_000;
+/**
+ * How long one attempt holds a booking's meeting; a crashed attempt's booking is retried after it (so a crash is
+ * recovered within about a minute). Several Zoom calls fit in it (each bounded by ZOOM_HTTP_TIMEOUT_MS, 10 s); an
+ * attempt that still outlives it is harmless: the next one adopts the meeting by its reference, and `save` keeps one.
+ */
+export const MEETING_LOCK_MS = 60_000;
 const lockFree = (t: Date) => [{ 'meeting.lockedUntil': null }, { 'meeting.lockedUntil': { $lte: t } }];
 
 /**
@@ -66,6 +69,8 @@ export function createBookingMeetingService(deps: {
       );
       return { status: 'cancelled' as const };
     }
+    // Another attempt saved this very meeting (both adopted it by its reference): nothing to undo.
+    if (current?.zoomMeetingId === meeting.id) return { status: 'skipped' as const };
     // Another attempt saved its meeting first: ours is a duplicate and must not stay in the host's calendar.
     deps.logger.warn({ bookingId: booking._id, meetingId: meeting.id }, 'Removing a duplicate Zoom meeting');
     await deps.host.call(booking.specialistId.toString(), (tk) => deps.api.deleteMeeting(tk, meeting.id));
@@ -80,6 +85,7 @@ export function createBookingMeetingService(deps: {
         status: 'pending' as const,
         provider: deps.host.provider,
         attempts: 1,
+        countedFailures: 0,
         // Known host: set before the create call, so a retry after a crash searches the right calendar.
         firstAttemptAt: hostZoomUserId ? t : null,
         hostZoomUserId: hostZoomUserId ?? null,
@@ -165,14 +171,22 @@ export function createBookingMeetingService(deps: {
         return { outcome, booking: outcome.status === 'created' ? saved : booking };
       } catch (error) {
         const message = (error as Error).message;
-        const wanted = attempts < deps.maxAttempts ? retryAtFor(error, attempts, now()) : undefined;
-        const retryAt = wanted && retryNotBefore(now(), attempts, wanted);
+        const counted = booking.meeting.countedFailures ?? 0;
+        const decision = decideRetry(error, {
+          attempts,
+          counted,
+          maxCounted: deps.maxAttempts,
+          now: now(),
+          sessionStart: booking.start,
+        });
+        const retryAt = 'retryAt' in decision ? decision.retryAt : undefined;
         const meeting = {
           ...booking.meeting,
           status: retryAt ? ('pending' as const) : ('failed' as const),
           lockedUntil: null,
           lastError: message,
           nextAttemptAt: retryAt ?? null,
+          countedFailures: 'counted' in decision && decision.counted ? counted + 1 : counted,
         };
         await BookingModel.updateOne(
           { _id: bookingId },
@@ -182,13 +196,15 @@ export function createBookingMeetingService(deps: {
               'meeting.lockedUntil': null,
               'meeting.lastError': message,
               'meeting.nextAttemptAt': meeting.nextAttemptAt,
+              'meeting.countedFailures': meeting.countedFailures,
             },
           },
         );
         deps.logger.warn({ bookingId, attempts, retryAt, err: message }, 'Zoom meeting creation failed');
-        const outcome: MeetingOutcome = retryAt
-          ? { status: 'retry', at: retryAt }
-          : { status: 'failed', reason: message };
+        const outcome: MeetingOutcome =
+          'retryAt' in decision
+            ? { status: 'retry', at: decision.retryAt, counted: decision.counted }
+            : { status: 'failed', reason: decision.giveUp };
         return { outcome, booking: { ...booking, meeting } };
       }
     },

@@ -5,7 +5,7 @@ import type { SpecialistService } from '../specialist/specialist.service';
 import type { MeetingOutcome } from './booking-meeting.service';
 import type { MeetingHost } from './meeting-host.service';
 import { meetingInput, meetingRef, type MeetingContext } from './meeting-input';
-import { retryAtFor } from './meeting-retry';
+import { decideRetry } from './meeting-retry';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import { ZoomApiError } from '../zoom/zoom.errors';
 
@@ -31,9 +31,15 @@ export function createMeetingChangesService(deps: {
     };
   }
 
-  function retryOrFail(error: unknown): MeetingOutcome {
-    const at = retryAtFor(error, 1, now());
-    return at ? { status: 'retry', at } : { status: 'failed', reason: (error as Error).message };
+  /**
+   * The job queue spaces the tries (its floor grows with the job's attempts up to the transient cap), so every try
+   * asks for the first step. A move or removal gives up on a refusal, or once the session has begun.
+   */
+  function retryOrFail(error: unknown, booking: BookingRecord): MeetingOutcome {
+    const d = decideRetry(error, { attempts: 1, counted: 0, maxCounted: 2, now: now(), sessionStart: booking.start });
+    return 'retryAt' in d
+      ? { status: 'retry', at: d.retryAt, counted: d.counted }
+      : { status: 'failed', reason: d.giveUp };
   }
 
   return {
@@ -66,7 +72,7 @@ export function createMeetingChangesService(deps: {
         );
         return { status: 'updated' };
       } catch (error) {
-        return retryOrFail(error);
+        return retryOrFail(error, booking);
       }
     },
 
@@ -86,7 +92,7 @@ export function createMeetingChangesService(deps: {
         if (!meetingId) return { status: 'skipped' };
         await deps.host.call(specialistId, (tk) => deps.api.deleteMeeting(tk, meetingId));
       } catch (error) {
-        if (!(error instanceof ZoomApiError && error.zoomStatus === 404)) return retryOrFail(error);
+        if (!(error instanceof ZoomApiError && error.zoomStatus === 404)) return retryOrFail(error, booking);
       }
       await BookingModel.updateOne(
         { _id: bookingId },

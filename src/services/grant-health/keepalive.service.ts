@@ -2,7 +2,7 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import type { JobQueue } from '../jobs/job-queue';
-import { ZoomNotConnectedError } from '../zoom/zoom.errors';
+import { isTransientZoomError, ZoomNotConnectedError } from '../zoom/zoom.errors';
 import type { ZoomUserTokenService } from '../zoom/zoom-user-token.service';
 import { STATE_FILTERS } from './grant-state';
 import type { RefreshLog } from './refresh-log.service';
@@ -13,7 +13,7 @@ export const JOB_KEEPALIVE_GRANT = 'zoom-keepalive-grant';
 const MAX_PER_SWEEP = 1000;
 /** Refreshes are spaced over the sweep interval, but never further apart than this. */
 const MAX_SPACING_MS = 30_000;
-/** A refresh that keeps failing (Zoom down) is left to the next sweep. */
+/** A refresh that keeps failing for an unclear reason is left to the next sweep (a Zoom outage is waited out). */
 const MAX_GRANT_ATTEMPTS = 5;
 
 /**
@@ -76,7 +76,8 @@ export function createKeepalive(deps: {
     } catch (error) {
       // Dead (the specialist has been told) or disconnected meanwhile: nothing left to keep alive.
       if (error instanceof ZoomNotConnectedError) return;
-      if (meta.attempts >= MAX_GRANT_ATTEMPTS) {
+      // Zoom down or busy: the job queue tries again within a minute, for as long as it takes.
+      if (!isTransientZoomError(error) && meta.attempts >= MAX_GRANT_ATTEMPTS) {
         deps.logger.warn({ specialistId, err: error }, 'Zoom keep-alive keeps failing; the next sweep tries again');
         return;
       }

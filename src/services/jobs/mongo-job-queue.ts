@@ -14,7 +14,7 @@ export interface MongoJobQueueOptions {
   pollMs: number;
   /** How long a claimed job stays ours before another instance may take it over. */
   leaseMs?: number;
-  /** Backoff after a handler throws. */
+  /** Backoff after a handler throws (default 5 s doubling up to 60 s). */
   errorBackoffMs?: (attempt: number) => number;
 }
 
@@ -30,7 +30,8 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
   const inFlight = new Set<Promise<unknown>>();
   const worker = randomUUID();
   const leaseMs = options.leaseMs ?? 120_000;
-  const errorBackoff = options.errorBackoffMs ?? ((n: number) => backoffMs(n, 15_000));
+  // 5 s, 10 s … at most a minute: a handler that failed because a dependency was down runs soon after it returns.
+  const errorBackoff = options.errorBackoffMs ?? ((n: number) => backoffMs(n, 5_000, 60_000));
   const now = () => options.clock.now();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;

@@ -4,9 +4,9 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
 import { OutboxMailModel, type OutboxMailRecord } from '../../models/outbox-mail.model';
-import { backoffMs } from '../jobs/backoff';
+import { transientBackoffMs } from '../jobs/backoff';
 import type { JobQueue } from '../jobs/job-queue';
-import type { MailTransport } from './mail-transport';
+import { isPermanentMailError, type MailTransport } from './mail-transport';
 import { isDuplicateKeyError } from '../../lib/errors';
 
 export interface MailToSend {
@@ -21,10 +21,24 @@ export interface MailToSend {
 
 type Claimed = Pick<
   OutboxMailRecord,
-  '_id' | 'to' | 'subject' | 'text' | 'html' | 'icalMethod' | 'icalContent' | 'messageId' | 'attempts' | 'lockedUntil'
+  | '_id'
+  | 'to'
+  | 'subject'
+  | 'text'
+  | 'html'
+  | 'icalMethod'
+  | 'icalContent'
+  | 'messageId'
+  | 'attempts'
+  | 'refusals'
+  | 'lockedUntil'
 >;
 
-const LOCK_MS = 5 * 60_000;
+/**
+ * How long a claim holds a message: longer than one SMTP send with its time-outs (see createSmtpTransport), short
+ * enough that a crashed sender's mail goes out about a minute later.
+ */
+const LOCK_MS = 60_000;
 const lockFree = (t: Date) => [{ lockedUntil: null }, { lockedUntil: { $lte: t } }];
 
 /** The bare address of a From header: `Booking <noreply@example.com>` → `noreply@example.com`. */
@@ -89,13 +103,21 @@ export function createMailOutbox(deps: {
           });
           sent.push(mail._id);
         } catch (error) {
+          // Transient failures (SMTP down, 4xx) never end the tries; MAIL_RETRY_MAX_ATTEMPTS 5xx refusals do.
           const message = (error as Error).message;
-          const giveUp = mail.attempts >= deps.maxAttempts;
-          const at = new Date(now().getTime() + backoffMs(mail.attempts));
+          const refusals = (mail.refusals ?? 0) + (isPermanentMailError(error) ? 1 : 0);
+          const giveUp = refusals >= deps.maxAttempts;
+          const at = new Date(now().getTime() + transientBackoffMs(mail.attempts));
           await OutboxMailModel.updateOne(
             { _id: mail._id },
             {
-              $set: { lockedUntil: null, lastError: message, status: giveUp ? 'failed' : 'pending', nextAttemptAt: at },
+              $set: {
+                lockedUntil: null,
+                lastError: message,
+                refusals,
+                status: giveUp ? 'failed' : 'pending',
+                nextAttemptAt: at,
+              },
             },
           );
           deps.logger.warn({ mailId: mail._id, attempts: mail.attempts, giveUp, err: message }, 'Mail delivery failed');
@@ -153,6 +175,7 @@ export function createMailOutbox(deps: {
         icalContent: mail.ical?.content ?? null,
         status: 'pending' as const,
         attempts: 1,
+        refusals: 0,
         nextAttemptAt: t,
         lockedUntil: new Date(t.getTime() + LOCK_MS),
         lastError: null,

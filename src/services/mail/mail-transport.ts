@@ -32,13 +32,23 @@ function toNodemailer(mail: OutgoingMail) {
   };
 }
 
+/**
+ * Whether an SMTP failure is permanent-looking: a 5xx reply to one of this message's commands (MAIL FROM, RCPT TO,
+ * DATA, AUTH). Everything else is transient: 4xx replies, connection errors and time-outs, and a server that
+ * refuses the connection at its greeting (it is not serving now, whatever code it gives; RFC 5321 4.3.2).
+ */
+export function isPermanentMailError(error: unknown): boolean {
+  const { responseCode, command } = (error ?? {}) as { responseCode?: number; command?: string };
+  return typeof responseCode === 'number' && responseCode >= 500 && command !== 'CONN';
+}
+
 export function createSmtpTransport(smtpUrl: string): MailTransport {
   // Time-outs well inside the outbox claim (LOCK_MS), so a hung server cannot outlive the claim and cause a resend.
   const transporter = nodemailer.createTransport({
     url: smtpUrl,
-    connectionTimeout: 20_000,
-    greetingTimeout: 20_000,
-    socketTimeout: 60_000,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
   } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     describe: `SMTP ${new URL(smtpUrl).host}`,

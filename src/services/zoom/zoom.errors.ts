@@ -141,3 +141,12 @@ export class OAuthCallbackError extends AppError {
     this.reason = reason;
   }
 }
+
+/**
+ * Zoom is down, slow or busy (5xx, time-out, connection error, 429, a token refresh that failed for those reasons),
+ * or another process's token refresh did not finish in time: waiting changes this, so it never ends retries.
+ */
+export function isTransientZoomError(error: unknown): boolean {
+  if (error instanceof TokenWaitTimeoutError) return true;
+  return error instanceof ZoomApiError && error.retryable;
+}
