@@ -55,6 +55,7 @@ export function createBookingNotifier(deps: {
       joinUrl: booking.zoomJoinUrl ?? null,
       startLink: `${deps.publicBaseUrl}/api/bookings/${bookingId}/start?token=${token}`,
       organizerEmail,
+      now: deps.clock.now(),
     };
   }
 

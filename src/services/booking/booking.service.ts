@@ -140,18 +140,35 @@ export function createBookingService(deps: {
         throw error;
       }
       // The booking is the meeting's durable job: if this process dies now, another one creates the meeting.
-      const inserted = await BookingModel.create({
+      const t = now();
+      const record: BookingRecord = {
         _id: bookingId,
-        specialistId,
-        customerId,
+        specialistId: new Types.ObjectId(specialistId),
+        customerId: new Types.ObjectId(customerId),
         start,
         end,
         durationMinutes: duration,
         topic: input.topic ?? null,
         notes: input.notes ?? null,
+        status: 'confirmed',
+        cancelledAt: null,
+        cancelledBy: null,
+        sequence: 0,
         idempotencyKey: idempotencyKey ?? null,
-        meeting: deps.meetings.claimedAtInsert(now(), deps.host.knownHostUserId(specialistId)),
-      });
+        zoomMeetingId: null,
+        zoomJoinUrl: null,
+        meeting: {
+          ...deps.meetings.claimedAtInsert(t, deps.host.knownHostUserId(specialistId)),
+          lastError: null,
+          syncedSequence: 0,
+          zoomDeleted: false,
+        },
+        confirmationMailedAt: null,
+        createdAt: t,
+        updatedAt: t,
+      };
+      // Every field is set above (the schema's defaults included), so mongoose need not hydrate it (lean).
+      await BookingModel.insertMany([record], { lean: true });
       const party = (u: { _id?: unknown; id?: string; name: string; email: string; timezone: string }) => ({
         id: u.id ?? String(u._id),
         name: u.name,
@@ -159,7 +176,7 @@ export function createBookingService(deps: {
         timezone: u.timezone,
       });
       const booking = await deps.jobs.firstAttempt(
-        inserted.toObject<BookingRecord>(),
+        record,
         {
           meeting: { customerName: customerDto.name, timezone: profile!.timezone ?? specialist.timezone },
           parties: { customer: party(customerDto), specialist: party(specialist) },

@@ -22,6 +22,8 @@ export interface BookingMailContext {
   /** Our own start link (it fetches a fresh Zoom start_url), for the specialist only. */
   startLink: string;
   organizerEmail: string;
+  /** When the mail is made (the invitation's DTSTAMP). */
+  now: Date;
 }
 
 export type BookingMailKind = 'confirmed' | 'rescheduled' | 'cancelled';
@@ -60,6 +62,7 @@ export function bookingMails(kind: BookingMailKind, c: BookingMailContext): Mail
       method: kind === 'cancelled' ? 'CANCEL' : 'REQUEST',
       start: c.start,
       end: c.end,
+      stamp: c.now,
       title: c.topic ?? `Session: ${c.customer.name} & ${c.specialist.name}`,
       description: c.joinUrl ? `Join Zoom: ${c.joinUrl}` : 'The Zoom link follows by email.',
       url: c.joinUrl,
