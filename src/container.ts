@@ -145,10 +145,11 @@ export function createContainer(deps: AppDeps) {
     clock,
     maxAttempts: config.jobs.meetingMaxAttempts,
   });
+  const auth = createAuthService({ jwt, throttle });
   const bookings = createBookingService({
     clock,
     specialists,
-    users,
+    accountOf: (userId) => auth.account(userId),
     host: meetingHost,
     meetings: bookingMeetings,
     jobs: bookingJobs,
@@ -164,7 +165,7 @@ export function createContainer(deps: AppDeps) {
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
     users,
-    auth: createAuthService({ jwt, throttle }),
+    auth,
     health: createHealthService({ redis }),
     jobs,
     zoom: {
