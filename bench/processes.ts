@@ -1,6 +1,6 @@
 /** Child processes of the bench (our server as `npm start` runs it, and the floor) and what /proc says about them. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -13,6 +13,8 @@ export interface Child {
   cpuMs: () => number;
   /** Peak resident set size (VmHWM), in MiB. */
   peakRssMiB: () => number;
+  /** Starts the peak over from the current size (Linux: "5" to /proc/<pid>/clear_refs). */
+  resetPeakRss: () => void;
   stop: () => Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startChild(
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
     },
+    resetPeakRss: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
     stop: async () => {
       if (proc.exitCode === null) proc.kill('SIGTERM');
       const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);

@@ -206,6 +206,11 @@ async function main() {
       throw new Error(`booking failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   };
 
+  // Sign-up hashes passwords with argon2id (64 MiB each): that peak belongs to sign-up, not to bookings.
+  const setupPeakRssMiB = server.peakRssMiB();
+  server.resetPeakRss();
+  floor.resetPeakRss();
+
   // Warm-up (JIT, connection pools), then the idle cost: what the server spends with nothing to do (job polling).
   for (let i = 0; i < 10; i += 1) {
     check(await book(specialists[i % SPECIALISTS]!));
@@ -221,6 +226,7 @@ async function main() {
   console.log(`one at a time: ${SEQUENTIAL} bookings…`);
   const seq = { ours: [] as number[], floor: [] as number[], request: [] as string[], after: [] as string[] };
   let cpu0 = server.cpuMs();
+  const floorCpu0 = floor.cpuMs();
   let t0 = Date.now();
   for (let i = 0; i < SEQUENTIAL; i += 1) {
     const before = proxy.mark();
@@ -234,6 +240,8 @@ async function main() {
     seq.floor.push((await floorCall()).ms);
   }
   const seqCpu = (server.cpuMs() - cpu0 - idleCpuPerMs * (Date.now() - t0)) / SEQUENTIAL;
+  // The floor's CPU per call, measured the same way: a yardstick for how expensive CPU is on this machine right now.
+  const floorSeqCpu = (floor.cpuMs() - floorCpu0) / SEQUENTIAL;
 
   // 2. Under load: many specialists, distinct slots.
   const load: Results['load'] = [];
@@ -246,6 +254,7 @@ async function main() {
     if (ours.failures.length) throw new Error(`failed bookings: ${JSON.stringify(ours.failures.slice(0, 3))}`);
     await settle(proxy, outbox, 2 * n);
     const cpu = (server.cpuMs() - cpu0 - idleCpuPerMs * (Date.now() - t0)) / LOAD.bookings;
+    const floorCpuStart = floor.cpuMs();
     const floorRun = await runConcurrently(
       Array.from({ length: LOAD.bookings }, () => floorCall),
       connections,
@@ -255,6 +264,7 @@ async function main() {
       ours: summary(ours),
       floor: summary(floorRun),
       cpuMsPerBooking: cpu,
+      floorCpuMsPerCall: (floor.cpuMs() - floorCpuStart) / LOAD.bookings,
     });
   }
 
@@ -294,6 +304,7 @@ async function main() {
       ours: { p50: percentile(seq.ours, 0.5), p95: percentile(seq.ours, 0.95) },
       floor: { p50: percentile(seq.floor, 0.5), p95: percentile(seq.floor, 0.95) },
       cpuMsPerBooking: seqCpu,
+      floorCpuMsPerCall: floorSeqCpu,
     },
     roundTrips: {
       request: { perBooking: seq.request.length / SEQUENTIAL, byCommand: perBooking(byName(seq.request)) },
@@ -301,8 +312,10 @@ async function main() {
       idlePerSecond: idleTrips / 3,
     },
     idleCpuMsPerSecond: idleCpuPerMs * 1000,
+    machineLoad: os.loadavg()[0]!,
     load,
     peakRssMiB: server.peakRssMiB(),
+    setupPeakRssMiB,
     floorPeakRssMiB: floor.peakRssMiB(),
     storm: {
       grants: STORM.grants,

@@ -166,12 +166,13 @@ export function createContainer(deps: AppDeps) {
     offsetsMinutes: config.reminders.offsetsMinutes,
     context: notifier.contextOf,
   });
+  const auth = createAuthService({ jwt, throttle });
   const bookings = createBookingService({
     policy,
     reminders,
     clock,
     specialists,
-    users,
+    accountOf: (userId) => auth.account(userId),
     host: meetingHost,
     meetings: bookingMeetings,
     jobs: bookingJobs,
@@ -223,7 +224,7 @@ export function createContainer(deps: AppDeps) {
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
     users,
-    auth: createAuthService({ jwt, throttle }),
+    auth,
     health: createHealthService({ redis }),
     jobs,
     zoom: {

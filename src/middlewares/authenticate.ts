@@ -10,11 +10,15 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export function authenticate(auth: AuthService, access: Exclude<Access, 'public'>): RequestHandler {
+export function authenticate(
+  auth: AuthService,
+  access: Exclude<Access, 'public'>,
+  options: { accountRead?: 'token' } = {},
+): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new UnauthenticatedError('Missing bearer token');
-    const principal = await auth.authenticate(token);
+    const principal = options.accountRead === 'token' ? await auth.verify(token) : await auth.authenticate(token);
     if (access !== 'authenticated' && !access.includes(principal.role)) {
       throw new ForbiddenError(`This requires the role ${access.join(' or ')}`);
     }

@@ -14,6 +14,11 @@ export interface RouteSpec {
   summary: string;
   tags: string[];
   access: Access;
+  /**
+   * 'token': authentication only checks the token (signature, expiry, role); the handler's service reads the account
+   * itself, together with its other reads, and refuses a deleted one (see AuthService.account).
+   */
+  accountRead?: 'token';
   description?: string;
   request?: { body?: ZodType; query?: ZodObject; params?: ZodObject; headers?: ZodObject };
   /** Success responses; error responses are added from the access rules and the request schemas. */
@@ -68,7 +73,7 @@ export function createRouteBuilder(registry: OpenAPIRegistry, auth: AuthService)
       responses,
     });
     const chain: RequestHandler[] = [];
-    if (spec.access !== 'public') chain.push(authenticate(auth, spec.access));
+    if (spec.access !== 'public') chain.push(authenticate(auth, spec.access, { accountRead: spec.accountRead }));
     chain.push(...(spec.before ?? []));
     if (spec.request) chain.push(validate(spec.request));
     chain.push(async (req, res) => {

@@ -45,6 +45,13 @@ export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrott
     }
   }
 
+  /** The signed-in user's account; a token of a deleted account is refused. */
+  async function account(userId: string): Promise<UserDto> {
+    const user = await UserModel.findById(userId).lean();
+    if (!user) throw new UnauthenticatedError('Account no longer exists', 'INVALID_TOKEN');
+    return toUserDto(user);
+  }
+
   return {
     createAccount,
 
@@ -74,10 +81,21 @@ export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrott
     async authenticate(token: string): Promise<Principal> {
       const claims = await deps.jwt.verifyAccessToken(token);
       if (!isValidObjectId(claims.userId)) throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
-      const user = await UserModel.findById(claims.userId).lean();
-      if (!user) throw new UnauthenticatedError('Account no longer exists', 'INVALID_TOKEN');
-      return { userId: claims.userId, role: user.role, user: toUserDto(user) };
+      const user = await account(claims.userId);
+      return { userId: claims.userId, role: user.role, user };
     },
+
+    /**
+     * The token alone (signature, expiry, the role it was issued for), for routes whose service reads the account
+     * anyway: it must then call `account`, so a deleted user's token still stops working at once.
+     */
+    async verify(token: string): Promise<Principal> {
+      const claims = await deps.jwt.verifyAccessToken(token);
+      if (!isValidObjectId(claims.userId)) throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
+      return { userId: claims.userId, role: claims.role };
+    },
+
+    account,
   };
 }
 

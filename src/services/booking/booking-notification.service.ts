@@ -59,6 +59,7 @@ export function createBookingNotifier(deps: {
       startLink: `${deps.publicBaseUrl}/api/bookings/${bookingId}/start?token=${token}`,
       organizerEmail,
       manageUrl: await deps.manageLinks.urlFor(booking),
+      now: deps.clock.now(),
     };
   }
 

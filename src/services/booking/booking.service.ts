@@ -3,7 +3,7 @@ import { isValidObjectId, Types } from 'mongoose';
 import type { Clock } from '../../lib/clock';
 import { isDuplicateKeyError, NotFoundError, UnprocessableError } from '../../lib/errors';
 import type { SpecialistProfileRecord } from '../../models/specialist-profile.model';
-import type { UserDto, UserService } from '../auth/user.service';
+import type { UserDto } from '../auth/user.service';
 import type { BookingMeetingService } from './booking-meeting.service';
 import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
@@ -11,6 +11,7 @@ import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
 import { fitsAvailability } from '../specialist/slot-calculator';
 import { cellsFor, claimCells, releaseCells, releaseInserted } from './calendar-claims.service';
 import { toBookingDto, type BookingDto, type Viewer } from './booking.dto';
+import { newBookingRecord, partyOf } from './new-booking';
 import type { BookingJobs } from './booking-jobs.service';
 import type { MeetingHost } from './meeting-host.service';
 import { ZoomNotConnectedError } from '../zoom/zoom.errors';
@@ -26,6 +27,10 @@ export interface NewBooking {
   notes?: string;
 }
 
+const settledValue = <T>(result: PromiseSettledResult<T>): T => {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+};
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 /** The caller, as authentication found it (its account, when it was read there). */
@@ -38,7 +43,8 @@ export interface Customer {
 export function createBookingService(deps: {
   clock: Clock;
   specialists: SpecialistService;
-  users: UserService;
+  /** The caller's account (refuses a deleted one): AuthService.account. */
+  accountOf(userId: string): Promise<UserDto>;
   host: MeetingHost;
   meetings: BookingMeetingService;
   jobs: BookingJobs;
@@ -111,6 +117,8 @@ export function createBookingService(deps: {
       const viewer: Viewer = { userId: customerId, role: 'customer' };
       const scope = idempotencyKey ? `booking:${customerId}:${idempotencyKey}` : undefined;
       const requestHash = hashOf(input);
+      // A replay answers from the key alone, so the account is checked first there.
+      const known = customer.user ?? (scope ? await deps.accountOf(customerId) : undefined);
       if (scope) {
         const previous = await replay(scope, requestHash, viewer);
         if (previous) return { booking: previous, replayed: true };
@@ -118,11 +126,15 @@ export function createBookingService(deps: {
       const start = new Date(input.start);
       const specialistId = input.specialistId;
       if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
-      const [{ user: specialist, profile }, access, customerDto] = await Promise.all([
+      // Everything the booking needs to know, read at once; a refused account wins over the other answers.
+      const [customerRead, specialistRead, accessRead] = await Promise.allSettled([
+        known ?? deps.accountOf(customerId),
         deps.specialists.profileOf(specialistId),
         deps.host.access(specialistId),
-        customer.user ?? deps.users.getById(customerId),
       ]);
+      const customerDto = settledValue(customerRead);
+      const { user: specialist, profile } = settledValue(specialistRead);
+      const access = settledValue(accessRead);
       const { rules, duration, end } = checkBookable(profile, start, input.durationMinutes);
       if (!access) throw new ZoomNotConnectedError();
 
@@ -148,7 +160,8 @@ export function createBookingService(deps: {
         throw error;
       }
       // The booking is the meeting's durable job: if this process dies now, another one creates the meeting.
-      const inserted = await BookingModel.create({
+      const t = now();
+      const record = newBookingRecord({
         _id: bookingId,
         specialistId,
         customerId,
@@ -158,21 +171,17 @@ export function createBookingService(deps: {
         topic: input.topic ?? null,
         notes: input.notes ?? null,
         idempotencyKey: idempotencyKey ?? null,
-        meeting: deps.meetings.claimedAtInsert(now(), deps.host.knownHostUserId(specialistId)),
+        meeting: deps.meetings.claimedAtInsert(t, deps.host.knownHostUserId(specialistId)),
+        at: t,
       });
-      const party = (u: { _id?: unknown; id?: string; name: string; email: string; timezone: string }) => ({
-        id: u.id ?? String(u._id),
-        name: u.name,
-        email: u.email,
-        timezone: u.timezone,
-      });
-      const record = inserted.toObject<BookingRecord>();
+      // Every field is set above (the schema's defaults included), so mongoose need not hydrate it (lean).
+      await BookingModel.insertMany([record], { lean: true });
       await deps.reminders.plan(record); // durable before the inline Zoom attempt
       const booking = await deps.jobs.firstAttempt(
         record,
         {
           meeting: { customerName: customerDto.name, timezone: profile!.timezone ?? specialist.timezone },
-          parties: { customer: party(customerDto), specialist: party(specialist) },
+          parties: { customer: partyOf(customerDto), specialist: partyOf(specialist) },
         },
         access,
       );

@@ -31,9 +31,11 @@ export async function claimCells(
   const wanted = cells.filter((c) => !ownedTimes.has(c.getTime()));
   if (wanted.length === 0) return [];
   try {
+    // Complete and typed here, so mongoose need not hydrate and validate each cell (lean).
+    const owner = new Types.ObjectId(specialistId);
     await BookingClaimModel.insertMany(
-      wanted.map((cell) => ({ specialistId, cell, bookingId, createdAt: now })),
-      { ordered: true },
+      wanted.map((cell) => ({ specialistId: owner, cell, bookingId, createdAt: now })),
+      { ordered: true, lean: true },
     );
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;

@@ -24,6 +24,8 @@ export interface BookingMailContext {
   organizerEmail: string;
   /** The customer's manage link (${FRONTEND_URL}/manage/<token>): cancel or reschedule without signing in. */
   manageUrl?: string;
+  /** When the mail is made (the invitation's DTSTAMP). */
+  now: Date;
 }
 
 export type BookingMailKind = 'confirmed' | 'rescheduled' | 'cancelled';
@@ -62,6 +64,7 @@ export function bookingMails(kind: BookingMailKind, c: BookingMailContext): Mail
       method: kind === 'cancelled' ? 'CANCEL' : 'REQUEST',
       start: c.start,
       end: c.end,
+      stamp: c.now,
       title: c.topic ?? `Session: ${c.customer.name} & ${c.specialist.name}`,
       description: c.joinUrl ? `Join Zoom: ${c.joinUrl}` : 'The Zoom link follows by email.',
       url: c.joinUrl,

@@ -60,7 +60,10 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     (rejected === undefined || deps.cipher.decrypt(doc.zoomAccessToken!) !== rejected);
 
   async function markUsed(doc: UserOAuthTokenRecord): Promise<string> {
-    await UserOAuthTokenModel.updateOne({ _id: doc._id }, { $set: { lastUsedAt: now() } });
+    // To the minute is precise enough for "last used", and saves a write on every booking of a busy specialist.
+    const t = now();
+    if (!doc.lastUsedAt || t.getTime() - doc.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS)
+      await UserOAuthTokenModel.updateOne({ _id: doc._id }, { $set: { lastUsedAt: t } });
     return deps.cipher.decrypt(doc.zoomAccessToken!);
   }
 
@@ -230,6 +233,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
   };
 }
 
+const LAST_USED_PRECISION_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type ZoomUserTokenService = ReturnType<typeof createZoomUserTokenService>;

@@ -1,0 +1,44 @@
+import { buildInvitation } from '../src/services/mail/ics';
+
+const invitation = (title: string) =>
+  buildInvitation({
+    uid: 'booking-1@specialist-booking',
+    sequence: 3,
+    method: 'REQUEST',
+    start: new Date('2026-11-24T08:00:00Z'),
+    end: new Date('2026-11-24T09:00:00Z'),
+    stamp: new Date('2026-11-23T08:00:00Z'),
+    title,
+    description: 'Join Zoom: https://zoom.test/j/1\nsecond line',
+    url: 'https://zoom.test/j/1',
+    organizer: { name: 'Specialist booking', email: 'noreply@example.com' },
+    attendees: [{ name: 'Cleo "C" Customer', email: 'cleo@example.com' }],
+  });
+
+/** Undoes RFC 5545 folding: a CRLF followed by one space joins the lines. */
+const unfold = (ics: string) => ics.replace(/\r\n /g, '');
+
+describe('calendar invitations', () => {
+  it('when built, then the event carries UID, SEQUENCE, times in UTC and escaped text, with CRLF line ends', () => {
+    const ics = invitation('CV review; part 1, with \\ care');
+    expect(ics).toContain('\r\nMETHOD:REQUEST\r\n');
+    expect(ics).toContain('\r\nUID:booking-1@specialist-booking\r\n');
+    expect(ics).toContain('\r\nSEQUENCE:3\r\n');
+    expect(ics).toContain('\r\nDTSTART:20261124T080000Z\r\nDTEND:20261124T090000Z\r\n');
+    expect(ics).toContain('\r\nDTSTAMP:20261123T080000Z\r\n');
+    expect(ics).toContain('\r\nSUMMARY:CV review\\; part 1\\, with \\\\ care\r\n');
+    expect(ics).toContain('DESCRIPTION:Join Zoom: https://zoom.test/j/1\\nsecond line\r\n');
+    expect(unfold(ics)).toContain('CN="Cleo \'C\' Customer":mailto:cleo@example.com');
+    expect(ics.startsWith('BEGIN:VCALENDAR\r\n') && ics.endsWith('END:VCALENDAR\r\n')).toBe(true);
+  });
+
+  it('when a line is longer than 75 octets, then it is folded without splitting a character', () => {
+    const title = 'Größenübergreifende Beratung für Überblick über Änderungen — ünïcødé everywhere ✓✓✓';
+    const lines = invitation(title).split('\r\n');
+    expect(lines.every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
+    const unfolded = unfold(lines.join('\r\n'))
+      .split('\r\n')
+      .find((l) => l.startsWith('SUMMARY:'));
+    expect(unfolded).toBe(`SUMMARY:${title}`);
+  });
+});
