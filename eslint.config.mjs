@@ -61,11 +61,6 @@ export default tseslint.config(
     },
   },
   {
-    // Being changed elsewhere right now; reformatted (and held to the line limit) once that lands. See .prettierignore.
-    files: ['src/server.ts', 'src/lib/timezone.ts', 'src/db/mongo-engine.ts', 'src/zoom-sandbox/**/*.ts'],
-    rules: { 'max-len': 'off' },
-  },
-  {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

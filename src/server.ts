@@ -7,7 +7,15 @@ import { connectMongo, disconnectMongo, ensureIndexes } from './db/mongo';
 import { startMongoEngine, type MongoEngine } from './db/mongo-engine';
 import { systemClock } from './lib/clock';
 import { loadOrCreateDevSecret } from './lib/dev-secrets';
-import { closeAll, describeListenError, listen, settlesWithin, StartupError, StartupInterrupted, type Closer } from './lib/lifecycle';
+import {
+  closeAll,
+  describeListenError,
+  listen,
+  settlesWithin,
+  StartupError,
+  StartupInterrupted,
+  type Closer,
+} from './lib/lifecycle';
 import { createLogger, type Logger } from './lib/logger';
 import { createMongoJobQueue } from './services/jobs/mongo-job-queue';
 import { createFileTransport, createSmtpTransport } from './services/mail/mail-transport';
@@ -64,7 +72,11 @@ export async function start() {
     onClose('mongodb engine', () => engine.stop());
     checkpoint();
     const mongoUri = config.mongo.uri ?? `${engine.uri}specialist-booking`;
-    (engine.persistent ? logger.info : logger.warn).call(logger, { engine: engine.name }, describeEngine(engine, mongoUri, Boolean(config.mongo.uri)));
+    (engine.persistent ? logger.info : logger.warn).call(
+      logger,
+      { engine: engine.name },
+      describeEngine(engine, mongoUri, Boolean(config.mongo.uri)),
+    );
     await connectMongo(mongoUri);
     onClose('mongodb connection', () => disconnectMongo());
     await ensureIndexes();
@@ -94,7 +106,12 @@ export async function start() {
       config.zoom.apiBaseUrl = sandbox.apiBaseUrl;
       config.zoom.userManaged.clientId = 'sandbox-client-id';
       config.zoom.userManaged.clientSecret = 'sandbox-client-secret';
-      config.zoom.s2s = { ...config.zoom.s2s, accountId: 'sandbox-account-id', clientId: 'sandbox-s2s-client-id', clientSecret: 'sandbox-s2s-client-secret' };
+      config.zoom.s2s = {
+        ...config.zoom.s2s,
+        accountId: 'sandbox-account-id',
+        clientId: 'sandbox-s2s-client-id',
+        clientSecret: 'sandbox-s2s-client-secret',
+      };
       config.zoom.webhookSecretToken ??= 'sandbox-webhook-secret';
       logger.warn(
         `No Zoom credentials configured: using the EMBEDDED ZOOM SANDBOX at ${sandbox.url} (not real Zoom). ` +
@@ -130,10 +147,16 @@ export async function start() {
     const shutdown = async (signal: string) => {
       const graceMs = config.http.shutdownGraceMs;
       logger.info({ signal }, 'Shutting down: no new connections, finishing in-flight requests');
-      const lastResort = setTimeout(() => {
-        logger.error({ pending: closers.map((c) => c.name) }, 'Shutdown took too long; exiting without waiting for the rest');
-        process.exit(1);
-      }, graceMs + CLOSERS_BUDGET_MS + LAST_RESORT_EXTRA_MS);
+      const lastResort = setTimeout(
+        () => {
+          logger.error(
+            { pending: closers.map((c) => c.name) },
+            'Shutdown took too long; exiting without waiting for the rest',
+          );
+          process.exit(1);
+        },
+        graceMs + CLOSERS_BUDGET_MS + LAST_RESORT_EXTRA_MS,
+      );
       lastResort.unref();
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

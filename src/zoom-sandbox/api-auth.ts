@@ -22,7 +22,9 @@ export function requireBearer(state: SandboxState): RequestHandler {
     const check = state.auth.checkAccess(match[1]);
     if (!check.ok) {
       // Zoom words an expired token differently, with the same code 124.
-      return void res.status(401).json(check.expired ? { code: 124, message: 'Access token is expired.' } : INVALID_TOKEN);
+      return void res
+        .status(401)
+        .json(check.expired ? { code: 124, message: 'Access token is expired.' } : INVALID_TOKEN);
     }
     const user = check.grant.userId ? state.users.find(check.grant.userId) : undefined;
     if (check.grant.kind === 'user' && !user) return void res.status(401).json(INVALID_TOKEN);

@@ -20,17 +20,28 @@ export function meetingLinkRoutes(state: SandboxState): Router {
 
   router.get('/j/:meetingId', (req, res) => {
     const meeting = state.meetings.find(req.params.meetingId);
-    if (!meeting) return void res.status(404).type('html').send(meetingPage('Meeting not found', [req.params.meetingId]));
-    res.type('html').send(meetingPage(`Join: ${meeting.topic}`, [`Meeting ID ${meeting.id}`, 'Zoom sandbox: nothing to join.']));
+    if (!meeting)
+      return void res
+        .status(404)
+        .type('html')
+        .send(meetingPage('Meeting not found', [req.params.meetingId]));
+    res
+      .type('html')
+      .send(meetingPage(`Join: ${meeting.topic}`, [`Meeting ID ${meeting.id}`, 'Zoom sandbox: nothing to join.']));
   });
 
   router.get('/s/:meetingId', (req, res) => {
     const meeting = state.meetings.find(req.params.meetingId);
     const zak = typeof req.query.zak === 'string' ? req.query.zak : '';
     if (!meeting || !state.meetings.zakValid(meeting.id, zak)) {
-      return void res.status(401).type('html').send(meetingPage('Start link invalid or expired', [req.params.meetingId]));
+      return void res
+        .status(401)
+        .type('html')
+        .send(meetingPage('Start link invalid or expired', [req.params.meetingId]));
     }
-    res.type('html').send(meetingPage(`Start: ${meeting.topic}`, [`Meeting ID ${meeting.id}`, 'Zoom sandbox: host start link OK.']));
+    res
+      .type('html')
+      .send(meetingPage(`Start: ${meeting.topic}`, [`Meeting ID ${meeting.id}`, 'Zoom sandbox: host start link OK.']));
   });
 
   return router;

@@ -1,7 +1,8 @@
 import { jwtLikeToken, pkceS256, randomUrlSafe, secretsEqual } from './ids';
 import type { ClientApp, S2sApp, UserManagedApp } from './options';
 
-export const USER_SCOPES = 'meeting:write:meeting meeting:read:meeting meeting:update:meeting meeting:delete:meeting user:read:user';
+export const USER_SCOPES =
+  'meeting:write:meeting meeting:read:meeting meeting:update:meeting meeting:delete:meeting user:read:user';
 export const S2S_SCOPES =
   'meeting:write:meeting:admin meeting:read:meeting:admin meeting:update:meeting:admin meeting:delete:meeting:admin ' +
   'user:read:user:admin user:read:list_users:admin';
@@ -84,7 +85,12 @@ export class AuthStore {
     return code;
   }
 
-  redeemCode(app: UserManagedApp, code: string, redirectUri: string | undefined, verifier: string | undefined): IssuedTokens | OAuthFailure {
+  redeemCode(
+    app: UserManagedApp,
+    code: string,
+    redirectUri: string | undefined,
+    verifier: string | undefined,
+  ): IssuedTokens | OAuthFailure {
     const entry = this.codes.get(code);
     const invalid = fail(400, 'invalid_grant', `Invalid authorization code ${code}`);
     if (!entry || entry.clientId !== app.clientId) return invalid;
@@ -100,7 +106,12 @@ export class AuthStore {
         return fail(400, 'invalid_grant', 'Invalid code_verifier');
       }
     }
-    const grant = this.newGrant({ kind: 'user', clientId: app.clientId, userId: entry.userId, accountId: this.deps.accountId });
+    const grant = this.newGrant({
+      kind: 'user',
+      clientId: app.clientId,
+      userId: entry.userId,
+      accountId: this.deps.accountId,
+    });
     entry.used = true;
     entry.grantId = grant.id;
     return this.issue(grant, true);
@@ -109,7 +120,14 @@ export class AuthStore {
   refresh(app: UserManagedApp, refreshToken: string | undefined): IssuedTokens | OAuthFailure {
     const entry = refreshToken ? this.refreshTokens.get(refreshToken) : undefined;
     const grant = entry ? this.grants.get(entry.grantId) : undefined;
-    if (!refreshToken || !entry || !grant || grant.revoked || grant.clientId !== app.clientId || this.deps.now() >= entry.expiresAt) {
+    if (
+      !refreshToken ||
+      !entry ||
+      !grant ||
+      grant.revoked ||
+      grant.clientId !== app.clientId ||
+      this.deps.now() >= entry.expiresAt
+    ) {
       return fail(400, 'invalid_grant', 'Invalid Token!');
     }
     // Rotation: the presented refresh token dies; the previous access token lives until it expires.
@@ -173,7 +191,11 @@ export class AuthStore {
     this.accessTokens.set(accessToken, { grantId: grant.id, expiresAt: now + ttl * 1000 });
     let refreshToken: string | undefined;
     if (withRefresh) {
-      refreshToken = jwtLikeToken({ ...claims, tokenType: 'refresh_token', exp: Math.floor((now + REFRESH_TTL_MS) / 1000) });
+      refreshToken = jwtLikeToken({
+        ...claims,
+        tokenType: 'refresh_token',
+        exp: Math.floor((now + REFRESH_TTL_MS) / 1000),
+      });
       this.refreshTokens.set(refreshToken, { grantId: grant.id, expiresAt: now + REFRESH_TTL_MS });
     }
     return {

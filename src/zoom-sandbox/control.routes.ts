@@ -12,7 +12,12 @@ export function controlRoutes(state: SandboxState): Router {
   router.use(express.json());
 
   router.get('/', (_req, res) => {
-    res.json({ url: state.baseUrl(), oauthBaseUrl: state.baseUrl(), apiBaseUrl: `${state.baseUrl()}/v2`, now: state.now() });
+    res.json({
+      url: state.baseUrl(),
+      oauthBaseUrl: state.baseUrl(),
+      apiBaseUrl: `${state.baseUrl()}/v2`,
+      now: state.now(),
+    });
   });
 
   router.post('/faults', (req, res) => {
@@ -29,7 +34,11 @@ export function controlRoutes(state: SandboxState): Router {
 
   router.get('/calls', (req, res) => {
     const route = typeof req.query.route === 'string' ? req.query.route : undefined;
-    res.json({ total: state.recorder.calls(), ...(route ? { route, count: state.recorder.calls(route) } : {}), routes: state.recorder.counts() });
+    res.json({
+      total: state.recorder.calls(),
+      ...(route ? { route, count: state.recorder.calls(route) } : {}),
+      routes: state.recorder.counts(),
+    });
   });
 
   router.delete('/calls', (_req, res) => {
@@ -52,7 +61,8 @@ export function controlRoutes(state: SandboxState): Router {
 
   router.post('/users', (req, res) => {
     const email: unknown = (req.body as { email?: unknown } | undefined)?.email;
-    if (typeof email !== 'string' || !email.includes('@')) return void res.status(400).json({ error: 'email required' });
+    if (typeof email !== 'string' || !email.includes('@'))
+      return void res.status(400).json({ error: 'email required' });
     res.status(201).json(state.users.ensure(email));
   });
 

@@ -12,7 +12,9 @@ export const InjectedFaultSchema = z.object({
   hang: z.boolean().optional(),
   // JSON has no Infinity: over HTTP, null, "Infinity" or a negative number mean "every request".
   times: z
-    .custom<number | 'Infinity' | null>((t) => t === null || t === 'Infinity' || (typeof t === 'number' && !Number.isNaN(t)))
+    .custom<number | 'Infinity' | null>(
+      (t) => t === null || t === 'Infinity' || (typeof t === 'number' && !Number.isNaN(t)),
+    )
     .optional()
     .transform((t) => (t === null || t === 'Infinity' || (typeof t === 'number' && t < 0) ? Infinity : t)),
 });
@@ -46,20 +48,28 @@ export class FaultRegistry {
   }
 }
 
-/** What Zoom sends for a status when the fault gives no body: OAuth endpoints speak {reason,error}, the API {code,message}. */
+/**
+ * What Zoom sends for a status when the fault gives no body: OAuth endpoints speak {reason,error}, the API
+ * {code,message}.
+ */
 export function defaultFaultBody(routeKey: string, status: number): unknown {
   const oauth = routeKey.includes(' /oauth/');
   if (status === 429) {
     return oauth
       ? { reason: 'Too many requests', error: 'too_many_requests' }
-      : { code: 429, message: "You have reached the maximum per-second rate limit for this API. Try again later." };
+      : { code: 429, message: 'You have reached the maximum per-second rate limit for this API. Try again later.' };
   }
   if (status === 401) {
-    return oauth ? { reason: 'Invalid client_id or client_secret', error: 'invalid_client' } : { code: 124, message: 'Invalid access token.' };
+    return oauth
+      ? { reason: 'Invalid client_id or client_secret', error: 'invalid_client' }
+      : { code: 124, message: 'Invalid access token.' };
   }
-  if (status === 400) return oauth ? { reason: 'Invalid request', error: 'invalid_request' } : { code: 300, message: 'Invalid request.' };
+  if (status === 400)
+    return oauth ? { reason: 'Invalid request', error: 'invalid_request' } : { code: 300, message: 'Invalid request.' };
   const text = STATUS_CODES[status] ?? 'Error';
-  return oauth ? { reason: text, error: status >= 500 ? 'server_error' : 'invalid_request' } : { code: status, message: text };
+  return oauth
+    ? { reason: text, error: status >= 500 ? 'server_error' : 'invalid_request' }
+    : { code: status, message: text };
 }
 
 export interface FaultRuntime {

@@ -35,7 +35,13 @@ async function main(): Promise<void> {
     autoApprove: values['auto-approve'],
     ...(tokenTtl === undefined ? {} : { accessTokenTtlSeconds: tokenTtl }),
     userManagedApps: [{ clientId: values['client-id'], clientSecret: values['client-secret'] }],
-    s2sApps: [{ accountId: values['s2s-account-id'], clientId: values['s2s-client-id'], clientSecret: values['s2s-client-secret'] }],
+    s2sApps: [
+      {
+        accountId: values['s2s-account-id'],
+        clientId: values['s2s-client-id'],
+        clientSecret: values['s2s-client-secret'],
+      },
+    ],
     logger: (line) => console.log(`[zoom-sandbox] ${line}`),
   });
 
@@ -44,7 +50,9 @@ async function main(): Promise<void> {
   console.log(`  API base URL:    ${sandbox.apiBaseUrl}   (Zoom: https://api.zoom.us/v2)`);
   console.log(`  Controls:        ${sandbox.url}/_sandbox`);
   console.log(`  User-managed app: ${values['client-id']} / ${values['client-secret']}`);
-  console.log(`  S2S app:          account ${values['s2s-account-id']}, ${values['s2s-client-id']} / ${values['s2s-client-secret']}`);
+  console.log(
+    `  S2S app:          account ${values['s2s-account-id']}, ${values['s2s-client-id']} / ${values['s2s-client-secret']}`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -19,7 +19,9 @@ export const MeetingSettingsInput = z.object({
   breakout_room: z
     .object({
       enable: bool.optional(),
-      rooms: z.array(z.object({ name: z.string().optional(), participants: z.array(z.string()).optional() })).optional(),
+      rooms: z
+        .array(z.object({ name: z.string().optional(), participants: z.array(z.string()).optional() }))
+        .optional(),
     })
     .optional(),
   close_registration: bool.optional(),
@@ -72,7 +74,11 @@ export const MeetingCreateInput = z.object({
   duration: int.min(0).optional(),
   timezone: z.string().optional(),
   // Zoom passcodes: [a-z A-Z 0-9 @ - _ *], at most 10 characters.
-  password: z.string().max(10).regex(/^[A-Za-z0-9@\-_*]*$/).optional(),
+  password: z
+    .string()
+    .max(10)
+    .regex(/^[A-Za-z0-9@\-_*]*$/)
+    .optional(),
   default_password: bool.optional(),
   agenda: z.string().max(2000).optional(),
   schedule_for: z.string().optional(),

@@ -26,7 +26,10 @@ export function meetingsRoutes(state: SandboxState): Router {
     const created = meetings.create(host, parsed.data);
     if ('field' in created) return void res.status(400).json(validationError([{ path: [created.field] }]));
     meetings.recordWrite(host.id);
-    res.status(201).set('Content-Location', `${state.baseUrl()}/v2/meetings/${created.id}`).json(meetingDetail(meetings, created));
+    res
+      .status(201)
+      .set('Content-Location', `${state.baseUrl()}/v2/meetings/${created.id}`)
+      .json(meetingDetail(meetings, created));
   });
 
   router.get('/users/:userId/meetings', (req, res) => {
@@ -34,14 +37,16 @@ export function meetingsRoutes(state: SandboxState): Router {
     if (isApiFailure(host)) return void res.status(host.status).json(host.body);
     const query = flatQuery(req);
     const type = query.type ?? 'scheduled';
-    if (!(LIST_TYPES as readonly string[]).includes(type)) return void res.status(400).json(validationError([{ path: ['type'] }]));
+    if (!(LIST_TYPES as readonly string[]).includes(type))
+      return void res.status(400).json(validationError([{ path: ['type'] }]));
     const now = state.now();
     const listed = meetings
       .forHost(host.id)
       // Zoom lists scheduled meetings only; nothing is ever in progress in the sandbox.
       .filter((m) => m.type !== 1 && type !== 'live')
       .filter((m) => {
-        if (type === 'upcoming' || type === 'upcoming_meetings') return !m.start_time || Date.parse(m.start_time) >= now;
+        if (type === 'upcoming' || type === 'upcoming_meetings')
+          return !m.start_time || Date.parse(m.start_time) >= now;
         if (type === 'previous_meetings') return !!m.start_time && Date.parse(m.start_time) + m.duration * 60_000 < now;
         return true;
       })

@@ -1,5 +1,14 @@
 import { DateTime, IANAZone } from 'luxon';
-import { jwtLikeToken, nextUtcMidnight, randomAlnum, randomBase64, randomDigits, randomUrlSafe, utcDayKey, zoomTime } from './ids';
+import {
+  jwtLikeToken,
+  nextUtcMidnight,
+  randomAlnum,
+  randomBase64,
+  randomDigits,
+  randomUrlSafe,
+  utcDayKey,
+  zoomTime,
+} from './ids';
 import type { MeetingCreateInput, MeetingUpdateInput } from './meeting-schemas';
 import type { MeetingType, SandboxMeeting, SandboxUser } from './types';
 
@@ -160,7 +169,12 @@ export class MeetingStore {
   }
 
   /** undefined: no start time (type 3); null: unparsable. Instant meetings start now. */
-  private startTime(type: MeetingType, raw: string | undefined, timezone: string, now: number): string | undefined | null {
+  private startTime(
+    type: MeetingType,
+    raw: string | undefined,
+    timezone: string,
+    now: number,
+  ): string | undefined | null {
     if (type === 3) return undefined;
     if (type === 1 || raw === undefined) return zoomTime(now);
     const parsed = DateTime.fromISO(raw, { zone: timezone });

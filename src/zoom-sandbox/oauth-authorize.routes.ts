@@ -21,11 +21,14 @@ export function oauthAuthorizeRoutes(state: SandboxState): Router {
     if (!q.redirect_uri || !redirectAllowed(app, q.redirect_uri)) {
       return authorizeError(res, 'invalid_request', `Invalid redirect_uri: ${q.redirect_uri ?? ''}`);
     }
-    if (q.response_type !== 'code') return authorizeError(res, 'unsupported_response_type', 'response_type must be code');
+    if (q.response_type !== 'code')
+      return authorizeError(res, 'unsupported_response_type', 'response_type must be code');
     if (q.code_challenge !== undefined || q.code_challenge_method !== undefined) {
       // RFC 7636 defaults a missing method to "plain", which Zoom does not accept.
-      if (q.code_challenge_method !== 'S256') return authorizeError(res, 'invalid_request', 'Only S256 code_challenge_method is supported');
-      if (!q.code_challenge || !PKCE_VALUE.test(q.code_challenge)) return authorizeError(res, 'invalid_request', 'Invalid code_challenge');
+      if (q.code_challenge_method !== 'S256')
+        return authorizeError(res, 'invalid_request', 'Only S256 code_challenge_method is supported');
+      if (!q.code_challenge || !PKCE_VALUE.test(q.code_challenge))
+        return authorizeError(res, 'invalid_request', 'Invalid code_challenge');
     }
     const request: AuthorizationRequest = {
       clientId: app.clientId,
@@ -39,7 +42,10 @@ export function oauthAuthorizeRoutes(state: SandboxState): Router {
       return approve(res, request, request.loginHint ?? state.options.defaultUserEmail);
     }
     const requestId = state.consents.open(request);
-    res.status(200).type('html').send(renderConsent(requestId, request, request.loginHint ?? state.options.defaultUserEmail));
+    res
+      .status(200)
+      .type('html')
+      .send(renderConsent(requestId, request, request.loginHint ?? state.options.defaultUserEmail));
   });
 
   router.post('/oauth/authorize/decision', (req, res) => {
@@ -52,9 +58,15 @@ export function oauthAuthorizeRoutes(state: SandboxState): Router {
       return redirectBack(res, request, { error: 'access_denied' });
     }
     if (body.decision !== 'approve') return authorizeError(res, 'invalid_request', 'decision must be approve or deny');
-    const email = typeof body.email === 'string' && body.email.trim() ? body.email.trim() : (request.loginHint ?? state.options.defaultUserEmail);
+    const email =
+      typeof body.email === 'string' && body.email.trim()
+        ? body.email.trim()
+        : (request.loginHint ?? state.options.defaultUserEmail);
     if (!EMAIL.test(email)) {
-      return res.status(400).type('html').send(renderConsent(requestId, request, email, 'Enter a valid email address.'));
+      return res
+        .status(400)
+        .type('html')
+        .send(renderConsent(requestId, request, email, 'Enter a valid email address.'));
     }
     state.consents.close(requestId);
     approve(res, request, email);

@@ -54,7 +54,8 @@ export function oauthTokenRoutes(state: SandboxState): Router {
 function params(req: Request): Record<string, string | undefined> {
   const body: Record<string, string> = {};
   if (req.body && typeof req.body === 'object') {
-    for (const [key, value] of Object.entries(req.body as Record<string, unknown>)) if (typeof value === 'string') body[key] = value;
+    for (const [key, value] of Object.entries(req.body as Record<string, unknown>))
+      if (typeof value === 'string') body[key] = value;
   }
   return { ...flatQuery(req), ...body };
 }
@@ -64,5 +65,8 @@ function missing(name: string): OAuthFailure {
 }
 
 function unauthorizedClient(): OAuthFailure {
-  return { status: 400, body: { reason: 'The client is not authorized to use this grant type', error: 'unauthorized_client' } };
+  return {
+    status: 400,
+    body: { reason: 'The client is not authorized to use this grant type', error: 'unauthorized_client' },
+  };
 }

@@ -49,7 +49,10 @@ export function resolveOptions(options: ZoomSandboxOptions = {}): ResolvedOption
     authorizationCodeTtlSeconds: positive(options.authorizationCodeTtlSeconds, 300, 'authorizationCodeTtlSeconds'),
     autoApprove: options.autoApprove ?? false,
     dailyMeetingWriteLimit: positive(options.dailyMeetingWriteLimit, 100, 'dailyMeetingWriteLimit'),
-    userManagedApps: (options.userManagedApps ?? [DEFAULT_USER_MANAGED_APP]).map((app) => ({ kind: 'user' as const, ...app })),
+    userManagedApps: (options.userManagedApps ?? [DEFAULT_USER_MANAGED_APP]).map((app) => ({
+      kind: 'user' as const,
+      ...app,
+    })),
     s2sApps,
     defaultUserEmail: options.defaultUserEmail ?? 'sandbox.user@example.com',
     accountId: s2sApps[0]?.accountId ?? DEFAULT_S2S_APP.accountId,
@@ -59,7 +62,8 @@ export function resolveOptions(options: ZoomSandboxOptions = {}): ResolvedOption
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`ZoomSandboxOptions.${name} must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`ZoomSandboxOptions.${name} must be a positive number`);
   return value;
 }
 

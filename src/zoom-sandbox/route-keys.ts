@@ -34,7 +34,9 @@ export function routeKeyFor(method: string, path: string): string {
   const lookup = upper === 'HEAD' ? 'GET' : upper;
   for (const route of compiled) {
     if (route.method !== lookup || route.segments.length !== segments.length) continue;
-    const matches = route.segments.every((part, i) => part.startsWith(':') || part.toLowerCase() === segments[i]?.toLowerCase());
+    const matches = route.segments.every(
+      (part, i) => part.startsWith(':') || part.toLowerCase() === segments[i]?.toLowerCase(),
+    );
     if (matches) return route.key;
   }
   return `${upper} ${path}`;

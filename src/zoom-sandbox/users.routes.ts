@@ -16,7 +16,8 @@ export function usersRoutes(state: SandboxState): Router {
 
   router.get('/users', (req, res) => {
     // Listing an account's users needs an account-level (S2S) token.
-    if (principalOf(res).grant.kind !== 's2s') return void res.status(400).json({ code: 200, message: 'No permission.' });
+    if (principalOf(res).grant.kind !== 's2s')
+      return void res.status(400).json({ code: 200, message: 'No permission.' });
     const { page, ...paging } = paginate(state.users.list(), flatQuery(req));
     res.json({ ...paging, users: page });
   });

@@ -6,9 +6,7 @@ export class UserStore {
   private readonly byId = new Map<string, SandboxUser>();
   private nextAccountNumber = 0;
 
-  constructor(
-    private readonly deps: { accountId: string; now: () => number; baseUrl: () => string },
-  ) {}
+  constructor(private readonly deps: { accountId: string; now: () => number; baseUrl: () => string }) {}
 
   ensure(email: string): SandboxUser {
     const existing = this.find(email);
@@ -60,6 +58,9 @@ export class UserStore {
 
 function namesFrom(email: string): [string, string] {
   const local = email.split('@')[0] ?? 'user';
-  const parts = local.split(/[._+-]+/).filter(Boolean).map((p) => p.charAt(0).toUpperCase() + p.slice(1));
+  const parts = local
+    .split(/[._+-]+/)
+    .filter(Boolean)
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1));
   return [parts[0] ?? 'Sandbox', parts.slice(1).join(' ') || 'User'];
 }
