@@ -1,14 +1,11 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, navigate, useLocation } from '../../app/router';
 import { ErrorText, Loading } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api, newIdempotencyKey } from '../../lib/api';
-import { browserTimeZone, formatDateTime, groupSlotsByDay, slotRange } from '../../lib/time';
+import { browserTimeZone } from '../../lib/time';
 import { useSession } from '../auth/session';
-import { SlotPicker } from './SlotPicker';
-
-const DAYS_STEP = 7;
-const DAYS_MAX = 56;
+import { FreeTimes, useFreeSlots } from './FreeTimes';
 
 /** A specialist's free times; books one, or moves an existing booking there (?reschedule=<bookingId>). */
 export function SpecialistPage({ id }: { id: string }) {
@@ -17,9 +14,7 @@ export function SpecialistPage({ id }: { id: string }) {
   const rescheduleId = search.get('reschedule');
   const zone = browserTimeZone();
   const specialist = useAsync(() => api.specialist(id), [id]);
-  const [daysShown, setDaysShown] = useState(DAYS_STEP);
-  const slots = useAsync(() => api.slots(id, slotRange(new Date(), daysShown)), [id, daysShown]);
-  const days = useMemo(() => groupSlotsByDay(slots.data?.slots ?? [], zone), [slots.data, zone]);
+  const free = useFreeSlots(id, zone);
   const [selected, setSelected] = useState<string>();
   const [topic, setTopic] = useState('');
   // One key per chosen time: a double click or a retry after a lost answer never books twice.
@@ -43,7 +38,7 @@ export function SpecialistPage({ id }: { id: string }) {
       navigate(`/bookings/${booking.id}`);
     } catch (e) {
       setError(e);
-      void slots.reload();
+      void free.slots.reload();
     } finally {
       setBusy(false);
     }
@@ -60,20 +55,7 @@ export function SpecialistPage({ id }: { id: string }) {
       <form className="card form" onSubmit={(e) => void submit(e)}>
         <h2>Free times</h2>
         <p className="muted">Times are shown in your time zone: {zone}.</p>
-        {slots.loading && !slots.data && <Loading what="free times" />}
-        <ErrorText error={slots.error} />
-        {slots.data && days.length === 0 && <p className="muted">No free times in the next {daysShown} days.</p>}
-        <SlotPicker days={days} selected={selected} onSelect={choose} />
-        {daysShown < DAYS_MAX && (
-          <button type="button" className="secondary" onClick={() => setDaysShown((d) => d + DAYS_STEP)}>
-            Show later days
-          </button>
-        )}
-        {selected && (
-          <p role="status">
-            Chosen: <strong>{formatDateTime(selected, zone)}</strong>
-          </p>
-        )}
+        <FreeTimes free={free} zone={zone} selected={selected} onSelect={choose} chosenLabel="Chosen:" />
         {!rescheduleId && (
           <>
             <label htmlFor="book-topic">Topic</label>
