@@ -6,6 +6,7 @@ import type { HostAccess, MeetingHost } from './meeting-host.service';
 import { meetingInput, meetingRef, type MeetingContext } from './meeting-input';
 import { decideRetry } from './meeting-retry';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
+import type { ServiceMetrics } from '../metrics/metrics';
 
 export type MeetingOutcome =
   | { status: 'created'; needsSync?: boolean }
@@ -32,6 +33,7 @@ export function createBookingMeetingService(deps: {
   clock: Clock;
   logger: Logger;
   maxAttempts: number;
+  metrics?: Pick<ServiceMetrics, 'meetingReady'>;
 }) {
   const now = () => deps.clock.now();
 
@@ -162,6 +164,8 @@ export function createBookingMeetingService(deps: {
           access,
         );
         const outcome = await save(booking, meeting);
+        if (outcome.status === 'created')
+          deps.metrics?.meetingReady((now().getTime() - booking.createdAt.getTime()) / 1000);
         const saved: BookingRecord = {
           ...booking,
           zoomMeetingId: meeting.id,

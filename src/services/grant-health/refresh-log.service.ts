@@ -1,4 +1,5 @@
 import type { Logger } from '../../lib/logger';
+import type { ServiceMetrics } from '../metrics/metrics';
 import {
   RefreshEventModel,
   type RefreshEventRecord,
@@ -26,7 +27,7 @@ export interface RefreshEventFilter {
 const MAX_ERROR_LENGTH = 500;
 
 /** The log of every call to Zoom's token endpoint for a user grant (written by the token service). */
-export function createRefreshLog(deps: { logger: Logger }) {
+export function createRefreshLog(deps: { logger: Logger; metrics?: Pick<ServiceMetrics, 'tokenRefresh'> }) {
   return {
     /** Never throws: a lost log line must not fail the refresh it describes. */
     async record(event: {
@@ -37,6 +38,7 @@ export function createRefreshLog(deps: { logger: Logger }) {
       durationMs: number;
       error?: string | null;
     }): Promise<void> {
+      deps.metrics?.tokenRefresh(event.trigger, event.outcome);
       await RefreshEventModel.create({
         ...event,
         durationMs: Math.max(0, Math.round(event.durationMs)),
