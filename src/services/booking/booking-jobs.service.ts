@@ -151,7 +151,7 @@ export function createBookingJobs(deps: {
       } catch (error) {
         deps.metrics?.meetingAttempt('error');
         deps.logger.warn(
-          { bookingId: booking._id, err: error },
+          { bookingId: booking._id, specialistId: booking.specialistId, err: error },
           'Inline meeting creation failed; the poller will retry',
         );
         return booking;

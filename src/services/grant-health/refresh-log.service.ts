@@ -43,7 +43,9 @@ export function createRefreshLog(deps: { logger: Logger; metrics?: Pick<ServiceM
         ...event,
         durationMs: Math.max(0, Math.round(event.durationMs)),
         error: event.error ? event.error.slice(0, MAX_ERROR_LENGTH) : null,
-      }).catch((error: unknown) => deps.logger.warn({ err: error }, 'Could not write the token refresh log'));
+      }).catch((error: unknown) =>
+        deps.logger.warn({ specialistId: event.specialistId, err: error }, 'Could not write the token refresh log'),
+      );
     },
 
     /** Newest first. */
