@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createTestApp, registerUser } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
 import { scrape } from './support/metrics';
+import { sandboxEnv } from './support/zoom';
 import { useStack } from './support/stack';
 
 const NOW = '2026-11-23T08:00:00.000Z';
@@ -63,6 +64,7 @@ describe('GET /metrics', () => {
       .set('Authorization', `Bearer ${customer.token}`);
     expect(cancelled.status).toBe(200);
     await request(s.app).get(`/api/bookings/${id}`).set('Authorization', `Bearer ${customer.token}`);
+    await request(s.app).get(`/api/no-such-route/${id}`);
 
     const after = await metricsOf();
     const moves = (name: string, labels = {}) => after.value(name, labels) - before.value(name, labels);
@@ -90,6 +92,7 @@ describe('GET /metrics', () => {
     expect(after.histogram('http_request_duration_seconds', { route: '/api/bookings/:id', status: '200' }).count).toBe(
       1,
     );
+    expect(after.histogram('http_request_duration_seconds', { route: 'unmatched', status: '404' }).count).toBe(1);
     expect(routes.join(' ')).not.toMatch(/[0-9a-f]{24}/);
   });
 
@@ -169,5 +172,48 @@ describe('GET /metrics', () => {
     expect(m.histogramLabels('zoom_daily_meeting_writes_per_host')).toEqual([{}]);
     expect(m.value('zoom_daily_meeting_writes_max_per_host')).toBeGreaterThanOrEqual(1);
     expect(m.value('metrics_shared_figures_ok')).toBe(1);
+  });
+  it('when two instances share MongoDB, then each counts its own traffic and both report the same shared figures', async () => {
+    const other = createTestApp({
+      clock: s.clock,
+      env: { ...sandboxEnv(s.sandbox), METRICS_ENABLED: 'true', METRICS_TOKEN: TOKEN },
+    });
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const [beforeHere, beforeThere] = [await metricsOf(), await scrape(other.app, TOKEN)];
+    const res = await book(other.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-27T08:00:00Z',
+    });
+    expect(res.status).toBe(201);
+    s.clock.advance(NEXT_PERIOD_MS);
+    const [here, there] = [await metricsOf(), await scrape(other.app, TOKEN)];
+    expect(there.value('bookings_created_total') - beforeThere.value('bookings_created_total')).toBe(1);
+    expect(here.value('bookings_created_total') - beforeHere.value('bookings_created_total')).toBe(0);
+    for (const name of ['zoom_grants', 'booking_meetings_pending', 'mail_outbox_pending', 'jobs_due']) {
+      expect(there.value(name)).toBe(here.value(name));
+    }
+    expect(there.value('zoom_daily_meeting_writes_max_per_host')).toBe(
+      here.value('zoom_daily_meeting_writes_max_per_host'),
+    );
+  });
+
+  it('when the Grafana dashboard in docs/ is imported, then every metric its queries use is one /metrics serves', async () => {
+    const dashboard = JSON.parse(
+      readFileSync(path.join(__dirname, '..', 'docs', 'grafana-dashboard.json'), 'utf8'),
+    ) as {
+      panels: Array<{ targets: Array<{ expr: string }> }>;
+    };
+    const served = new Set(
+      (await metricsOf()).families.flatMap((f) =>
+        f.type === 'HISTOGRAM' ? [`${f.name}_bucket`, `${f.name}_count`, `${f.name}_sum`] : [f.name],
+      ),
+    );
+    const used = dashboard.panels
+      .flatMap((p) => p.targets.map((t) => t.expr))
+      .flatMap((expr) => expr.replace(/"[^"]*"/g, '').match(/[a-z][a-z0-9]*(?:_[a-z0-9]+)+/g) ?? [])
+      .filter((name) => name !== 'histogram_quantile');
+    expect(used.length).toBeGreaterThan(15);
+    expect(used.filter((name) => !served.has(name))).toEqual([]);
   });
 });
