@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config';
 import { createTokenCipher } from '../src/lib/token-cipher';
 import { runDoctor } from '../src/scripts/doctor/run-doctor';
 import { startZoomSandbox, type ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
+import { redisReachable, TEST_REDIS_URL } from './support/redis';
 import { startTestSmtp, type TestSmtp } from './support/smtp';
 
 const KEY = 'b'.repeat(64);
@@ -120,6 +121,13 @@ describe('npm run doctor (the go-live check)', () => {
     expect(wrong.line('Token encryption key')).toMatch(/^✗ TOKEN_ENCRYPTION_KEY does not decrypt the stored grants/);
     const right = await doctor({ TOKEN_ENCRYPTION_KEY: 'c'.repeat(64) });
     expect(right.line('Token encryption key')).toBe('✓ TOKEN_ENCRYPTION_KEY decrypts a stored grant');
+  });
+
+  (redisReachable ? it : it.skip)('when REDIS_URL is set, then Redis must answer PING', async () => {
+    expect((await doctor({ REDIS_URL: TEST_REDIS_URL })).line('Redis')).toMatch(/^✓ .* answers PING$/);
+    const down = await doctor({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    expect(down.code).toBe(1);
+    expect(down.line('Redis')).toMatch(/^✗ redis:\/\/127\.0\.0\.1:\d+: .* → check REDIS_URL/);
   });
 
   it('when S2S credentials are set, then a token is obtained and ZOOM_S2S_HOST_USER must exist', async () => {
