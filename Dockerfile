@@ -30,4 +30,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The go-live check and the first admin use the same image and environment (production dependencies only):
+#   docker run --rm --env-file .env <image> node dist/scripts/doctor.js
+#   docker run --rm --env-file .env <image> node dist/scripts/create-admin.js --email a@b.c --password '…'
 CMD ["node", "dist/server.js"]

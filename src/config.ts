@@ -119,6 +119,9 @@ const envSchema = z
         .default('1440,60')
         .transform(parseOffsets),
     ),
+
+    METRICS_ENABLED: z.preprocess(emptyToUndefined, bool.default(false)),
+    METRICS_TOKEN: optionalString,
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [
@@ -255,6 +258,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
       mailMaxAttempts: e.MAIL_RETRY_MAX_ATTEMPTS,
     },
     reminders: { offsetsMinutes: e.REMINDER_OFFSETS_MINUTES },
+    /** GET /metrics (Prometheus); a set token is required as `Authorization: Bearer <token>`. */
+    metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
   };
 }
 

@@ -25,6 +25,7 @@ import { createKeepalive } from './services/grant-health/keepalive.service';
 import { createRefreshLog } from './services/grant-health/refresh-log.service';
 import { createZoomConnectionsAdmin } from './services/grant-health/zoom-connections.service';
 import { createHealthService } from './services/health.service';
+import { createMetrics } from './services/metrics/metrics.service';
 import type { JobQueue } from './services/jobs/job-queue';
 import { registerMaintenance } from './services/jobs/maintenance.service';
 import { createMailOutbox } from './services/mail/mail-outbox.service';
@@ -57,6 +58,8 @@ export function createContainer(deps: AppDeps) {
   if (!config.tokenEncryptionKey)
     throw new Error('config.tokenEncryptionKey must be set (server.ts generates one in dev)');
   const cipher = createTokenCipher(config.tokenEncryptionKey);
+  // Off (undefined) unless METRICS_ENABLED: then nothing is counted anywhere.
+  const metrics = config.metrics.enabled ? createMetrics({ clock, logger }) : undefined;
   const jwt = createJwtService(new TextEncoder().encode(config.auth.jwtSecret), clock, config.auth.jwtTtlSeconds);
   const throttle = createLoginThrottle({
     maxPerIp: config.auth.loginMaxPerIp,
@@ -75,9 +78,9 @@ export function createContainer(deps: AppDeps) {
   });
 
   const { httpTimeoutMs, refreshMarginSeconds, grantHealth } = config.zoom;
-  const refreshLog = createRefreshLog({ logger });
+  const refreshLog = createRefreshLog({ logger, metrics });
   const grantAlerts = createGrantAlerts({ mail, users, clock, logger, frontendUrl: config.frontendUrl });
-  const zoomHttp = createZoomHttp(httpTimeoutMs);
+  const zoomHttp = createZoomHttp(httpTimeoutMs, metrics);
   const zoomOAuth = createZoomOAuthClient({ http: zoomHttp, oauthBaseUrl: config.zoom.oauthBaseUrl });
   const zoomApi = createZoomApiClient({ http: zoomHttp, apiBaseUrl: config.zoom.apiBaseUrl, clock });
   const userManagedApp = {
@@ -135,6 +138,7 @@ export function createContainer(deps: AppDeps) {
     clock,
     logger,
     maxAttempts: config.jobs.meetingMaxAttempts,
+    metrics,
   });
   const manageLinks = createManageLinks({ jwt, clock, frontendUrl: config.frontendUrl });
   const meetingChanges = createMeetingChangesService({ host: meetingHost, api: zoomApi, clock, users, specialists });
@@ -156,6 +160,7 @@ export function createContainer(deps: AppDeps) {
     logger,
     clock,
     maxAttempts: config.jobs.meetingMaxAttempts,
+    metrics,
   });
   // policies and reminders
   const policy = createBookingPolicy({ clock, logger });
@@ -177,6 +182,7 @@ export function createContainer(deps: AppDeps) {
     meetings: bookingMeetings,
     jobs: bookingJobs,
     publicBaseUrl: config.http.publicBaseUrl,
+    metrics,
   });
   const maintenance = registerMaintenance({
     jobs,
@@ -211,6 +217,7 @@ export function createContainer(deps: AppDeps) {
 
   const services = {
     jwt,
+    metrics,
     maintenance,
     grantHealth: {
       ...grantHealthJobs,

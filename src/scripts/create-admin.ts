@@ -9,7 +9,8 @@ import { createJwtService } from '../services/auth/jwt.service';
 import { createLoginThrottle } from '../services/auth/login-throttle.service';
 
 /**
- * `npm run create-admin -- --email a@b.c --password '…' [--name Admin] [--timezone UTC]`
+ * `npm run create-admin -- --email a@b.c --password '…' [--name Admin] [--timezone UTC]`, or after a build (as in the
+ * image, production dependencies only) `node dist/scripts/create-admin.js --email a@b.c --password '…'`.
  * Needs MONGODB_URI (the embedded development database lives only while `npm start` runs).
  */
 async function main() {
@@ -22,7 +23,9 @@ async function main() {
     },
   });
   if (!values.email || !values.password)
-    throw new Error('Usage: npm run create-admin -- --email <email> --password <password>');
+    throw new Error(
+      'Usage: npm run create-admin -- --email <email> --password <password> (from dist/: node dist/scripts/create-admin.js …)',
+    );
   if (values.password.length < 8) throw new Error('The password must be at least 8 characters');
   const config = loadConfigFromProcess();
   if (!config.mongo.uri) throw new Error('Set MONGODB_URI to the database the server uses');

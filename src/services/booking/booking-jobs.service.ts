@@ -8,6 +8,7 @@ import type { HostAccess } from './meeting-host.service';
 import type { MeetingContext } from './meeting-input';
 import type { SpecialistService } from '../specialist/specialist.service';
 import type { JobQueue } from '../jobs/job-queue';
+import type { ServiceMetrics } from '../metrics/metrics';
 
 /** Kept only so jobs queued before meetings moved onto the booking document are honoured once. */
 export const JOB_MEETING_CREATE = 'booking-meeting-create';
@@ -42,6 +43,7 @@ export function createBookingJobs(deps: {
   logger: Logger;
   clock: Clock;
   maxAttempts: number;
+  metrics?: Pick<ServiceMetrics, 'meetingAttempt'>;
 }) {
   const { jobs, meetings, changes, notifier } = deps;
   const now = () => deps.clock.now();
@@ -80,6 +82,7 @@ export function createBookingJobs(deps: {
         if (!claimed) continue;
         const known = await knownsOf(claimed);
         const { outcome, booking } = await meetings.attempt(claimed, known.meeting);
+        deps.metrics?.meetingAttempt(outcome.status);
         await afterAttempt(outcome, booking, known.parties);
         return true;
       }
@@ -142,11 +145,13 @@ export function createBookingJobs(deps: {
     async firstAttempt(booking: BookingRecord, known: BookingKnowns, access?: HostAccess): Promise<BookingRecord> {
       try {
         const { outcome, booking: after } = await meetings.attempt(booking, known.meeting, access);
+        deps.metrics?.meetingAttempt(outcome.status);
         if (outcome.status !== 'retry') jobs.soon(() => afterAttempt(outcome, after, known.parties));
         return after;
       } catch (error) {
+        deps.metrics?.meetingAttempt('error');
         deps.logger.warn(
-          { bookingId: booking._id, err: error },
+          { bookingId: booking._id, specialistId: booking.specialistId, err: error },
           'Inline meeting creation failed; the poller will retry',
         );
         return booking;

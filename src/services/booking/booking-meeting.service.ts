@@ -6,6 +6,7 @@ import type { HostAccess, MeetingHost } from './meeting-host.service';
 import { meetingInput, meetingRef, type MeetingContext } from './meeting-input';
 import { decideRetry } from './meeting-retry';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
+import type { ServiceMetrics } from '../metrics/metrics';
 
 export type MeetingOutcome =
   | { status: 'created'; needsSync?: boolean }
@@ -32,6 +33,7 @@ export function createBookingMeetingService(deps: {
   clock: Clock;
   logger: Logger;
   maxAttempts: number;
+  metrics?: Pick<ServiceMetrics, 'meetingReady'>;
 }) {
   const now = () => deps.clock.now();
 
@@ -72,7 +74,10 @@ export function createBookingMeetingService(deps: {
     // Another attempt saved this very meeting (both adopted it by its reference): nothing to undo.
     if (current?.zoomMeetingId === meeting.id) return { status: 'skipped' as const };
     // Another attempt saved its meeting first: ours is a duplicate and must not stay in the host's calendar.
-    deps.logger.warn({ bookingId: booking._id, meetingId: meeting.id }, 'Removing a duplicate Zoom meeting');
+    deps.logger.warn(
+      { bookingId: booking._id, specialistId: booking.specialistId, meetingId: meeting.id },
+      'Removing a duplicate Zoom meeting',
+    );
     await deps.host.call(booking.specialistId.toString(), (tk) => deps.api.deleteMeeting(tk, meeting.id));
     return { status: 'skipped' as const };
   }
@@ -162,6 +167,8 @@ export function createBookingMeetingService(deps: {
           access,
         );
         const outcome = await save(booking, meeting);
+        if (outcome.status === 'created')
+          deps.metrics?.meetingReady((now().getTime() - booking.createdAt.getTime()) / 1000);
         const saved: BookingRecord = {
           ...booking,
           zoomMeetingId: meeting.id,
@@ -200,7 +207,7 @@ export function createBookingMeetingService(deps: {
             },
           },
         );
-        deps.logger.warn({ bookingId, attempts, retryAt, err: message }, 'Zoom meeting creation failed');
+        deps.logger.warn({ bookingId, specialistId, attempts, retryAt, err: message }, 'Zoom meeting creation failed');
         const outcome: MeetingOutcome =
           'retryAt' in decision
             ? { status: 'retry', at: decision.retryAt, counted: decision.counted }

@@ -18,6 +18,7 @@ import { ZoomNotConnectedError } from '../zoom/zoom.errors';
 import type { BookingPolicyService } from './booking-policy.service';
 import type { BookingReminders } from './booking-reminder.service';
 import { toRules, type SpecialistService } from '../specialist/specialist.service';
+import type { ServiceMetrics } from '../metrics/metrics';
 
 export interface NewBooking {
   specialistId: string;
@@ -52,6 +53,7 @@ export function createBookingService(deps: {
   /** Cancellation notice and daily limit; day seats and reminders follow every change. */
   policy: Pick<BookingPolicyService, 'assertMayChange' | 'withDaySeat' | 'settleDaySeats'>;
   reminders: Pick<BookingReminders, 'sync' | 'plan'>;
+  metrics?: Pick<ServiceMetrics, 'bookingCreated' | 'bookingCancelled' | 'bookingMoved'>;
 }) {
   const now = () => deps.clock.now();
 
@@ -176,6 +178,7 @@ export function createBookingService(deps: {
       });
       // Every field is set above (the schema's defaults included), so mongoose need not hydrate it (lean).
       await BookingModel.insertMany([record], { lean: true });
+      deps.metrics?.bookingCreated();
       await deps.reminders.plan(record); // durable before the inline Zoom attempt
       const booking = await deps.jobs.firstAttempt(
         record,
@@ -213,6 +216,7 @@ export function createBookingService(deps: {
         await deps.policy.settleDaySeats(booking._id);
         throw new UnprocessableError('The booking changed meanwhile; reload and try again', 'BOOKING_CHANGED');
       }
+      deps.metrics?.bookingMoved();
       await releaseCells(booking._id, cells);
       await deps.policy.settleDaySeats(booking._id);
       await deps.reminders.sync(bookingId);
@@ -230,6 +234,7 @@ export function createBookingService(deps: {
       );
       const cancelled = await BookingModel.findById(booking._id).lean<BookingRecord>();
       if (!won) return toBookingDto(cancelled ?? booking, viewer, deps.publicBaseUrl); // already cancelled: idempotent
+      deps.metrics?.bookingCancelled();
       await releaseCells(booking._id);
       await deps.policy.settleDaySeats(booking._id);
       await deps.reminders.sync(bookingId);

@@ -1,4 +1,5 @@
 import type { Logger } from '../../lib/logger';
+import type { ServiceMetrics } from '../metrics/metrics';
 import {
   RefreshEventModel,
   type RefreshEventRecord,
@@ -26,7 +27,7 @@ export interface RefreshEventFilter {
 const MAX_ERROR_LENGTH = 500;
 
 /** The log of every call to Zoom's token endpoint for a user grant (written by the token service). */
-export function createRefreshLog(deps: { logger: Logger }) {
+export function createRefreshLog(deps: { logger: Logger; metrics?: Pick<ServiceMetrics, 'tokenRefresh'> }) {
   return {
     /** Never throws: a lost log line must not fail the refresh it describes. */
     async record(event: {
@@ -37,11 +38,14 @@ export function createRefreshLog(deps: { logger: Logger }) {
       durationMs: number;
       error?: string | null;
     }): Promise<void> {
+      deps.metrics?.tokenRefresh(event.trigger, event.outcome);
       await RefreshEventModel.create({
         ...event,
         durationMs: Math.max(0, Math.round(event.durationMs)),
         error: event.error ? event.error.slice(0, MAX_ERROR_LENGTH) : null,
-      }).catch((error: unknown) => deps.logger.warn({ err: error }, 'Could not write the token refresh log'));
+      }).catch((error: unknown) =>
+        deps.logger.warn({ specialistId: event.specialistId, err: error }, 'Could not write the token refresh log'),
+      );
     },
 
     /** Newest first. */

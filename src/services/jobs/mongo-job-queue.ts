@@ -72,7 +72,13 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
     } catch (error) {
       const message = (error as Error).message;
       options.logger.warn(
-        { job: job.name, key: job.key, attempts: job.attempts, err: message },
+        {
+          job: job.name,
+          key: job.key,
+          bookingId: (job.data as JobData)?.bookingId,
+          attempts: job.attempts,
+          err: message,
+        },
         'Job failed; retrying later',
       );
       await JobModel.updateOne(mine, {

@@ -8,6 +8,7 @@ import { transientBackoffMs } from '../jobs/backoff';
 import type { JobQueue } from '../jobs/job-queue';
 import { isPermanentMailError, type MailTransport } from './mail-transport';
 import { isDuplicateKeyError } from '../../lib/errors';
+import { mailLogIds } from './mail-log-ids';
 
 export interface MailToSend {
   /** Same key, same logical mail: enqueuing it again is a no-op. */
@@ -32,6 +33,7 @@ type Claimed = Pick<
   | 'attempts'
   | 'refusals'
   | 'lockedUntil'
+  | 'dedupeKey'
 >;
 
 /**
@@ -120,7 +122,10 @@ export function createMailOutbox(deps: {
               },
             },
           );
-          deps.logger.warn({ mailId: mail._id, attempts: mail.attempts, giveUp, err: message }, 'Mail delivery failed');
+          deps.logger.warn(
+            { mailId: mail._id, ...mailLogIds(mail.dedupeKey), attempts: mail.attempts, giveUp, err: message },
+            'Mail delivery failed',
+          );
         }
       }),
     );

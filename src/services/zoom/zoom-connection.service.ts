@@ -151,7 +151,9 @@ export function createZoomConnectionService(deps: {
         { upsert: true },
       );
       deps.logger.info({ specialistId, zoomUserId: me.id }, 'Zoom connected');
-      await deps.onConnected?.(specialistId).catch((error) => deps.logger.warn({ err: error }, 'onConnected failed'));
+      await deps
+        .onConnected?.(specialistId)
+        .catch((error) => deps.logger.warn({ specialistId, err: error }, 'onConnected failed'));
       return { specialistId, zoomUserId: me.id, zoomEmail: me.email };
     },
 

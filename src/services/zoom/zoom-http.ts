@@ -1,4 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { ServiceMetrics } from '../metrics/metrics';
+import { instrumentZoomHttp } from '../metrics/zoom-http-metrics';
 import { ZoomApiError } from './zoom.errors';
 
 export interface ZoomHttpResponse {
@@ -11,7 +13,7 @@ export interface ZoomHttpResponse {
  * The one place that sends bytes to Zoom. Never throws on HTTP status: callers interpret responses.
  * Network failures and time-outs become retryable ZoomApiErrors.
  */
-export function createZoomHttp(timeoutMs: number) {
+export function createZoomHttp(timeoutMs: number, metrics?: Pick<ServiceMetrics, 'zoomCall'>) {
   const client: AxiosInstance = axios.create({
     timeout: timeoutMs,
     validateStatus: () => true,
@@ -19,6 +21,7 @@ export function createZoomHttp(timeoutMs: number) {
     // Tokens travel only in headers; never let a proxy env var reroute them.
     proxy: false,
   });
+  if (metrics) instrumentZoomHttp(client, metrics);
   return async function send(config: {
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
     url: string;

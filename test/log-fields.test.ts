@@ -1,0 +1,81 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../src/lib/logger';
+import { ManualClock } from '../src/lib/clock';
+import { createSmtpTransport } from '../src/services/mail/mail-transport';
+import { createTestApp, registerUser, type TestApp } from './support/app';
+import { book, drainJobs, readySpecialist } from './support/booking';
+import { useTestDatabase } from './support/database';
+import { startTestSmtp, type TestSmtp } from './support/smtp';
+import { sandboxEnv, startTestSandbox } from './support/zoom';
+import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
+
+describe('log lines an operator can search (README "Runbook")', () => {
+  const clock = new ManualClock('2026-11-23T08:00:00.000Z');
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  let db: Awaited<ReturnType<typeof useTestDatabase>>;
+  let sandbox: ZoomSandbox;
+  let smtp: TestSmtp;
+  let t: TestApp;
+  beforeAll(async () => {
+    db = await useTestDatabase();
+    sandbox = await startTestSandbox(clock);
+    smtp = await startTestSmtp();
+    t = createTestApp({
+      clock,
+      env: sandboxEnv(sandbox),
+      logger: createLogger('info', sink),
+      mailTransport: createSmtpTransport(smtp.url),
+    });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    await smtp.close();
+    await db.drop();
+  });
+  const logged = (msg: string) => lines.filter((l) => l.msg === msg);
+
+  it('when a meeting, a mail and a job fail, then their lines carry bookingId, specialistId, mailId and job', async () => {
+    const specialist = await readySpecialist(t.app);
+    const customer = await registerUser(t.app, 'customer');
+    sandbox.inject({ route: 'POST /v2/users/:userId/meetings', status: 503, times: 1 });
+    smtp.setRefusing(true);
+    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    const bookingId = res.body.id as string;
+    expect(logged('Zoom meeting creation failed')).toEqual([
+      expect.objectContaining({ bookingId, specialistId: specialist.user.id }),
+    ]);
+
+    clock.advance(60_000);
+    await drainJobs(t.container); // the meeting is made; the confirmations cannot be sent
+    const mailLines = logged('Mail delivery failed');
+    expect(mailLines.length).toBeGreaterThanOrEqual(2);
+    for (const line of mailLines)
+      expect(line).toEqual(expect.objectContaining({ bookingId, mailId: expect.any(String) }));
+
+    t.container.services.jobs.define('test-failing-job', async () => {
+      throw new Error('boom');
+    });
+    await t.container.services.jobs.schedule(
+      'test-failing-job',
+      `test-failing-job:${bookingId}`,
+      { bookingId },
+      clock.now(),
+    );
+    await t.container.services.jobs.runDue();
+    expect(logged('Job failed; retrying later')).toEqual([
+      expect.objectContaining({
+        job: 'test-failing-job',
+        key: `test-failing-job:${bookingId}`,
+        bookingId,
+        err: 'boom',
+      }),
+    ]);
+    smtp.setRefusing(false);
+  });
+});
