@@ -109,6 +109,18 @@ export const Booking = z
       lastError: z.string().nullable().optional(),
     }),
     createdAt: z.string(),
+    specialistName: z
+      .string()
+      .optional()
+      .meta({ description: 'The specialist’s display name; for the booking’s customer and admins' }),
+    customerName: z
+      .string()
+      .optional()
+      .meta({ description: 'The customer’s display name; for the booking’s specialist and admins' }),
+    customerEmail: z
+      .string()
+      .optional()
+      .meta({ description: 'The customer’s email; for the booking’s specialist and admins' }),
   })
   .meta({ id: 'Booking' });
 

@@ -1,5 +1,13 @@
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
-import { toBookingDto, type BookingDto, type Viewer } from './booking.dto';
+import { UserModel } from '../../models/user.model';
+import {
+  counterpartIds,
+  toBookingDto,
+  withParties,
+  type BookingDto,
+  type PartyContact,
+  type Viewer,
+} from './booking.dto';
 
 export interface BookingFilter {
   status?: 'confirmed' | 'cancelled';
@@ -9,9 +17,30 @@ export interface BookingFilter {
   pageSize: number;
 }
 
-/** The caller's own bookings (as customer or specialist; admins see all), newest start last. */
+/** Names and emails of these users, in one read (only the two fields a booking shows). */
+async function contactsOf(ids: Iterable<string>): Promise<Map<string, PartyContact>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const users = await UserModel.find({ _id: { $in: unique } }, { name: 1, email: 1 }).lean();
+  return new Map(users.map((u) => [u._id.toString(), { name: u.name, email: u.email }]));
+}
+
+/** Reads of bookings as their parties see them: the caller's own list, and the counterpart's name on every answer. */
 export function createBookingQueryService(deps: { publicBaseUrl: string }) {
+  /** The bookings with their counterparts by name (see withParties), one read of users for all of them. */
+  async function named(dtos: BookingDto[], viewer: Viewer): Promise<BookingDto[]> {
+    const people = await contactsOf(dtos.flatMap((dto) => counterpartIds(dto, viewer)));
+    return dtos.map((dto) => withParties(dto, viewer, people));
+  }
+
   return {
+    named,
+
+    async namedOne(dto: BookingDto, viewer: Viewer): Promise<BookingDto> {
+      return (await named([dto], viewer))[0]!;
+    },
+
+    /** The caller's own bookings (as customer or specialist; admins see all), newest start last. */
     async list(
       viewer: Viewer,
       filter: BookingFilter,
@@ -33,7 +62,10 @@ export function createBookingQueryService(deps: { publicBaseUrl: string }) {
         BookingModel.countDocuments(query),
       ]);
       return {
-        items: docs.map((d) => toBookingDto(d, viewer, deps.publicBaseUrl)),
+        items: await named(
+          docs.map((d) => toBookingDto(d, viewer, deps.publicBaseUrl)),
+          viewer,
+        ),
         page: filter.page,
         pageSize: filter.pageSize,
         total,
@@ -41,3 +73,5 @@ export function createBookingQueryService(deps: { publicBaseUrl: string }) {
     },
   };
 }
+
+export type BookingQueryService = ReturnType<typeof createBookingQueryService>;
