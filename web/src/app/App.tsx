@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { api } from '../lib/api';
 import { sessionStore } from '../lib/session-store';
-import type { Role } from '../lib/types';
+import type { Role } from '../lib/api-types';
 import { AdminPage } from '../features/admin/AdminPage';
 import { SignInPage } from '../features/auth/SignInPage';
 import { SignUpPage } from '../features/auth/SignUpPage';

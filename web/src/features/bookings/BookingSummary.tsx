@@ -1,6 +1,6 @@
 import { Link } from '../../app/router';
 import { ConfirmButton } from '../../app/ui';
-import type { Booking } from '../../lib/types';
+import type { Booking } from '../../lib/api-types';
 import { formatDateTime } from '../../lib/time';
 import { canChange, meetingStateText } from './meeting-state';
 

@@ -1,4 +1,4 @@
-import type { Booking } from '../../lib/types';
+import type { Booking } from '../../lib/api-types';
 
 /** The meeting's state in words. Zoom answers after the booking is stored, so "pending" is a normal first state. */
 export function meetingStateText(booking: Booking): string {

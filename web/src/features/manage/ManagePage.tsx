@@ -3,7 +3,7 @@ import { Link, navigate } from '../../app/router';
 import { ConfirmButton, ErrorText, Loading } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api } from '../../lib/api';
-import type { ManagedBooking } from '../../lib/types';
+import type { ManagedBooking } from '../../lib/api-types';
 import { browserTimeZone, formatDateTime } from '../../lib/time';
 import { meetingStateText, POLL_MS, shouldPoll } from '../bookings/meeting-state';
 import { ManageReschedule } from './ManageReschedule';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorText } from '../../app/ui';
-import type { ManagedBooking } from '../../lib/types';
+import type { ManagedBooking } from '../../lib/api-types';
 import { FreeTimes, useFreeSlots } from '../specialists/FreeTimes';
 
 /** Pick a new time from the specialist's free slots (in the viewer's zone) and move the booking there. */

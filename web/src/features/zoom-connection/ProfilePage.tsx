@@ -1,4 +1,4 @@
-import type { User } from '../../lib/types';
+import type { User } from '../../lib/api-types';
 import { AvailabilityEditor } from '../availability/AvailabilityEditor';
 import { SpecialistBookings } from '../bookings/SpecialistBookings';
 import { ZoomConnection } from './ZoomConnection';
