@@ -89,10 +89,19 @@ export function App() {
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
-  // A new page moves focus to it, so keyboard and screen-reader users start there (not on the old link).
+  // A new page moves focus to its heading, so keyboard and screen-reader users start there (not on the old link)
+  // and hear which page they are on; the title follows it.
   useEffect(() => {
-    if (first.current) first.current = false;
-    else main.current?.focus();
+    const heading = main.current?.querySelector('h1');
+    document.title = heading?.textContent ? `${heading.textContent} · Specialist booking` : 'Specialist booking';
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    } else main.current?.focus();
   }, [pathname]);
   // Refresh the stored user (name, zone) once; a rejected token signs out inside the API client.
   useEffect(() => {

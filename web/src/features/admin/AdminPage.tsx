@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Section } from '../../app/ui';
+import { Section, TimeZoneNote } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api } from '../../lib/api';
 import { browserTimeZone, formatDateTime } from '../../lib/time';
@@ -30,7 +30,7 @@ export function AdminPage() {
   return (
     <>
       <h1>Admin</h1>
-      <p className="muted">Dates are shown in your time zone: {zone}.</p>
+      <TimeZoneNote zone={zone} />
       <Section title="Zoom connections">
         <label htmlFor="state-filter">State</label>
         <select id="state-filter" value={state} onChange={(ev) => { setState(ev.target.value as ConnectionState | ''); setPage(1); }}>

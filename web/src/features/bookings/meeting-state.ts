@@ -15,6 +15,19 @@ export function meetingStateText(booking: Booking): string {
   }
 }
 
+/**
+ * Who the booking is with, as the viewer sees it: the API sends the customer the specialist's name, the specialist
+ * the customer's name and email, and admins both.
+ */
+export function withWhom(booking: Booking): string | undefined {
+  const { specialistName, customerName, customerEmail } = booking;
+  const customer = customerName && (customerEmail ? `${customerName} (${customerEmail})` : customerName);
+  if (specialistName && customer) return `${customer} with ${specialistName}`;
+  if (specialistName) return `with ${specialistName}`;
+  if (customer) return `with ${customer}`;
+  return undefined;
+}
+
 /** Keep asking while Zoom has not answered yet. */
 export const shouldPoll = (booking: Booking | undefined) =>
   Boolean(booking && booking.status === 'confirmed' && booking.meeting.status === 'pending');
