@@ -9,9 +9,10 @@ const proxied = ['/api', '/docs', '/openapi.json', '/healthz', '/readyz'];
 
 export default defineConfig({
   root,
-  // Fast Refresh in `npm run dev` (components reload in place, state kept) and the automatic JSX runtime. The SWC
-  // plugin, not @vitejs/plugin-react: that one's Babel peer (@rolldown/plugin-babel) range does not resolve here.
-  plugins: [react()],
+  // Fast Refresh in `npm run dev` (components reload in place, their state kept) and the automatic JSX runtime. The
+  // SWC plugin needs no Babel peer (the one that blocked @vitejs/plugin-react here); its "try plugin-react" notice is
+  // silenced because that choice was made on purpose (README "Development loop").
+  plugins: [react({ disableOxcRecommendation: true })],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 300 },
   server: {
     port: 5173,

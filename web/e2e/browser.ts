@@ -89,8 +89,8 @@ export async function axe(page: Page, name: string): Promise<void> {
 
 /** One line per run: how many pages axe checked and what it found below "serious". */
 export function axeSummary(): string {
-  const minor = audited.flatMap((a) => a.findings.map((f) => `${f.id} (${f.impact})`));
-  return `axe: ${audited.length} page states checked, 0 serious or critical; minor: ${[...new Set(minor)].join(', ') || 'none'}`;
+  const minor = audited.flatMap((a) => a.findings.map((f) => `${f.id} (${f.impact}) on ${a.name}`));
+  return `axe: ${audited.length} page states checked, 0 serious or critical; below that: ${minor.join(', ') || 'none'}`;
 }
 
 /** Keyboard only: presses Tab (or Shift+Tab) until `target` has focus, as a person without a mouse would. */
