@@ -39,6 +39,11 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await page.goto(`${server.baseUrl}/signin`);
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   await shot(page, 'signed-out-sign-in');
+  await page.getByLabel('Email').fill(`nobody.${run}@example.com`);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: "That email and password don't match an account." }).waitFor();
+  await axe(page, 'sign-in-error');
   await page.goto(`${server.baseUrl}/bookings`);
   await page.getByRole('heading', { name: 'Please sign in' }).waitFor();
   await axe(page, 'signed-out-needs-sign-in');
