@@ -1,3 +1,4 @@
+import type { Clock } from '../../lib/clock';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import { UserModel } from '../../models/user.model';
 import {
@@ -17,17 +18,42 @@ export interface BookingFilter {
   pageSize: number;
 }
 
-/** Names and emails of these users, in one read (only the two fields a booking shows). */
-async function contactsOf(ids: Iterable<string>): Promise<Map<string, PartyContact>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const users = await UserModel.find({ _id: { $in: unique } }, { name: 1, email: 1 }).lean();
-  return new Map(users.map((u) => [u._id.toString(), { name: u.name, email: u.email }]));
-}
+/**
+ * Specialists' display names are public (GET /api/specialists lists them), so each process keeps them a few minutes:
+ * a customer's booking answer then names the specialist without another MongoDB round trip on the booking path.
+ * Customers' names and emails are never cached.
+ */
+const SPECIALIST_NAME_TTL_MS = 5 * 60_000;
+const SPECIALIST_NAMES_MAX = 10_000;
 
 /** Reads of bookings as their parties see them: the caller's own list, and the counterpart's name on every answer. */
-export function createBookingQueryService(deps: { publicBaseUrl: string }) {
-  /** The bookings with their counterparts by name (see withParties), one read of users for all of them. */
+export function createBookingQueryService(deps: { publicBaseUrl: string; clock: Clock }) {
+  const specialistNames = new Map<string, { name: string; until: number }>();
+
+  /** Names and emails of these users: cached specialist names, the rest in one read of the two fields shown. */
+  async function contactsOf(ids: Iterable<string>): Promise<Map<string, PartyContact>> {
+    const now = deps.clock.now().getTime();
+    const people = new Map<string, PartyContact>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const cached = specialistNames.get(id);
+      if (cached && cached.until > now) people.set(id, { name: cached.name });
+      else missing.push(id);
+    }
+    if (missing.length === 0) return people;
+    const users = await UserModel.find({ _id: { $in: missing } }, { name: 1, email: 1, role: 1 }).lean();
+    for (const u of users) {
+      const id = u._id.toString();
+      people.set(id, { name: u.name, email: u.email });
+      if (u.role !== 'specialist') continue;
+      specialistNames.delete(id);
+      specialistNames.set(id, { name: u.name, until: now + SPECIALIST_NAME_TTL_MS });
+      if (specialistNames.size > SPECIALIST_NAMES_MAX) specialistNames.delete(specialistNames.keys().next().value!);
+    }
+    return people;
+  }
+
+  /** The bookings with their counterparts by name (see withParties), at most one read of users for all of them. */
   async function named(dtos: BookingDto[], viewer: Viewer): Promise<BookingDto[]> {
     const people = await contactsOf(dtos.flatMap((dto) => counterpartIds(dto, viewer)));
     return dtos.map((dto) => withParties(dto, viewer, people));

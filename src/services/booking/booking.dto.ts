@@ -39,7 +39,8 @@ export interface BookingDto {
 /** A party of a booking as another party may see them. */
 export interface PartyContact {
   name: string;
-  email: string;
+  /** Absent where only the name was needed (a specialist, as the customer sees them). */
+  email?: string;
 }
 
 /** The only shape a booking leaves the service in. A customer never sees anything that starts the meeting. */
@@ -88,7 +89,7 @@ export function withParties(dto: BookingDto, viewer: Viewer, people: ReadonlyMap
   if (specialist && (admin || viewer.userId === dto.customerId)) named.specialistName = specialist.name;
   if (customer && (admin || viewer.userId === dto.specialistId)) {
     named.customerName = customer.name;
-    named.customerEmail = customer.email;
+    if (customer.email) named.customerEmail = customer.email;
   }
   return named;
 }
