@@ -110,6 +110,12 @@ test('when an admin signs in, then the Zoom connections table and the token refr
   await table.getByText(never.name).waitFor();
   await shot(page, 'admin-filter-never');
 
+  // All bookings: an admin sees both people of each booking.
+  await page.getByRole('link', { name: 'All bookings' }).click();
+  await page.getByRole('heading', { name: 'All bookings' }).waitFor();
+  await page.getByText(`Cleo Customer (cleo.${run}@example.com) with ${connected.name}`).waitFor();
+  await shot(page, 'admin-all-bookings');
+
   assert.equal(await horizontalOverflow(page), 0);
   assert.deepEqual(problems, []);
 });

@@ -70,6 +70,7 @@ function Nav({ pathname }: { pathname: string }) {
         {role === 'specialist' && item('/specialist/profile', 'Profile')}
         {role && role !== 'admin' && item('/bookings', 'My bookings')}
         {role === 'admin' && item('/admin', 'Admin')}
+        {role === 'admin' && item('/bookings', 'All bookings')}
         {!session && pathname !== '/signup' && item('/signup', 'Sign up')}
         {!session && pathname !== '/signin' && item('/signin', 'Sign in')}
       </ul>

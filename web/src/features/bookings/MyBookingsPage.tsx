@@ -2,11 +2,14 @@ import { useState } from 'react';
 import { ErrorText, Loading, TimeZoneNote } from '../../app/ui';
 import { useAsync, usePoll } from '../../app/use-async';
 import { api } from '../../lib/api';
+import { useSession } from '../auth/session';
 import { browserTimeZone } from '../../lib/time';
 import { BookingSummary } from './BookingSummary';
 import { POLL_MS, shouldPoll } from './meeting-state';
 
+/** The caller's bookings (admins: everybody's, each naming both people). */
 export function MyBookingsPage() {
+  const admin = useSession()?.user.role === 'admin';
   const bookings = useAsync(() => api.bookings({ from: new Date(Date.now() - 2 * 3600_000).toISOString(), pageSize: 50 }), []);
   const [error, setError] = useState<unknown>();
   const zone = browserTimeZone();
@@ -25,7 +28,7 @@ export function MyBookingsPage() {
 
   return (
     <>
-      <h1>My bookings</h1>
+      <h1>{admin ? 'All bookings' : 'My bookings'}</h1>
       <TimeZoneNote zone={zone} />
       <ErrorText error={error} />
       {bookings.loading && !bookings.data && <Loading what="your bookings" />}
