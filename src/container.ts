@@ -228,7 +228,7 @@ export function createContainer(deps: AppDeps) {
     specialists,
     bookings,
     bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }),
-    bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
+    bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl, clock }),
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
     users,
     auth,

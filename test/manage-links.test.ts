@@ -40,12 +40,14 @@ describe('manage links: a customer changes a booking from their mail without sig
         start: '2026-11-24T08:00:00.000Z',
         status: 'confirmed',
         topic: 'CV review',
+        specialistName: 'Sam Specialist',
         meeting: expect.objectContaining({ status: 'created', joinUrl: booking.meeting.joinUrl }),
       }),
       specialist: { id: specialist.user.id, name: 'Sam Specialist', timezone: 'Europe/Berlin' },
       changeableUntil: '2026-11-24T08:00:00.000Z',
     });
     expect(res.body.booking.meeting).not.toHaveProperty('startUrl');
+    expect(res.body.booking).not.toHaveProperty('customerEmail');
   });
 
   it('when the customer cancels through the link, then the meeting is deleted, both are mailed and the link is dead (404)', async () => {
@@ -94,7 +96,7 @@ describe('manage links: a customer changes a booking from their mail without sig
     expect(expired.body).toEqual(INVALID);
   });
 
-  it('when the customer reschedules through the link, then the same rules apply, the old link dies and the new one works', async () => {
+  it('when the customer reschedules through the link, then the same rules apply and both the old and the new link show the new time', async () => {
     const { specialist, customer, booking, token } = await booked('2026-11-26T08:00:00Z');
     const other = await registerUser(s.app, 'customer');
     expect(
@@ -120,7 +122,10 @@ describe('manage links: a customer changes a booking from their mail without sig
     expect(moved.body.token).toEqual(expect.any(String));
     expect(moved.body.token).not.toBe(token);
     expect(s.sandbox.calls('PATCH /v2/meetings/:meetingId')).toBe(1);
-    expect((await request(s.app).get(`/api/manage/${token}`)).status).toBe(404);
+    // The link in the first confirmation follows the booking to its new time.
+    const viaOldLink = await request(s.app).get(`/api/manage/${token}`);
+    expect(viaOldLink.status).toBe(200);
+    expect(viaOldLink.body).toMatchObject({ token: moved.body.token, booking: { start: '2026-11-26T14:00:00.000Z' } });
     expect((await request(s.app).get(`/api/manage/${moved.body.token}`)).body.booking.start).toBe(
       '2026-11-26T14:00:00.000Z',
     );
@@ -128,6 +133,36 @@ describe('manage links: a customer changes a booking from their mail without sig
     const movedMail = s.smtp.to(customer.user.email).find((m) => /moved/.test(m.subject ?? ''));
     expect(movedMail!.text).toContain('Thursday, 26 November 2026, 09:00–10:00 (America/New_York)');
     expect(manageTokenIn(movedMail)).toBe(moved.body.token);
+  });
+
+  it('when a booking was moved later, then the first mail’s link works past the old end, until the new session is over or a cancel', async () => {
+    const { customer, booking, token } = await booked('2026-11-30T08:00:00Z');
+    const moved = await request(s.app)
+      .post(`/api/bookings/${booking.id}/reschedule`)
+      .set('Authorization', `Bearer ${customer.token}`)
+      .send({ start: '2026-12-02T08:00:00Z' });
+    expect(moved.status).toBe(200);
+    // After the old session's end, before the new one's.
+    s.clock.set('2026-12-01T12:00:00Z');
+    const later = await request(s.app).get(`/api/manage/${token}`);
+    expect(later.status).toBe(200);
+    expect(later.body.booking).toMatchObject({ start: '2026-12-02T08:00:00.000Z', specialistName: 'Sam Specialist' });
+    s.clock.set('2026-12-02T09:00:00Z');
+    expect((await request(s.app).get(`/api/manage/${token}`)).body).toEqual(INVALID);
+
+    // Cancelled through the newest link: every earlier link is dead too.
+    s.clock.set(NOW);
+    const other = await booked('2026-11-30T12:00:00Z');
+    const move = await request(s.app)
+      .post(`/api/manage/${other.token}/reschedule`)
+      .send({ start: '2026-11-30T14:00:00Z' });
+    expect(move.status).toBe(200);
+    expect((await request(s.app).post(`/api/manage/${move.body.token}/cancel`)).status).toBe(200);
+    for (const link of [other.token, move.body.token]) {
+      const res = await request(s.app).get(`/api/manage/${link}`);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual(INVALID);
+    }
   });
 
   it('when the OpenAPI document is read, then it describes the three manage routes and the availability policies', async () => {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react-swc';
 import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -8,8 +9,10 @@ const proxied = ['/api', '/docs', '/openapi.json', '/healthz', '/readyz'];
 
 export default defineConfig({
   root,
-  // React 17+ JSX runtime without @vitejs/plugin-react (its babel peer range does not resolve here); no Fast Refresh.
-  oxc: { jsx: { runtime: 'automatic' } },
+  // Fast Refresh in `npm run dev` (components reload in place, their state kept) and the automatic JSX runtime. The
+  // SWC plugin needs no Babel peer (the one that blocked @vitejs/plugin-react here); its "try plugin-react" notice is
+  // silenced because that choice was made on purpose (README "Development loop").
+  plugins: [react({ disableOxcRecommendation: true })],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 300 },
   server: {
     port: 5173,

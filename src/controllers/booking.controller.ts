@@ -2,14 +2,15 @@ import type { Request, Response } from 'express';
 import { bearerToken, principalOf } from '../middlewares/authenticate';
 import type { IdempotencyHeaders } from '../schemas/booking.schemas';
 import type { AuthService } from '../services/auth/auth.service';
-import type { createBookingQueryService } from '../services/booking/booking-query.service';
+import type { BookingQueryService } from '../services/booking/booking-query.service';
 import type { BookingService } from '../services/booking/booking.service';
 import type { BookingStartService } from '../services/booking/booking-start.service';
 import { toBookingDto } from '../services/booking/booking.dto';
 
 export function createBookingController(deps: {
   bookings: BookingService;
-  queries: ReturnType<typeof createBookingQueryService>;
+  /** Every booking answer carries the counterpart by name (BookingQueryService.named). */
+  queries: BookingQueryService;
   start: BookingStartService;
   auth: AuthService;
   publicBaseUrl: string;
@@ -17,26 +18,28 @@ export function createBookingController(deps: {
   return {
     async create(_req: Request, res: Response) {
       const key = (res.locals.headers as IdempotencyHeaders)['idempotency-key'];
-      const { booking, replayed } = await deps.bookings.create(principalOf(res), res.locals.body, key);
+      const customer = principalOf(res);
+      const { booking, replayed } = await deps.bookings.create(customer, res.locals.body, key);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-      res.status(201).json(booking);
+      res.status(201).json(await deps.queries.namedOne(booking, customer));
     },
     async list(_req: Request, res: Response) {
       res.status(200).json(await deps.queries.list(principalOf(res), res.locals.query));
     },
     async get(_req: Request, res: Response) {
       const viewer = principalOf(res);
-      res
-        .status(200)
-        .json(toBookingDto(await deps.bookings.load(res.locals.params.id, viewer), viewer, deps.publicBaseUrl));
+      const booking = toBookingDto(await deps.bookings.load(res.locals.params.id, viewer), viewer, deps.publicBaseUrl);
+      res.status(200).json(await deps.queries.namedOne(booking, viewer));
     },
     async cancel(_req: Request, res: Response) {
-      res.status(200).json(await deps.bookings.cancel(res.locals.params.id, principalOf(res)));
+      const viewer = principalOf(res);
+      const booking = await deps.bookings.cancel(res.locals.params.id, viewer);
+      res.status(200).json(await deps.queries.namedOne(booking, viewer));
     },
     async reschedule(_req: Request, res: Response) {
-      res
-        .status(200)
-        .json(await deps.bookings.reschedule(res.locals.params.id, principalOf(res), res.locals.body.start));
+      const viewer = principalOf(res);
+      const booking = await deps.bookings.reschedule(res.locals.params.id, viewer, res.locals.body.start);
+      res.status(200).json(await deps.queries.namedOne(booking, viewer));
     },
     /** Reached from the specialist's email (signed link) or the app (bearer): 302 to a fresh Zoom start_url. */
     async start(req: Request, res: Response) {

@@ -11,12 +11,12 @@ const fiveMinuteMultiple = (min: number, max: number) =>
     .max(max)
     .refine((v) => v % 5 === 0, 'must be a multiple of 5');
 
+const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
 export const AvailabilityBody = z
   .strictObject({
     timezone: TimeZone,
-    weekly: z
-      .array(z.strictObject({ day: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), start: HHmm, end: HHmm }))
-      .max(100),
+    weekly: z.array(z.strictObject({ day: Weekday, start: HHmm, end: HHmm })).max(100),
     slotMinutes: fiveMinuteMultiple(5, 480),
     bufferMinutes: fiveMinuteMultiple(0, 1440).default(0),
     minNoticeMinutes: z.number().int().min(0).max(525_600).default(60),
@@ -34,7 +34,7 @@ export const Availability = z
   .object({
     headline: z.string(),
     timezone: z.string(),
-    weekly: z.array(z.object({ day: z.string(), start: z.string(), end: z.string() })),
+    weekly: z.array(z.object({ day: Weekday, start: z.string(), end: z.string() })),
     slotMinutes: z.number(),
     bufferMinutes: z.number(),
     minNoticeMinutes: z.number(),
@@ -109,6 +109,18 @@ export const Booking = z
       lastError: z.string().nullable().optional(),
     }),
     createdAt: z.string(),
+    specialistName: z
+      .string()
+      .optional()
+      .meta({ description: 'The specialist’s display name; for the booking’s customer and admins' }),
+    customerName: z
+      .string()
+      .optional()
+      .meta({ description: 'The customer’s display name; for the booking’s specialist and admins' }),
+    customerEmail: z
+      .string()
+      .optional()
+      .meta({ description: 'The customer’s email; for the booking’s specialist and admins' }),
   })
   .meta({ id: 'Booking' });
 

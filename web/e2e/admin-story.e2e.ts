@@ -94,7 +94,7 @@ test('when an admin signs in, then the Zoom connections table and the token refr
   assert.match((await ninaRow.textContent()) ?? '', /Never connected/);
   assert.ok(await page.getByRole('option', { name: 'Connected (1)' }).count(), 'the filter counts each state');
   assert.ok(await page.getByRole('option', { name: 'Never connected (1)' }).count());
-  await page.getByText('Dates are shown in your time zone: America/New_York.').waitFor();
+  await page.getByText('Times are shown in your time zone: America/New_York.').waitFor();
 
   const log = page.getByRole('region', { name: 'Token refresh log table' });
   const entry = log.getByRole('row').filter({ hasText: cora.user.id });
@@ -109,6 +109,12 @@ test('when an admin signs in, then the Zoom connections table and the token refr
   await table.getByRole('row').filter({ hasText: connected.name }).waitFor({ state: 'detached' });
   await table.getByText(never.name).waitFor();
   await shot(page, 'admin-filter-never');
+
+  // All bookings: an admin sees both people of each booking.
+  await page.getByRole('link', { name: 'All bookings' }).click();
+  await page.getByRole('heading', { name: 'All bookings' }).waitFor();
+  await page.getByText(`Cleo Customer (cleo.${run}@example.com) with ${connected.name}`).waitFor();
+  await shot(page, 'admin-all-bookings');
 
   assert.equal(await horizontalOverflow(page), 0);
   assert.deepEqual(problems, []);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { horizontalOverflow, launch, person, shot } from './browser';
+import { axe, axeSummary, horizontalOverflow, launch, person, shot } from './browser';
 import { waitForMail } from './mailbox';
 import { startServer, type RunningServer } from './server';
 
@@ -22,6 +22,7 @@ after(async () => {
   await browser?.close();
   await server?.stop();
   console.log(`e2e: ${((Date.now() - startedAt) / 1000).toFixed(1)} s in total (MongoDB engine: ${server?.engine})`);
+  console.log(axeSummary());
 });
 
 const sandboxCalls = async (route: string) =>
@@ -30,6 +31,25 @@ const sandboxCalls = async (route: string) =>
 test('when a specialist connects Zoom and a customer books, then the customer can join and the specialist can start and disconnect', async () => {
   const spec = await person(browser, { timezoneId: 'Europe/Berlin', width: 1280 });
   const { page } = spec;
+
+  // 0. Signed out: the list, sign-in, a page that needs signing in, and an unknown address (each checked by axe).
+  await page.goto(`${server.baseUrl}/`);
+  await page.getByRole('heading', { name: 'Specialists' }).waitFor();
+  await shot(page, 'signed-out-specialists');
+  await page.goto(`${server.baseUrl}/signin`);
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await shot(page, 'signed-out-sign-in');
+  await page.getByLabel('Email').fill(`nobody.${run}@example.com`);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: "That email and password don't match an account." }).waitFor();
+  await axe(page, 'sign-in-error');
+  await page.goto(`${server.baseUrl}/bookings`);
+  await page.getByRole('heading', { name: 'Please sign in' }).waitFor();
+  await axe(page, 'signed-out-needs-sign-in');
+  await page.goto(`${server.baseUrl}/no-such-page`);
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  await axe(page, 'page-not-found');
 
   // 1. Specialist signs up.
   await page.goto(`${server.baseUrl}/signup`);
@@ -127,6 +147,8 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   const booking = page.getByRole('listitem').filter({ hasText: 'CV review' });
   await booking.waitFor();
   assert.match((await booking.textContent()) ?? '', /\(Europe\/Berlin\).*Zoom meeting ready/s);
+  // Who booked: the customer's name and email, never an id.
+  await booking.getByText(`Customer: ${customer.name} (${customer.email})`).waitFor();
   const [zoomTab] = await Promise.all([page.context().waitForEvent('page'), booking.getByRole('link', { name: 'Start meeting' }).click()]);
   await zoomTab.waitForLoadState();
   assert.match(zoomTab.url(), new RegExp(`^${server.sandboxUrl}/s/\\d+\\?zak=`));
@@ -149,6 +171,24 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await m.getByRole('button', { name: 'Reschedule' }).waitFor();
   assert.equal(await horizontalOverflow(m), 0, 'the manage page fits 375 px');
   await shot(m, 'customer-manage-link');
+
+  // The customer moves the booking through the link, then opens the link in the first mail again: it follows the
+  // booking to its new time.
+  await m.getByRole('button', { name: 'Reschedule' }).click();
+  const newDay = m.getByRole('group').filter({ has: m.getByRole('heading', { level: 3 }) }).nth(1);
+  const newSlot = newDay.getByRole('button').first();
+  const newSlotLabel = (await newSlot.textContent())?.trim() ?? '';
+  await newSlot.click();
+  await shot(m, 'customer-manage-reschedule');
+  await m.getByRole('button', { name: 'Move booking' }).click();
+  await m.getByText('Your booking is moved. We have emailed you both the new time.').waitFor();
+  const movedWhen = (await m.getByRole('heading', { level: 2 }).first().textContent()) ?? '';
+  assert.notEqual(movedWhen, when, 'the page shows the new time');
+  assert.ok(movedWhen.includes(newSlotLabel), `the new time ${newSlotLabel}: ${movedWhen}`);
+  await m.goto(manageUrl);
+  await m.getByRole('heading', { name: `Your booking with ${specialist.name}` }).waitFor();
+  assert.equal(await m.getByRole('heading', { level: 2 }).first().textContent(), movedWhen, 'the old link shows the new time');
+  await shot(m, 'customer-old-link-after-move');
   await m.getByRole('button', { name: 'Cancel' }).click();
   await m.getByRole('button', { name: 'Yes, cancel it' }).click();
   await m.getByText('Your booking is cancelled. We have emailed you both.').waitFor();
@@ -158,6 +198,11 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await waitForMail(server.outboxDir, specialist.email, /was cancelled/);
   await m.reload();
   await m.getByText(/^This link no longer works/).waitFor();
+  await shot(m, 'manage-link-dead');
+  // A tampered link: the same words (the API's same 404).
+  await m.goto(`${manageUrl.slice(0, -2)}${manageUrl.endsWith('A') ? 'B' : 'A'}x`);
+  await m.getByText(/^This link no longer works/).waitFor();
+  await axe(m, 'manage-link-tampered');
 
   // 9. Disconnect (asks first), then the profile offers "Connect Zoom" again and the grant was revoked at Zoom.
   await page.getByRole('button', { name: 'Disconnect Zoom' }).click();

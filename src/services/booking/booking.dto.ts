@@ -29,6 +29,18 @@ export interface BookingDto {
     lastError?: string | null;
   };
   createdAt: string;
+  /** The counterpart by name (see withParties): the customer sees the specialist's, the specialist the customer's. */
+  specialistName?: string;
+  customerName?: string;
+  /** The specialist and admins only. */
+  customerEmail?: string;
+}
+
+/** A party of a booking as another party may see them. */
+export interface PartyContact {
+  name: string;
+  /** Absent where only the name was needed (a specialist, as the customer sees them). */
+  email?: string;
 }
 
 /** The only shape a booking leaves the service in. A customer never sees anything that starts the meeting. */
@@ -62,4 +74,30 @@ export function toBookingDto(b: BookingRecord, viewer: Viewer, publicBaseUrl = '
     },
     createdAt: b.createdAt.toISOString(),
   };
+}
+
+/**
+ * Adds who the booking is with, as each party expects to see it: the customer gets the specialist's name, the
+ * specialist the customer's name and email, admins both. Anybody else gets nothing (they never see the booking).
+ * A party whose account is gone is left out rather than invented.
+ */
+export function withParties(dto: BookingDto, viewer: Viewer, people: ReadonlyMap<string, PartyContact>): BookingDto {
+  const admin = viewer.role === 'admin';
+  const named: BookingDto = { ...dto };
+  const specialist = people.get(dto.specialistId);
+  const customer = people.get(dto.customerId);
+  if (specialist && (admin || viewer.userId === dto.customerId)) named.specialistName = specialist.name;
+  if (customer && (admin || viewer.userId === dto.specialistId)) {
+    named.customerName = customer.name;
+    if (customer.email) named.customerEmail = customer.email;
+  }
+  return named;
+}
+
+/** Whose names `withParties` needs for this viewer (no read at all for someone who is neither party). */
+export function counterpartIds(dto: BookingDto, viewer: Viewer): string[] {
+  if (viewer.role === 'admin') return [dto.specialistId, dto.customerId];
+  if (viewer.userId === dto.customerId) return [dto.specialistId];
+  if (viewer.userId === dto.specialistId) return [dto.customerId];
+  return [];
 }

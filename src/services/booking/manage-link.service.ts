@@ -6,6 +6,14 @@ import type { JwtService } from '../auth/jwt.service';
 
 export const MANAGE_LINK_PURPOSE = 'booking-manage';
 
+/**
+ * How long after the booking's end (as it was when the link was made) the token's own `exp` lies. The link really
+ * works only while the booking is confirmed and its *current* end is ahead (checked on every use); `exp` is just a
+ * backstop. It is generous because a booking may be moved later (up to a year ahead) and the link in the first mail
+ * must keep working until the moved session is over.
+ */
+const EXP_BACKSTOP_MS = 400 * 86_400_000;
+
 /** Every unusable link gets the same answer, so a link never tells whether a booking exists. */
 export class ManageLinkInvalidError extends NotFoundError {
   constructor() {
@@ -15,13 +23,14 @@ export class ManageLinkInvalidError extends NotFoundError {
 
 /**
  * The customer's link to one booking (`${FRONTEND_URL}/manage/<token>`), usable without signing in. The signed token
- * names the booking, its customer and the booking's version (`sequence`); it expires when the session ends and stops
- * working once the booking changes (a cancel or a move raises the version; the mail about the move carries a new link).
+ * names the booking, its customer and the booking's version (`sequence`) when it was made. A link from any earlier
+ * mail keeps following the booking through moves (it shows the booking at its new time); it stops working once the
+ * booking is cancelled or its session is over.
  */
 export function createManageLinks(deps: { jwt: JwtService; clock: Clock; frontendUrl: string }) {
   async function tokenFor(booking: Pick<BookingRecord, '_id' | 'customerId' | 'sequence' | 'end'>): Promise<string> {
     const subject = `${booking._id.toString()}.${booking.customerId.toString()}.${booking.sequence}`;
-    return deps.jwt.signLink(MANAGE_LINK_PURPOSE, subject, booking.end);
+    return deps.jwt.signLink(MANAGE_LINK_PURPOSE, subject, new Date(booking.end.getTime() + EXP_BACKSTOP_MS));
   }
 
   return {
@@ -31,17 +40,20 @@ export function createManageLinks(deps: { jwt: JwtService; clock: Clock; fronten
       return `${deps.frontendUrl}/manage/${await tokenFor(booking)}`;
     },
 
-    /** The booking a link may act on, or ManageLinkInvalidError (tampered, expired, cancelled, changed, not found). */
+    /** The booking a link may act on, or ManageLinkInvalidError (tampered, expired, cancelled, over, not found). */
     async resolve(token: string): Promise<BookingRecord> {
       const subject = await deps.jwt.verifyLink(token, MANAGE_LINK_PURPOSE).catch(() => undefined);
       const [bookingId, customerId, sequence] = subject?.split('.') ?? [];
-      if (!bookingId || !isValidObjectId(bookingId)) throw new ManageLinkInvalidError();
+      if (!bookingId || !isValidObjectId(bookingId) || !/^\d+$/.test(sequence ?? '')) {
+        throw new ManageLinkInvalidError();
+      }
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       const usable =
         booking &&
         booking.status === 'confirmed' &&
         booking.customerId.toString() === customerId &&
-        String(booking.sequence) === sequence &&
+        // A link made for an earlier version (before a move) still names this booking; one from the future cannot.
+        Number(sequence) <= booking.sequence &&
         booking.end.getTime() > deps.clock.now().getTime();
       if (!usable) throw new ManageLinkInvalidError();
       return booking;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { api } from '../lib/api';
 import { sessionStore } from '../lib/session-store';
-import type { Role } from '../lib/types';
+import type { Role } from '../lib/api-types';
 import { AdminPage } from '../features/admin/AdminPage';
 import { SignInPage } from '../features/auth/SignInPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
@@ -70,6 +70,7 @@ function Nav({ pathname }: { pathname: string }) {
         {role === 'specialist' && item('/specialist/profile', 'Profile')}
         {role && role !== 'admin' && item('/bookings', 'My bookings')}
         {role === 'admin' && item('/admin', 'Admin')}
+        {role === 'admin' && item('/bookings', 'All bookings')}
         {!session && pathname !== '/signup' && item('/signup', 'Sign up')}
         {!session && pathname !== '/signin' && item('/signin', 'Sign in')}
       </ul>
@@ -89,10 +90,19 @@ export function App() {
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
-  // A new page moves focus to it, so keyboard and screen-reader users start there (not on the old link).
+  // A new page moves focus to its heading, so keyboard and screen-reader users start there (not on the old link)
+  // and hear which page they are on; the title follows it.
   useEffect(() => {
-    if (first.current) first.current = false;
-    else main.current?.focus();
+    const heading = main.current?.querySelector('h1');
+    document.title = heading?.textContent ? `${heading.textContent} · Specialist booking` : 'Specialist booking';
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    } else main.current?.focus();
   }, [pathname]);
   // Refresh the stored user (name, zone) once; a rejected token signs out inside the API client.
   useEffect(() => {

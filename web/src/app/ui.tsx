@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { describeError } from '../lib/error-messages';
 
 /** An API failure in words, announced to screen readers. */
@@ -31,9 +31,18 @@ export function ConfirmButton(props: {
 }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
+  const keep = useRef<HTMLButtonElement>(null);
+  const ask = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  // Keyboard users land on the safe choice when asked, and back on the button when the question closes.
+  useEffect(() => {
+    if (asking) keep.current?.focus();
+    else if (wasAsking.current) ask.current?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
   if (!asking) {
     return (
-      <button type="button" className="secondary" aria-describedby={props.describedBy} disabled={props.disabled} onClick={() => setAsking(true)}>
+      <button ref={ask} type="button" className="secondary" aria-describedby={props.describedBy} disabled={props.disabled} onClick={() => setAsking(true)}>
         {props.label}
       </button>
     );
@@ -53,7 +62,7 @@ export function ConfirmButton(props: {
       <button type="button" className="danger" disabled={busy} onClick={() => void confirm()}>
         {props.confirmLabel}
       </button>
-      <button type="button" className="secondary" disabled={busy} onClick={() => setAsking(false)} autoFocus>
+      <button ref={keep} type="button" className="secondary" disabled={busy} onClick={() => setAsking(false)}>
         {props.keepLabel}
       </button>
     </div>
@@ -68,4 +77,9 @@ export function Section({ title, children, id }: { title: string; children: Reac
       {children}
     </section>
   );
+}
+
+/** The one sentence every page with dates uses to name their zone (each date also ends with it, see formatDateTime). */
+export function TimeZoneNote({ zone }: { zone: string }) {
+  return <p className="muted">Times are shown in your time zone: {zone}.</p>;
 }

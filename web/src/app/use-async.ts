@@ -21,3 +21,12 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]) {
   }, [reload]);
   return { ...state, reload };
 }
+
+/** Runs `reload` every `ms` while `active` (e.g. while a Zoom meeting is pending), and stops when it is not. */
+export function usePoll(active: boolean, reload: () => unknown, ms: number) {
+  useEffect(() => {
+    if (!active) return;
+    const timer = window.setInterval(() => void reload(), ms);
+    return () => window.clearInterval(timer);
+  }, [active, reload, ms]);
+}

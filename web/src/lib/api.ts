@@ -1,18 +1,7 @@
+import createClient from 'openapi-fetch';
+import type { paths } from './api-schema.gen';
+import type { AvailabilityRequest, Role } from './api-types';
 import { sessionStore } from './session-store';
-import type {
-  AuthResponse,
-  AvailabilityRequest,
-  Booking,
-  ManagedBooking,
-  Page,
-  RefreshEvent,
-  Role,
-  Slot,
-  Specialist,
-  User,
-  ZoomConnectionPage,
-  ZoomStatus,
-} from './types';
 
 /** Every failed call: the API's `{ error: { code, message, details } }`, or NETWORK when it could not be reached. */
 export class ApiError extends Error {
@@ -31,87 +20,101 @@ export class ApiError extends Error {
 // Empty: the API serves this app (same origin). A separately hosted build sets VITE_API_URL to the API's origin.
 const BASE = ((import.meta.env.VITE_API_URL as string | undefined) ?? '').replace(/\/+$/, '');
 
-type Query = Record<string, string | number | undefined>;
-interface Options {
-  body?: unknown;
-  query?: Query;
-  headers?: Record<string, string>;
+/**
+ * The typed client: paths, parameters, bodies and answers all come from the generated `paths`, so a call that no
+ * longer matches the server's schemas does not compile. `fetch` is looked up on every call (tests replace it).
+ */
+const client = createClient<paths>({
+  baseUrl: BASE || (typeof window === 'undefined' ? '' : window.location.origin),
+  fetch: (request) => globalThis.fetch(request),
+  headers: { Accept: 'application/json' },
+});
+client.use({
+  onRequest({ request }) {
+    const token = sessionStore.get()?.token;
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  },
+});
+
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-async function call<T>(method: string, path: string, options: Options = {}): Promise<T> {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') params.set(k, String(v));
-  const qs = params.toString();
-  const url = `${BASE}${path}${qs ? `?${qs}` : ''}`;
-  const token = sessionStore.get()?.token;
-  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
+/** The answer's data, or an ApiError in the API's words. */
+async function unwrap<T>(pending: Promise<Answer<T>>): Promise<T> {
+  const sentToken = sessionStore.get()?.token;
+  let answer: Answer<T>;
   try {
-    res = await fetch(url, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    answer = await pending;
   } catch (cause) {
     throw new ApiError(0, 'NETWORK', `Could not reach the server (${(cause as Error).message})`);
   }
-  if (res.status === 204) return undefined as T;
-  const payload: unknown = await res.json().catch(() => undefined);
-  if (res.ok) return payload as T;
-  const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+  const { data, response } = answer;
+  if (response.ok) return data as T;
+  const error = (answer.error as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
   // A rejected session (expired or signed out elsewhere) ends it here, so every page shows the signed-out state.
-  if (res.status === 401 && token) sessionStore.set(null);
-  const retryAfter = Number(res.headers.get('Retry-After'));
+  if (response.status === 401 && sentToken) sessionStore.set(null);
+  const retryAfter = Number(response.headers.get('Retry-After'));
   throw new ApiError(
-    res.status,
-    error?.code ?? `HTTP_${res.status}`,
-    error?.message ?? res.statusText,
+    response.status,
+    error?.code ?? `HTTP_${response.status}`,
+    error?.message ?? response.statusText,
     error?.details,
     Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
   );
 }
 
+const id = (value: string) => ({ path: { id: value } });
+const token = (value: string) => ({ path: { token: value } });
+
 export const api = {
   register: (body: { role: Exclude<Role, 'admin'>; name: string; email: string; password: string; timezone: string }) =>
-    call<AuthResponse>('POST', '/api/auth/register', { body }),
-  login: (body: { email: string; password: string }) => call<AuthResponse>('POST', '/api/auth/login', { body }),
-  me: () => call<User>('GET', '/api/me'),
+    unwrap(client.POST('/api/auth/register', { body })),
+  login: (body: { email: string; password: string }) => unwrap(client.POST('/api/auth/login', { body })),
+  me: () => unwrap(client.GET('/api/me')),
 
-  zoomStatus: () => call<ZoomStatus>('GET', '/api/zoom/status'),
-  zoomConnect: () => call<{ authorizeUrl: string }>('GET', '/api/zoom/connect'),
-  zoomDisconnect: () => call<void>('DELETE', '/api/zoom/connection'),
+  zoomStatus: () => unwrap(client.GET('/api/zoom/status')),
+  zoomConnect: () => unwrap(client.GET('/api/zoom/connect')),
+  zoomDisconnect: () => unwrap(client.DELETE('/api/zoom/connection')),
 
-  availability: () => call<AvailabilityRequest & { headline: string }>('GET', '/api/specialists/me/availability'),
-  saveAvailability: (body: AvailabilityRequest) => call<unknown>('PUT', '/api/specialists/me/availability', { body }),
-  specialists: () => call<{ items: Specialist[] }>('GET', '/api/specialists'),
-  specialist: (id: string) => call<Specialist>('GET', `/api/specialists/${encodeURIComponent(id)}`),
-  slots: (id: string, range: { from: string; to: string }) =>
-    call<{ timezone: string; slots: Slot[] }>('GET', `/api/specialists/${encodeURIComponent(id)}/slots`, { query: range }),
+  availability: () => unwrap(client.GET('/api/specialists/me/availability')),
+  saveAvailability: (body: AvailabilityRequest) => unwrap(client.PUT('/api/specialists/me/availability', { body })),
+  specialists: () => unwrap(client.GET('/api/specialists')),
+  specialist: (specialistId: string) => unwrap(client.GET('/api/specialists/{id}', { params: id(specialistId) })),
+  slots: (specialistId: string, range: { from: string; to: string }) =>
+    unwrap(client.GET('/api/specialists/{id}/slots', { params: { ...id(specialistId), query: range } })),
 
   book: (body: { specialistId: string; start: string; topic?: string }, idempotencyKey: string) =>
-    call<Booking>('POST', '/api/bookings', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+    unwrap(client.POST('/api/bookings', { body, params: { header: { 'idempotency-key': idempotencyKey } } })),
   bookings: (query: { status?: 'confirmed' | 'cancelled'; from?: string; page?: number; pageSize?: number } = {}) =>
-    call<Page<Booking>>('GET', '/api/bookings', { query }),
-  booking: (id: string) => call<Booking>('GET', `/api/bookings/${encodeURIComponent(id)}`),
-  cancel: (id: string) => call<Booking>('POST', `/api/bookings/${encodeURIComponent(id)}/cancel`),
-  reschedule: (id: string, start: string) =>
-    call<Booking>('POST', `/api/bookings/${encodeURIComponent(id)}/reschedule`, { body: { start } }),
+    unwrap(client.GET('/api/bookings', { params: { query } })),
+  booking: (bookingId: string) => unwrap(client.GET('/api/bookings/{id}', { params: id(bookingId) })),
+  cancel: (bookingId: string) => unwrap(client.POST('/api/bookings/{id}/cancel', { params: id(bookingId) })),
+  reschedule: (bookingId: string, start: string) =>
+    unwrap(client.POST('/api/bookings/{id}/reschedule', { params: id(bookingId), body: { start } })),
   /** A fresh Zoom start_url (they expire after 2 hours, so it is fetched on click). */
-  startUrl: (id: string) => call<{ url: string }>('GET', `/api/bookings/${encodeURIComponent(id)}/start`),
+  startUrl: (bookingId: string) => unwrap(client.GET('/api/bookings/{id}/start', { params: id(bookingId) })),
 
   // The customer's manage link: the token in the path is the credential (no sign-in).
-  manage: (token: string) => call<ManagedBooking>('GET', `/api/manage/${encodeURIComponent(token)}`),
-  manageCancel: (token: string) => call<ManagedBooking>('POST', `/api/manage/${encodeURIComponent(token)}/cancel`),
-  manageReschedule: (token: string, start: string) =>
-    call<ManagedBooking>('POST', `/api/manage/${encodeURIComponent(token)}/reschedule`, { body: { start } }),
+  manage: (link: string) => unwrap(client.GET('/api/manage/{token}', { params: token(link) })),
+  manageCancel: (link: string) => unwrap(client.POST('/api/manage/{token}/cancel', { params: token(link) })),
+  manageReschedule: (link: string, start: string) =>
+    unwrap(client.POST('/api/manage/{token}/reschedule', { params: token(link), body: { start } })),
 
-  zoomConnections: (query: { state?: string; page?: number; pageSize?: number }) =>
-    call<ZoomConnectionPage>('GET', '/api/admin/zoom-connections', { query }),
-  refreshEvents: (query: { specialistId?: string; outcome?: string; trigger?: string; page?: number; pageSize?: number }) =>
-    call<Page<RefreshEvent>>('GET', '/api/admin/refresh-events', { query }),
+  zoomConnections: (query: { state?: ConnectionStateFilter; page?: number; pageSize?: number }) =>
+    unwrap(client.GET('/api/admin/zoom-connections', { params: { query } })),
+  refreshEvents: (query: { page?: number; pageSize?: number } & RefreshEventFilter) =>
+    unwrap(client.GET('/api/admin/refresh-events', { params: { query } })),
 };
+
+type ConnectionStateFilter = NonNullable<paths['/api/admin/zoom-connections']['get']['parameters']['query']>['state'];
+type RefreshEventFilter = Omit<
+  NonNullable<paths['/api/admin/refresh-events']['get']['parameters']['query']>,
+  'page' | 'pageSize'
+>;
 
 /** A fresh Idempotency-Key. crypto.randomUUID exists only on https/localhost; getRandomValues works everywhere. */
 export function newIdempotencyKey(): string {

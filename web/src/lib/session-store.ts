@@ -1,4 +1,4 @@
-import type { User } from './types';
+import type { User } from './api-types';
 
 /**
  * The signed-in session (API token + user), kept in localStorage so a reload or the return from Zoom's consent page

@@ -1,4 +1,4 @@
-import type { Slot } from './types';
+import type { Slot } from './api-types';
 
 /** The zone this browser runs in (IANA name), e.g. "America/New_York". */
 export function browserTimeZone(): string {

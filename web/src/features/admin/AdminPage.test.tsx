@@ -5,8 +5,9 @@ import { AdminPage } from './AdminPage';
 // Only the network edge is replaced: the page, the API client and the error wording all run for real.
 function serverAnswers(status: number, body: unknown) {
   const calls: string[] = [];
-  vi.stubGlobal('fetch', async (url: string) => {
-    calls.push(url);
+  vi.stubGlobal('fetch', async (request: Request) => {
+    const { pathname, search } = new URL(request.url);
+    calls.push(`${pathname}${search}`);
     return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
   });
   return calls;

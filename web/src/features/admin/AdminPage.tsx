@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Section } from '../../app/ui';
+import { Section, TimeZoneNote } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api } from '../../lib/api';
 import { browserTimeZone, formatDateTime } from '../../lib/time';
+import type { ConnectionState } from '../../lib/api-types';
 import { adminLoadError, STATES, stateLabel } from './admin-view';
 
 const PAGE_SIZE = 25;
@@ -17,7 +18,7 @@ function LoadError({ error }: { error: unknown }) {
 
 export function AdminPage() {
   const zone = browserTimeZone();
-  const [state, setState] = useState('');
+  const [state, setState] = useState<ConnectionState | ''>('');
   const [page, setPage] = useState(1);
   const [logPage, setLogPage] = useState(1);
   const connections = useAsync(() => api.zoomConnections({ state: state || undefined, page, pageSize: PAGE_SIZE }), [state, page]);
@@ -29,10 +30,10 @@ export function AdminPage() {
   return (
     <>
       <h1>Admin</h1>
-      <p className="muted">Dates are shown in your time zone: {zone}.</p>
+      <TimeZoneNote zone={zone} />
       <Section title="Zoom connections">
         <label htmlFor="state-filter">State</label>
-        <select id="state-filter" value={state} onChange={(ev) => { setState(ev.target.value); setPage(1); }}>
+        <select id="state-filter" value={state} onChange={(ev) => { setState(ev.target.value as ConnectionState | ''); setPage(1); }}>
           {STATES.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}

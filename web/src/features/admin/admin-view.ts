@@ -1,6 +1,6 @@
 import { ApiError } from '../../lib/api';
 import { describeError } from '../../lib/error-messages';
-import type { ConnectionState } from '../../lib/types';
+import type { ConnectionState } from '../../lib/api-types';
 
 export const STATES: Array<{ value: ConnectionState | ''; label: string }> = [
   { value: '', label: 'All' },

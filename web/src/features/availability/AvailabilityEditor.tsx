@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ErrorText, Loading, Section } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api, ApiError } from '../../lib/api';
@@ -22,9 +22,12 @@ export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
   const [busy, setBusy] = useState(false);
   // Start from what was saved; nothing saved yet (404) means the defaults.
   const saved0 = useAsync(() => api.availability(), []);
-  useEffect(() => {
-    if (saved0.data) setForm(fromAvailability(saved0.data));
-  }, [saved0.data]);
+  // Adjusted while rendering (not in an effect), once per answer: React's pattern for state derived from a load.
+  const [loadedFrom, setLoadedFrom] = useState<typeof saved0.data>();
+  if (saved0.data && saved0.data !== loadedFrom) {
+    setLoadedFrom(saved0.data);
+    setForm(fromAvailability(saved0.data));
+  }
   const notSavedYet = saved0.error instanceof ApiError && saved0.error.status === 404;
 
   const update = (patch: Partial<AvailabilityForm>) => {

@@ -52,7 +52,9 @@ describe('saved availability', () => {
   });
 
   it('when the policies are left at their defaults or set, then "no limit" is sent as null and bad values are named', () => {
-    const form = fromAvailability({ timezone: 'UTC', weekly: [], slotMinutes: 30, bufferMinutes: 0, minNoticeMinutes: 0, maxDaysAhead: 7 });
+    const form = fromAvailability({
+      timezone: 'UTC', weekly: [], slotMinutes: 30, bufferMinutes: 0, minNoticeMinutes: 0, maxDaysAhead: 7, cancelNoticeMinutes: 0, maxBookingsPerDay: null,
+    });
     expect(form).toMatchObject({ cancelNoticeMinutes: '0', maxBookingsPerDay: '' });
     expect(toAvailabilityRequest(form).body).toMatchObject({ cancelNoticeMinutes: 0, maxBookingsPerDay: null });
     expect(toAvailabilityRequest({ ...form, cancelNoticeMinutes: '120', maxBookingsPerDay: ' 3' }).body).toMatchObject({

@@ -1,4 +1,4 @@
-import type { AvailabilityRequest, Day } from '../../lib/types';
+import type { Availability, AvailabilityRequest, Day } from '../../lib/api-types';
 
 export const DAYS: Array<{ day: Day; label: string }> = [
   { day: 'mon', label: 'Monday' },
@@ -49,7 +49,7 @@ export function defaultAvailability(timezone: string): AvailabilityForm {
 }
 
 /** The form for what the API has saved. */
-export function fromAvailability(saved: AvailabilityRequest): AvailabilityForm {
+export function fromAvailability(saved: Availability | AvailabilityRequest): AvailabilityForm {
   return {
     headline: saved.headline ?? '',
     timezone: saved.timezone,

@@ -1,13 +1,13 @@
 import { Link } from '../../app/router';
 import { ConfirmButton } from '../../app/ui';
-import type { Booking } from '../../lib/types';
+import type { Booking } from '../../lib/api-types';
 import { formatDateTime } from '../../lib/time';
-import { canChange, meetingStateText } from './meeting-state';
+import { MeetingState } from './MeetingState';
+import { canChange, withWhom } from './meeting-state';
 
-/** One booking as its customer sees it: when, with whom, the meeting, and what can be done. */
+/** One booking as its party sees it: when, with whom, the meeting, and what can be done. */
 export function BookingSummary(props: {
   booking: Booking;
-  specialistName?: string;
   timeZone: string;
   onCancel: (id: string) => Promise<unknown>;
   headingLevel?: 'h2' | 'h3';
@@ -19,12 +19,10 @@ export function BookingSummary(props: {
     <article className="booking card" aria-labelledby={whenId}>
       <Heading id={whenId}>{formatDateTime(b.start, timeZone)}</Heading>
       <p>
-        {b.durationMinutes} minutes{props.specialistName && <> with {props.specialistName}</>}
+        {b.durationMinutes} minutes{withWhom(b) && <> {withWhom(b)}</>}
         {b.topic && <> · Topic: {b.topic}</>}
       </p>
-      <p className="state" aria-live="polite">
-        {meetingStateText(b)}
-      </p>
+      <MeetingState booking={b} />
       <div className="actions">
         {b.status === 'confirmed' && b.meeting.joinUrl && (
           <a className="button" href={b.meeting.joinUrl} target="_blank" rel="noopener noreferrer">

@@ -1,16 +1,20 @@
-import { useMemo, useState } from 'react';
-import { ErrorText, Loading } from '../../app/ui';
-import { useAsync } from '../../app/use-async';
+import { useState } from 'react';
+import { ErrorText, Loading, TimeZoneNote } from '../../app/ui';
+import { useAsync, usePoll } from '../../app/use-async';
 import { api } from '../../lib/api';
+import { useSession } from '../auth/session';
 import { browserTimeZone } from '../../lib/time';
 import { BookingSummary } from './BookingSummary';
+import { POLL_MS, shouldPoll } from './meeting-state';
 
+/** The caller's bookings (admins: everybody's, each naming both people). */
 export function MyBookingsPage() {
+  const admin = useSession()?.user.role === 'admin';
   const bookings = useAsync(() => api.bookings({ from: new Date(Date.now() - 2 * 3600_000).toISOString(), pageSize: 50 }), []);
-  const specialists = useAsync(() => api.specialists(), []);
-  const names = useMemo(() => new Map(specialists.data?.items.map((s) => [s.id, s.name])), [specialists.data]);
   const [error, setError] = useState<unknown>();
   const zone = browserTimeZone();
+  // Like the booking page: while any meeting is pending, the list asks again until Zoom has answered.
+  usePoll(Boolean(bookings.data?.items.some(shouldPoll)), bookings.reload, POLL_MS);
 
   const cancel = async (id: string) => {
     setError(undefined);
@@ -24,8 +28,8 @@ export function MyBookingsPage() {
 
   return (
     <>
-      <h1>My bookings</h1>
-      <p className="muted">Times are shown in your time zone: {zone}.</p>
+      <h1>{admin ? 'All bookings' : 'My bookings'}</h1>
+      <TimeZoneNote zone={zone} />
       <ErrorText error={error} />
       {bookings.loading && !bookings.data && <Loading what="your bookings" />}
       <ErrorText error={bookings.error} />
@@ -33,7 +37,7 @@ export function MyBookingsPage() {
       <ul className="list">
         {bookings.data?.items.map((b) => (
           <li key={b.id}>
-            <BookingSummary booking={b} specialistName={names.get(b.specialistId)} timeZone={zone} onCancel={cancel} />
+            <BookingSummary booking={b} timeZone={zone} onCancel={cancel} />
           </li>
         ))}
       </ul>

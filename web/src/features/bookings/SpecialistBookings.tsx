@@ -1,15 +1,19 @@
-import { ErrorText, Loading, Section } from '../../app/ui';
-import { useAsync } from '../../app/use-async';
+import { ErrorText, Loading, Section, TimeZoneNote } from '../../app/ui';
+import { useAsync, usePoll } from '../../app/use-async';
 import { api } from '../../lib/api';
 import { formatDateTime } from '../../lib/time';
-import { meetingStateText } from './meeting-state';
+import { MeetingState } from './MeetingState';
+import { POLL_MS, shouldPoll } from './meeting-state';
 import { StartMeetingLink } from './StartMeetingLink';
 
-/** The specialist's upcoming bookings, in the specialist's own zone. */
+/** The specialist's upcoming bookings, in the specialist's own zone, with who booked them. */
 export function SpecialistBookings({ timeZone }: { timeZone: string }) {
   const bookings = useAsync(() => api.bookings({ status: 'confirmed', from: new Date(Date.now() - 2 * 3600_000).toISOString(), pageSize: 50 }), []);
+  // While a meeting is pending the list asks again, so "Start meeting" appears without a reload.
+  usePoll(Boolean(bookings.data?.items.some(shouldPoll)), bookings.reload, POLL_MS);
   return (
     <Section title="Your bookings">
+      <TimeZoneNote zone={timeZone} />
       <button type="button" className="secondary small" onClick={() => void bookings.reload()}>
         Refresh bookings
       </button>
@@ -23,10 +27,16 @@ export function SpecialistBookings({ timeZone }: { timeZone: string }) {
               <strong>{formatDateTime(b.start, timeZone)}</strong> · {b.durationMinutes} min
             </p>
             <p>
-              Customer: <span className="mono">{b.customerId.slice(-6)}</span>
+              Customer: {b.customerName ?? 'an account that no longer exists'}
+              {b.customerEmail && (
+                <>
+                  {' '}
+                  (<a href={`mailto:${b.customerEmail}`}>{b.customerEmail}</a>)
+                </>
+              )}
               {b.topic && <> · Topic: {b.topic}</>}
             </p>
-            <p className="state">{meetingStateText(b)}</p>
+            <MeetingState booking={b} />
             {b.meeting.startUrl && <StartMeetingLink bookingId={b.id} href={b.meeting.startUrl} />}
           </li>
         ))}

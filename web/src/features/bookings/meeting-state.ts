@@ -1,4 +1,4 @@
-import type { Booking } from '../../lib/types';
+import type { Booking } from '../../lib/api-types';
 
 /** The meeting's state in words. Zoom answers after the booking is stored, so "pending" is a normal first state. */
 export function meetingStateText(booking: Booking): string {
@@ -13,6 +13,19 @@ export function meetingStateText(booking: Booking): string {
     default:
       return 'Cancelled';
   }
+}
+
+/**
+ * Who the booking is with, as the viewer sees it: the API sends the customer the specialist's name, the specialist
+ * the customer's name and email, and admins both.
+ */
+export function withWhom(booking: Booking): string | undefined {
+  const { specialistName, customerName, customerEmail } = booking;
+  const customer = customerName && (customerEmail ? `${customerName} (${customerEmail})` : customerName);
+  if (specialistName && customer) return `${customer} with ${specialistName}`;
+  if (specialistName) return `with ${specialistName}`;
+  if (customer) return `with ${customer}`;
+  return undefined;
 }
 
 /** Keep asking while Zoom has not answered yet. */

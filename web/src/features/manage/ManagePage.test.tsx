@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ManagedBooking } from '../../lib/types';
+import type { ManagedBooking } from '../../lib/api-types';
 import { ManagePage } from './ManagePage';
 
 const start = new Date(Date.now() + 3 * 86_400_000).toISOString();
@@ -9,7 +9,8 @@ const view = (patch: Partial<ManagedBooking> = {}): ManagedBooking => ({
   booking: {
     id: 'b1', specialistId: 's1', customerId: 'c1', start, end: start, durationMinutes: 60, topic: 'CV review', notes: null,
     status: 'confirmed', cancelledAt: null, createdAt: start,
-    meeting: { status: 'created', joinUrl: 'https://zoom.example/j/1', attempts: 1 },
+    meeting: { status: 'created', provider: 'user', zoomMeetingId: '1', joinUrl: 'https://zoom.example/j/1', attempts: 1 },
+    sequence: 0, specialistName: 'Sam',
   },
   specialist: { id: 's1', name: 'Sam', timezone: 'Europe/Berlin' },
   changeableUntil: start,
@@ -19,9 +20,10 @@ const view = (patch: Partial<ManagedBooking> = {}): ManagedBooking => ({
 // Only the network edge is replaced: the page, the API client and the error wording all run for real.
 function serverAnswers(answers: Record<string, { status: number; body: unknown }>) {
   const calls: string[] = [];
-  vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-    calls.push(`${init.method} ${url}`);
-    const a = answers[`${init.method} ${url.split('?')[0]}`] ?? { status: 404, body: { error: { code: 'ROUTE_NOT_FOUND', message: '' } } };
+  vi.stubGlobal('fetch', async (request: Request) => {
+    const { pathname, search } = new URL(request.url);
+    calls.push(`${request.method} ${pathname}${search}`);
+    const a = answers[`${request.method} ${pathname}`] ?? { status: 404, body: { error: { code: 'ROUTE_NOT_FOUND', message: '' } } };
     return new Response(JSON.stringify(a.body), { status: a.status, headers: { 'Content-Type': 'application/json' } });
   });
   return calls;
@@ -34,7 +36,7 @@ afterEach(() => {
 
 describe('manage page', () => {
   it('when the link works, then it shows the time with the zone and the join link, and Cancel asks first and cancels', async () => {
-    const cancelled = view({ token: null, booking: { ...view().booking, status: 'cancelled', meeting: { status: 'cancelled', joinUrl: null, attempts: 1 } } });
+    const cancelled = view({ token: null, booking: { ...view().booking, status: 'cancelled', meeting: { ...view().booking.meeting, status: 'cancelled', joinUrl: null } } });
     const calls = serverAnswers({
       'GET /api/manage/tok': { status: 200, body: view() },
       'POST /api/manage/tok/cancel': { status: 200, body: cancelled },

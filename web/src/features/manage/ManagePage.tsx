@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, navigate } from '../../app/router';
-import { ConfirmButton, ErrorText, Loading } from '../../app/ui';
-import { useAsync } from '../../app/use-async';
+import { ConfirmButton, ErrorText, Loading, TimeZoneNote } from '../../app/ui';
+import { useAsync, usePoll } from '../../app/use-async';
 import { api } from '../../lib/api';
-import type { ManagedBooking } from '../../lib/types';
+import type { ManagedBooking } from '../../lib/api-types';
 import { browserTimeZone, formatDateTime } from '../../lib/time';
-import { meetingStateText, POLL_MS, shouldPoll } from '../bookings/meeting-state';
+import { MeetingState } from '../bookings/MeetingState';
+import { POLL_MS, shouldPoll } from '../bookings/meeting-state';
 import { ManageReschedule } from './ManageReschedule';
 import { canChangeViaLink, hasNotice } from './manage-view';
 
@@ -19,12 +20,7 @@ export function ManagePage({ token }: { token: string }) {
   const [error, setError] = useState<unknown>();
   const view = changed?.view ?? loaded.data;
 
-  const pending = Boolean(view?.token) && shouldPoll(view?.booking);
-  useEffect(() => {
-    if (!pending) return;
-    const timer = window.setInterval(() => void loaded.reload(), POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [pending, loaded.reload]);
+  usePoll(Boolean(view?.token) && shouldPoll(view?.booking), loaded.reload, POLL_MS);
 
   if (!view) {
     return (
@@ -59,6 +55,7 @@ export function ManagePage({ token }: { token: string }) {
   return (
     <>
       <h1>Your booking with {view.specialist.name}</h1>
+      <TimeZoneNote zone={zone} />
       {changed && (
         <p className="ok" role="status">
           {changed.message}
@@ -70,9 +67,7 @@ export function ManagePage({ token }: { token: string }) {
           {b.durationMinutes} minutes with {view.specialist.name}
           {b.topic && <> · Topic: {b.topic}</>}
         </p>
-        <p className="state" aria-live="polite">
-          {meetingStateText(b)}
-        </p>
+        <MeetingState booking={b} />
         {b.status === 'confirmed' && hasNotice(view) && (
           <p className="hint">Changes here are possible until {formatDateTime(view.changeableUntil, zone)}.</p>
         )}

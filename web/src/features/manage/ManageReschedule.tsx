@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ErrorText } from '../../app/ui';
-import type { ManagedBooking } from '../../lib/types';
+import { ErrorText, TimeZoneNote } from '../../app/ui';
+import type { ManagedBooking } from '../../lib/api-types';
 import { FreeTimes, useFreeSlots } from '../specialists/FreeTimes';
 
 /** Pick a new time from the specialist's free slots (in the viewer's zone) and move the booking there. */
@@ -34,7 +34,8 @@ export function ManageReschedule(props: {
   return (
     <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="manage-new-time">
       <h2 id="manage-new-time">Pick a new time</h2>
-      <p className="muted">Free times of {specialist.name}, shown in your time zone: {props.zone}.</p>
+      <p className="muted">Free times of {specialist.name}.</p>
+      <TimeZoneNote zone={props.zone} />
       <FreeTimes free={free} zone={props.zone} selected={selected} onSelect={setSelected} chosenLabel="New time:" />
       <ErrorText error={error} />
       <button type="submit" disabled={!selected || busy}>

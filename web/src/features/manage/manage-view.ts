@@ -1,4 +1,4 @@
-import type { ManagedBooking } from '../../lib/types';
+import type { ManagedBooking } from '../../lib/api-types';
 
 /** The customer may still cancel or move: the link is live, the booking confirmed, and the notice not yet reached. */
 export function canChangeViaLink(view: ManagedBooking, now: Date): boolean {

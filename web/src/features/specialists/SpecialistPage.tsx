@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, navigate, useLocation } from '../../app/router';
-import { ErrorText, Loading } from '../../app/ui';
+import { ErrorText, Loading, TimeZoneNote } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api, newIdempotencyKey } from '../../lib/api';
 import { browserTimeZone } from '../../lib/time';
@@ -44,7 +44,17 @@ export function SpecialistPage({ id }: { id: string }) {
     }
   };
 
-  if (!specialist.data) return specialist.loading ? <Loading what="the specialist" /> : <ErrorText error={specialist.error} />;
+  if (!specialist.data) {
+    return (
+      <>
+        <h1>Specialist</h1>
+        {specialist.loading ? <Loading what="the specialist" /> : <ErrorText error={specialist.error} />}
+        <p>
+          <Link to="/">Go to the specialists</Link>
+        </p>
+      </>
+    );
+  }
   const s = specialist.data;
   const canBook = session?.user.role === 'customer' || session?.user.role === 'admin';
   return (
@@ -54,7 +64,7 @@ export function SpecialistPage({ id }: { id: string }) {
       {!s.zoomConnected && <p className="warning">{s.name} is not taking bookings right now.</p>}
       <form className="card form" onSubmit={(e) => void submit(e)}>
         <h2>Free times</h2>
-        <p className="muted">Times are shown in your time zone: {zone}.</p>
+        <TimeZoneNote zone={zone} />
         <FreeTimes free={free} zone={zone} selected={selected} onSelect={choose} chosenLabel="Chosen:" />
         {!rescheduleId && (
           <>

@@ -1,4 +1,4 @@
-import type { User } from '../../lib/types';
+import type { User } from '../../lib/api-types';
 import { AvailabilityEditor } from '../availability/AvailabilityEditor';
 import { SpecialistBookings } from '../bookings/SpecialistBookings';
 import { ZoomConnection } from './ZoomConnection';
@@ -8,7 +8,7 @@ export function ProfilePage({ user }: { user: User }) {
     <>
       <h1>Your profile</h1>
       <p>
-        {user.name} · {user.email} · times in {user.timezone}
+        {user.name} · {user.email} · time zone {user.timezone}
       </p>
       <ZoomConnection timeZone={user.timezone} />
       <AvailabilityEditor timeZone={user.timezone} />

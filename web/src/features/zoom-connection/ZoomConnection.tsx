@@ -56,7 +56,10 @@ export function ZoomConnection({ timeZone }: { timeZone: string }) {
       {view === 'connected' && (
         <>
           <p className="ok" role={outcome === 'connected' ? 'status' : undefined}>
-            Zoom connected ✅
+            Zoom connected{' '}
+            <span className="emoji" data-fallback="✔">
+              ✅
+            </span>
           </p>
           <p>
             Zoom account: <strong>{status.data.zoomEmail}</strong>

@@ -1,7 +1,11 @@
+import type { ZoomStatus } from '../../lib/api-types';
 import { describe, expect, it } from 'vitest';
 import { callbackErrorMessage, connectionView } from './zoom-messages';
 
-const status = { connected: false, zoomEmail: null, zoomUserId: null, authorizedAt: null, lastUsedAt: null, needsReauth: false };
+const status: ZoomStatus = {
+  connected: false, zoomEmail: null, zoomUserId: null, authorizedAt: null, lastUsedAt: null, needsReauth: false,
+  state: 'never', lastRefreshedAt: null, accessTokenExpiresAt: null,
+};
 
 describe('Zoom callback outcomes', () => {
   it('when Zoom sends back each documented reason, then each gets its own sentence', () => {

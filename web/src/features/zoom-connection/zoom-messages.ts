@@ -1,4 +1,4 @@
-import type { ZoomStatus } from '../../lib/types';
+import type { ZoomStatus } from '../../lib/api-types';
 
 /** What `/api/zoom/callback` puts in `?zoom=error&reason=…`, in words. */
 const REASONS: Record<string, string> = {

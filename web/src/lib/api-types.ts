@@ -1,0 +1,26 @@
+/**
+ * Names for the API's schemas. Every shape comes from `api-schema.gen.ts`, generated from the server's OpenAPI
+ * document (`npm run api-types`), so a server change that breaks the app is a compile error, not a surprise.
+ */
+import type { components } from './api-schema.gen';
+
+type Schemas = components['schemas'];
+
+export type User = Schemas['User'];
+export type Role = User['role'];
+export type AuthResponse = Schemas['AuthResponse'];
+export type ZoomStatus = Schemas['ZoomConnectionStatus'];
+export type AvailabilityRequest = Schemas['AvailabilityRequest'];
+/** What was saved (GET answers it with every default filled in). */
+export type Availability = Schemas['Availability'];
+export type Day = AvailabilityRequest['weekly'][number]['day'];
+export type Specialist = Schemas['Specialist'];
+export type Slot = Schemas['Slots']['slots'][number];
+export type Booking = Schemas['Booking'];
+export type MeetingStatus = Booking['meeting']['status'];
+/** What a customer's manage link (`/manage/:token`) shows; `token` is null once the booking is cancelled. */
+export type ManagedBooking = Schemas['ManagedBooking'];
+export type ZoomConnectionPage = Schemas['ZoomConnectionPage'];
+export type ZoomConnectionRow = Schemas['ZoomConnectionRow'];
+export type ConnectionState = ZoomConnectionRow['state'];
+export type RefreshEvent = Schemas['RefreshEvent'];
