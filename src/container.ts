@@ -56,7 +56,7 @@ export function createContainer(deps: AppDeps) {
   if (!config.auth.jwtSecret) throw new Error('config.auth.jwtSecret must be set (server.ts generates one in dev)');
   if (!config.tokenEncryptionKey)
     throw new Error('config.tokenEncryptionKey must be set (server.ts generates one in dev)');
-  const cipher = createTokenCipher(config.tokenEncryptionKey);
+  const cipher = createTokenCipher(config.tokenEncryptionKey, config.tokenEncryptionKeyPrevious);
   const jwt = createJwtService(new TextEncoder().encode(config.auth.jwtSecret), clock, config.auth.jwtTtlSeconds);
   const throttle = createLoginThrottle({
     maxPerIp: config.auth.loginMaxPerIp,
@@ -78,7 +78,11 @@ export function createContainer(deps: AppDeps) {
   const refreshLog = createRefreshLog({ logger });
   const grantAlerts = createGrantAlerts({ mail, users, clock, logger, frontendUrl: config.frontendUrl });
   const zoomHttp = createZoomHttp(httpTimeoutMs);
-  const zoomOAuth = createZoomOAuthClient({ http: zoomHttp, oauthBaseUrl: config.zoom.oauthBaseUrl });
+  const zoomOAuth = createZoomOAuthClient({
+    http: zoomHttp,
+    oauthBaseUrl: config.zoom.oauthBaseUrl,
+    refreshHttp: createZoomHttp(config.zoom.tokenRequestMaxMs),
+  });
   const zoomApi = createZoomApiClient({ http: zoomHttp, apiBaseUrl: config.zoom.apiBaseUrl, clock });
   const userManagedApp = {
     clientId: config.zoom.userManaged.clientId ?? '',
@@ -93,7 +97,9 @@ export function createContainer(deps: AppDeps) {
     cipher,
     clock,
     logger,
-    onConnected: (specialistId) => bookingJobs.retryPendingMeetings(specialistId),
+    // The connect writes the tokens unbound; they are sealed to the grant's record and fields right after.
+    onConnected: (specialistId) =>
+      zoomTokens.reseal(specialistId).then(() => bookingJobs.retryPendingMeetings(specialistId)),
     onDeauthorized: (specialistId) => grantAlerts.grantLost(specialistId),
   });
   const zoomTokens = createZoomUserTokenService({
@@ -104,7 +110,8 @@ export function createContainer(deps: AppDeps) {
     logger,
     refreshMarginSeconds,
     httpTimeoutMs,
-    onGrantDead: (specialistId) => grantAlerts.grantLost(specialistId),
+    failureCooldownMs: config.zoom.refreshFailureCooldownMs,
+    onGrantDead: (specialistId, reason) => grantAlerts.grantLost(specialistId, reason),
     refreshLog,
   });
   const zoomWebhook = createZoomWebhookService({
@@ -121,6 +128,7 @@ export function createContainer(deps: AppDeps) {
     logger,
     refreshMarginSeconds,
     httpTimeoutMs,
+    cipher,
   });
   const zoomAccount = createZoomAccountService({ api: zoomApi, s2s: zoomS2S });
 

@@ -13,6 +13,9 @@ export interface RefreshEventDto {
   outcome: RefreshOutcome;
   durationMs: number;
   error: string | null;
+  /** On invalid_grant: the grant's age since authorization, and since its last successful refresh. */
+  grantAgeSeconds: number | null;
+  sinceLastRefreshSeconds: number | null;
 }
 
 export interface RefreshEventFilter {
@@ -36,6 +39,8 @@ export function createRefreshLog(deps: { logger: Logger }) {
       outcome: RefreshOutcome;
       durationMs: number;
       error?: string | null;
+      grantAgeSeconds?: number;
+      sinceLastRefreshSeconds?: number;
     }): Promise<void> {
       await RefreshEventModel.create({
         ...event,
@@ -87,6 +92,8 @@ function toDto(doc: RefreshEventRecord): RefreshEventDto {
     outcome: doc.outcome as RefreshOutcome,
     durationMs: doc.durationMs,
     error: doc.error ?? null,
+    grantAgeSeconds: doc.grantAgeSeconds ?? null,
+    sinceLastRefreshSeconds: doc.sinceLastRefreshSeconds ?? null,
   };
 }
 
