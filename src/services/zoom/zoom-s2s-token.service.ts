@@ -85,8 +85,9 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
   const lockKey = `${key}:lock`;
   const sealContext: SealContext = { record: key, field: 'accessToken' };
   const seal = (json: string) => (deps.cipher ? deps.cipher.encrypt(json, sealContext) : json);
-  // A value that does not open (another key, or one from before sealing) reads as no token: a new one is fetched.
-  const unseal = (raw: string) => (deps.cipher && !raw.startsWith('{') ? deps.cipher.decrypt(raw, sealContext) : raw);
+  // A value that does not open (another key or cache entry, plain JSON from before sealing) reads as no token: a new
+  // one is fetched, never a planted one used.
+  const unseal = (raw: string) => (deps.cipher ? deps.cipher.decrypt(raw, sealContext) : raw);
   const readable = (raw: string | null) => parseShared(raw, unseal);
   let local: CachedToken | undefined;
   let redisDown = false;
