@@ -63,11 +63,16 @@ export async function stopServers(servers: ServerProcess[]): Promise<void> {
   );
 }
 
-/** Starts `src/server.ts` the way `npm start` does, with only the given environment, and waits for "Listening". */
+/**
+ * Starts `src/server.ts` (as `npm start` runs the compiled one), with only the given environment, in a process group
+ * of its own, and waits (bounded) for "Listening".
+ */
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/server.ts'],
+    // tsx as a loader, not its CLI: the CLI is a wrapper process that relays signals (and SIGKILLs a child that does
+    // not confirm a signal within 30 ms, which a busy machine can miss); this way the child is the server itself.
+    ['--import', 'tsx', 'src/server.ts'],
     {
       cwd: root,
       env: {
@@ -83,7 +88,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
       detached: true,
     },
   );
-  track(child, 'server (tsx src/server.ts)');
+  track(child, 'server (node --import tsx src/server.ts)');
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
