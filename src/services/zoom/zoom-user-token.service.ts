@@ -167,6 +167,8 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
           { retryable: true, retryAt: coolUntil, zoomCode: 'REFRESH_COOLDOWN' },
         );
       }
+      // Opened before the lease: a token that does not decrypt (wrong key, copied from another record) is never sent.
+      const refreshToken = open(doc, 'zoomRefreshToken');
       const t = now();
       const flightId = randomUUID();
       const leased = await compareAndSet(
@@ -189,7 +191,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       );
       // Same version: the tokens we read are the ones the lease protects.
       if (leased) {
-        const flight = refreshWithLease(specialistId, doc, want, flightId).finally(() => {
+        const flight = refreshWithLease(specialistId, doc, want, flightId, refreshToken).finally(() => {
           if (flights.get(specialistId) === flight) flights.delete(specialistId);
         });
         flights.set(specialistId, flight);
@@ -210,6 +212,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     doc: UserOAuthTokenRecord,
     want: Want,
     flightId: string,
+    refreshToken: string,
   ): Promise<Outcome> {
     // A refresh sent earlier whose outcome was never stored: if Zoom now refuses the token, that one rotated it.
     const earlierUnfinished = Boolean(doc.refreshInFlightAt);
@@ -237,7 +240,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     try {
       let tokens: ZoomTokenResponse;
       try {
-        tokens = await deps.oauth.refreshAccessToken(deps.app, open(doc, 'zoomRefreshToken'));
+        tokens = await deps.oauth.refreshAccessToken(deps.app, refreshToken);
       } catch (error) {
         if (error instanceof ZoomInvalidGrantError) {
           const lifetimes = lifetimesOf(doc, now());
