@@ -151,6 +151,7 @@ describe('a slow token endpoint', () => {
     world.sandbox.clearFaults();
 
     server = await start();
+    const restartedAt = Date.now();
     const dead = await waitUntil(
       'the grant is marked needs_reauth (after the dead holder’s lease lapses)',
       async () => {
@@ -160,6 +161,7 @@ describe('a slow token endpoint', () => {
       180_000,
       500,
     );
+    const deadAfterS = Math.round((Date.now() - restartedAt) / 1000);
     expect(dead).toMatchObject({ reauthReason: 'lost_response', refreshInFlightAt: null });
     await waitUntil(
       'the reconnect mail arrives',
@@ -175,7 +177,7 @@ describe('a slow token endpoint', () => {
     const status = await call(server.url, 'GET', '/api/zoom/status', { token: specialist.token });
     expect(status.body.state).toBe('needs_reauth');
     process.stdout.write(
-      '[faults] SIGKILL between Zoom’s answer and the store: needs_reauth lost_response, one plain mail\n',
+      `[faults] SIGKILL between Zoom’s answer and the store: needs_reauth lost_response ${deadAfterS} s after the restart, one plain mail\n`,
     );
   });
 });
