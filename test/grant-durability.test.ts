@@ -7,7 +7,7 @@ import { useStack } from './support/stack';
 import { HOUR, adminGet, grantOf } from './support/grant-health';
 import { waitFor } from './support/wait';
 
-/** Zoom answers the token endpoint 1.2 s late; we wait 300 ms: the issue's reproduction. */
+/** We wait 300 ms for the token endpoint (the issue reproduced it with Zoom 1.2 s late). */
 const ENV = { ZOOM_HTTP_TIMEOUT_MS: '300', ZOOM_REFRESH_FAILURE_COOLDOWN_SECONDS: '30' };
 
 describe('grant durability: no rotated refresh token lost to our time-out, a failed write or a crash', () => {
@@ -30,10 +30,10 @@ describe('grant durability: no rotated refresh token lost to our time-out, a fai
     const before = await grantOf(user.id);
     const invalidBefore = await invalidGrants();
     clock.advance(HOUR + 1000);
-    stack.sandbox.inject({ route: 'POST /oauth/token', delayMs: 1200 });
-    const started = Date.now();
+    stack.sandbox.inject({ route: 'POST /oauth/token', delayMs: 2500 });
     await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_API_ERROR' });
-    expect(Date.now() - started).toBeLessThan(1100);
+    // The caller stopped waiting; the request did not stop.
+    expect(tokens().inFlight()).toBe(1);
     // Meanwhile another instance must not refresh with the old token: the lease is held while the request runs.
     await expect(other.container.services.zoom.tokens.getAccessToken(user.id)).resolves.toEqual(expect.any(String));
     await tokens().idle();
@@ -56,13 +56,13 @@ describe('grant durability: no rotated refresh token lost to our time-out, a fai
   it('when the MongoDB write after Zoom’s answer fails, then it is retried until it lands and the grant survives', async () => {
     const { user } = await connected();
     clock.advance(HOUR + 1000);
-    // A MongoDB blip at the driver edge: the first four writes of the rotated tokens fail (about 1.5 s of retries).
+    // A MongoDB blip at the driver edge: the first six writes of the rotated tokens fail (about 3 s of retries).
     const collection = UserOAuthTokenModel.collection;
     const real = collection.updateOne.bind(collection);
     let failed = 0;
     const spy = jest.spyOn(collection, 'updateOne').mockImplementation(((filter: never, update: never, o: never) => {
       const set = (update as { $set?: Record<string, unknown> }).$set;
-      if (set?.zoomRefreshToken && failed < 4) {
+      if (set?.zoomRefreshToken && failed < 6) {
         failed += 1;
         return Promise.reject(Object.assign(new Error('connection reset by peer'), { name: 'MongoNetworkError' }));
       }
@@ -72,9 +72,9 @@ describe('grant durability: no rotated refresh token lost to our time-out, a fai
       // The first caller stops waiting; meanwhile the rotated token is served from memory, not refreshed again.
       await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_API_ERROR' });
       const access = await tokens().getAccessToken(user.id);
-      expect(failed).toBeLessThan(4);
+      expect(failed).toBeLessThan(6);
       await tokens().idle();
-      expect(failed).toBe(4);
+      expect(failed).toBe(6);
       const after = await grantOf(user.id);
       expect(stack.container.cipher.decrypt(after!.zoomAccessToken!)).toBe(access);
       expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
@@ -146,6 +146,7 @@ describe('grant durability: no rotated refresh token lost to our time-out, a fai
     clock.advance(HOUR + 1000);
     stack.sandbox.inject({ route: 'POST /oauth/token', status: 503 });
     await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_API_ERROR' });
+    await tokens().idle(); // the failure is recorded (a busy machine may take longer than the 300 ms caller wait)
     for (const instance of [tokens(), other.container.services.zoom.tokens]) {
       for (let i = 0; i < 5; i += 1) {
         await expect(instance.getAccessToken(user.id)).rejects.toMatchObject({

@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
-import type { SealContext, TokenCipher } from '../../lib/token-cipher';
+import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
 import { UserOAuthTokenModel, type ReauthReason, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import type { RefreshLog } from '../grant-health/refresh-log.service';
 import { createTokenClient } from './token-client';
-import {
-  TokenWaitTimeoutError,
-  ZoomApiError,
-  ZoomInvalidGrantError,
-  ZoomNotConnectedError,
-  zoomReasonOf,
-} from './zoom.errors';
+import { TokenWaitTimeoutError, ZoomApiError, ZoomNotConnectedError } from './zoom.errors';
+import { createGrantSealing } from './zoom-grant-sealing';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
-import type { ZoomTokenResponse } from './zoom-api.schemas';
+import { createRefreshFlight, RESTART, type HeldTokens, type Outcome, type Want } from './zoom-refresh-flight';
 
 export interface ZoomUserTokenServiceDeps {
   oauth: ZoomOAuthClient;
@@ -37,19 +31,6 @@ export interface ZoomUserTokenServiceDeps {
   pollMs?: number;
 }
 
-/** Why a token is wanted: a caller needs one, Zoom rejected the one we had, or the keep-alive sweep. */
-type Want =
-  { trigger: 'request' } | { trigger: 'rejected_token'; rejected: string } | { trigger: 'keepalive'; olderThan: Date };
-
-/** Rotated tokens Zoom gave us whose store has not landed yet (`baseVersion`: the version they replace). */
-interface HeldTokens {
-  accessToken: string;
-  expiresAt: Date;
-  baseVersion: number;
-}
-
-const FIELDS = ['zoomAccessToken', 'zoomRefreshToken'] as const;
-
 /**
  * Hands out a working Zoom access token per specialist. For one expiry exactly one call reaches Zoom's token
  * endpoint, whether the callers share a process (single-flight promise) or only the database (a lease taken with a
@@ -65,12 +46,8 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
   const now = () => deps.clock.now();
   const flights = new Map<string, Promise<Outcome>>();
   const held = new Map<string, HeldTokens>();
-  const ctx = (doc: UserOAuthTokenRecord, field: (typeof FIELDS)[number]): SealContext => ({
-    record: doc.userId.toString(),
-    field,
-  });
-  const open = (doc: UserOAuthTokenRecord, field: (typeof FIELDS)[number]) =>
-    deps.cipher.decrypt(doc[field]!, ctx(doc, field));
+  const sealing = createGrantSealing(deps.cipher, deps.logger);
+  const { open, resealIfStale } = sealing;
 
   function load(specialistId: string) {
     return UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
@@ -96,17 +73,6 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     if (!doc.lastUsedAt || t.getTime() - doc.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS)
       await UserOAuthTokenModel.updateOne({ _id: doc._id }, { $set: { lastUsedAt: t } });
     return open(doc, 'zoomAccessToken');
-  }
-
-  /** Rewrites tokens sealed unbound, as v1 or with the previous key, as v2 under the current key (once per grant). */
-  async function resealIfStale(doc: UserOAuthTokenRecord): Promise<void> {
-    const stale = FIELDS.filter((f) => doc[f] && !deps.cipher.isCurrent(doc[f]!, ctx(doc, f)));
-    if (stale.length === 0) return;
-    const $set = Object.fromEntries(stale.map((f) => [f, deps.cipher.encrypt(open(doc, f), ctx(doc, f))]));
-    const filter = { _id: doc._id, version: doc.version, ...Object.fromEntries(stale.map((f) => [f, doc[f]])) };
-    await UserOAuthTokenModel.updateOne(filter, { $set }).catch((error: unknown) =>
-      deps.logger.warn({ err: error }, 'Could not rewrite a sealed Zoom token in the current format'),
-    );
   }
 
   /** A grant not refreshed (or authorized) since `olderThan`: the keep-alive sweep refreshes it. */
@@ -191,12 +157,12 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       );
       // Same version: the tokens we read are the ones the lease protects.
       if (leased) {
-        const flight = refreshWithLease(specialistId, doc, want, flightId, refreshToken).finally(() => {
-          if (flights.get(specialistId) === flight) flights.delete(specialistId);
+        const running = flight.run(specialistId, doc, want, flightId, refreshToken).finally(() => {
+          if (flights.get(specialistId) === running) flights.delete(specialistId);
         });
-        flights.set(specialistId, flight);
-        flight.catch(() => {});
-        const result = await waitFor(flight, doc, want);
+        flights.set(specialistId, running);
+        running.catch(() => {});
+        const result = await waitFor(running, doc, want);
         if (result !== RESTART) return result;
         continue;
       }
@@ -206,179 +172,15 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     }
   }
 
-  /** Runs to its end whoever waits: the answer is stored (or its loss is marked) before the lease is let go. */
-  async function refreshWithLease(
-    specialistId: string,
-    doc: UserOAuthTokenRecord,
-    want: Want,
-    flightId: string,
-    refreshToken: string,
-  ): Promise<Outcome> {
-    // A refresh sent earlier whose outcome was never stored: if Zoom now refuses the token, that one rotated it.
-    const earlierUnfinished = Boolean(doc.refreshInFlightAt);
-    const mine = { _id: doc._id, refreshLeaseOwner: owner, refreshInFlightId: flightId };
-    const heartbeat = setInterval(
-      () =>
-        void UserOAuthTokenModel.updateOne(mine, {
-          $set: { refreshLeaseUntil: new Date(now().getTime() + leaseMs) },
-        }).catch(() => {}),
-      Math.max(50, Math.floor(leaseMs / 3)),
-    );
-    heartbeat.unref();
-    const startedAt = now();
-    const started = performance.now();
-    const record = (outcome: 'ok' | 'invalid_grant' | 'error', error?: unknown, lifetimes?: Lifetimes) =>
-      deps.refreshLog.record({
-        at: startedAt,
-        specialistId,
-        trigger: want.trigger,
-        outcome,
-        durationMs: performance.now() - started,
-        error: error === undefined ? null : zoomReasonOf(error),
-        ...lifetimes,
-      });
-    try {
-      let tokens: ZoomTokenResponse;
-      try {
-        tokens = await deps.oauth.refreshAccessToken(deps.app, refreshToken);
-      } catch (error) {
-        if (error instanceof ZoomInvalidGrantError) {
-          const lifetimes = lifetimesOf(doc, now());
-          await record('invalid_grant', error, lifetimes);
-          return await handleInvalidGrant(specialistId, doc, error, want, earlierUnfinished, lifetimes);
-        }
-        await record('error', error);
-        // Zoom answered (an error status): the request is finished and rotated nothing. Without an answer (time-out
-        // at the cap, connection lost) Zoom may have rotated the token: the in-flight mark stays.
-        const answered = !earlierUnfinished && !(error instanceof ZoomApiError && error.zoomStatus === undefined);
-        await UserOAuthTokenModel.updateOne(mine, {
-          $set: {
-            refreshLeaseUntil: null,
-            refreshLeaseOwner: null,
-            lastRefreshError: (error as Error).message,
-            lastRefreshErrorAt: startedAt,
-            ...(answered ? { refreshInFlightAt: null, refreshInFlightId: null } : {}),
-          },
-          $inc: { refreshErrorCount: 1 },
-        });
-        // Zoom is down but the current token has not expired yet (we were inside the margin): keep working.
-        // A keep-alive has no caller waiting for a token: its job retries instead.
-        if (stillValid(doc) && want.trigger !== 'keepalive') return await markUsed(doc);
-        throw error;
-      }
-      held.set(specialistId, {
-        accessToken: tokens.access_token,
-        expiresAt: new Date(now().getTime() + tokens.expires_in * 1000),
-        baseVersion: doc.version,
-      });
-      const [stored] = await Promise.all([storeUntilLanded(specialistId, doc, tokens, want), record('ok')]);
-      held.delete(specialistId);
-      if (!stored) {
-        // The grant was replaced under us (a reconnect): the tokens we got belong to the old grant. Start over.
-        deps.logger.warn({ specialistId }, 'Zoom grant changed during refresh; discarding the refreshed tokens');
-        return RESTART;
-      }
-      deps.logger.info({ specialistId, trigger: want.trigger }, 'Refreshed Zoom access token');
-      return tokens.access_token;
-    } finally {
-      clearInterval(heartbeat);
-    }
-  }
-
-  /**
-   * Stores the rotated tokens with a compare-and-swap on `version`; a failed write (MongoDB away) is retried until it
-   * lands, because the old refresh token is already dead at Zoom. False when the grant was replaced meanwhile.
-   */
-  async function storeUntilLanded(
-    specialistId: string,
-    doc: UserOAuthTokenRecord,
-    tokens: ZoomTokenResponse,
-    want: Want,
-  ): Promise<boolean> {
-    for (let attempt = 1; ; attempt += 1) {
-      const t = now();
-      try {
-        const result = await UserOAuthTokenModel.updateOne(
-          { _id: doc._id, version: doc.version },
-          {
-            $set: {
-              refreshLeaseUntil: null,
-              refreshLeaseOwner: null,
-              refreshInFlightAt: null,
-              refreshInFlightId: null,
-              zoomAccessToken: deps.cipher.encrypt(tokens.access_token, ctx(doc, 'zoomAccessToken')),
-              zoomRefreshToken: deps.cipher.encrypt(tokens.refresh_token!, ctx(doc, 'zoomRefreshToken')),
-              zoomAccessTokenExpiry:
-                held.get(specialistId)?.expiresAt ?? new Date(t.getTime() + tokens.expires_in * 1000),
-              scope: tokens.scope ?? doc.scope,
-              lastRefreshedAt: t,
-              // A keep-alive is not a use of the grant.
-              ...(want.trigger === 'keepalive' ? {} : { lastUsedAt: t }),
-              lastRefreshError: null,
-              lastRefreshErrorAt: null,
-              refreshErrorCount: 0,
-              // We hold the newest refresh token: whatever another instance concluded meanwhile, the grant lives.
-              needsReauth: false,
-              reauthReason: null,
-            },
-            $inc: { version: 1 },
-          },
-        );
-        if (attempt > 1) deps.logger.info({ specialistId, attempt }, 'Stored the rotated Zoom tokens after retrying');
-        return result.modifiedCount === 1;
-      } catch (error) {
-        deps.logger.warn(
-          { specialistId, attempt, err: error },
-          'Could not store the rotated Zoom tokens; retrying (they stay usable in this process meanwhile)',
-        );
-        await sleep(Math.min(STORE_RETRY_CAP_MS, 100 * 2 ** Math.min(attempt - 1, 10)));
-      }
-    }
-  }
-
-  async function handleInvalidGrant(
-    specialistId: string,
-    doc: UserOAuthTokenRecord,
-    error: ZoomInvalidGrantError,
-    want: Want,
-    earlierUnfinished: boolean,
-    lifetimes: Lifetimes,
-  ): Promise<typeof RESTART> {
-    const release = { refreshLeaseUntil: null, refreshLeaseOwner: null };
-    // Another instance may have rotated the token after we read it: that is not a revocation.
-    const current = await load(specialistId);
-    if (current && current.version !== doc.version) {
-      await UserOAuthTokenModel.updateOne({ _id: doc._id, refreshLeaseOwner: owner }, { $set: release });
-      return RESTART;
-    }
-    const reason: ReauthReason = earlierUnfinished
-      ? 'lost_response'
-      : /revok/i.test(error.reason)
-        ? 'revoked'
-        : 'invalid_grant';
-    const marked = await UserOAuthTokenModel.updateOne(
-      { _id: doc._id, version: doc.version },
-      {
-        $set: {
-          ...release,
-          needsReauth: true,
-          reauthReason: reason,
-          ...lifetimes,
-          refreshInFlightAt: null,
-          refreshInFlightId: null,
-          lastRefreshError: error.message,
-          lastRefreshErrorAt: now(),
-        },
-        $inc: { refreshErrorCount: 1 },
-      },
-    );
-    deps.logger.warn(
-      { specialistId, reason, ...lifetimes },
-      'Zoom grant is dead (invalid_grant): specialist must reconnect',
-    );
-    if (marked.modifiedCount === 1) await deps.onGrantDead(specialistId, reason);
-    throw new ZoomNotConnectedError('The specialist must reconnect Zoom');
-  }
+  const flight = createRefreshFlight({
+    ...deps,
+    sealing,
+    owner,
+    leaseMs,
+    held,
+    // A keep-alive has no caller waiting for a token: its job retries instead.
+    stillUsable: async (doc, want) => (want.trigger !== 'keepalive' && stillValid(doc) ? markUsed(doc) : undefined),
+  });
 
   // One key per specialist; a rejected token stays suspect until a newer grant version is stored (see obtain).
   const client = createTokenClient<UserOAuthTokenRecord>({
@@ -424,25 +226,8 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
   };
 }
 
-interface Lifetimes {
-  grantAgeSeconds: number;
-  sinceLastRefreshSeconds: number;
-}
-
-function lifetimesOf(doc: UserOAuthTokenRecord, t: Date): Lifetimes {
-  const seconds = (from: Date) => Math.max(0, Math.round((t.getTime() - from.getTime()) / 1000));
-  return {
-    grantAgeSeconds: seconds(doc.authorizedAt),
-    sinceLastRefreshSeconds: seconds(doc.lastRefreshedAt ?? doc.authorizedAt),
-  };
-}
-
 const GAVE_UP = Symbol('gave up');
-/** The grant changed while we refreshed (a reconnect, another instance's rotation): look at it again. */
-const RESTART = Symbol('restart');
-type Outcome = string | undefined | typeof RESTART;
 const LAST_USED_PRECISION_MS = 60_000;
-const STORE_RETRY_CAP_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type ZoomUserTokenService = ReturnType<typeof createZoomUserTokenService>;
