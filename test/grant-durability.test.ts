@@ -110,7 +110,11 @@ describe('grant durability: no rotated refresh token lost to our time-out, a fai
       .send({ grant_type: 'refresh_token', refresh_token: stack.container.cipher.decrypt(grant!.zoomRefreshToken!) });
     expect(lost.status).toBe(200);
     clock.advance(31_000); // the dead holder's lease lapses
-    await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_NOT_CONNECTED' });
+    // ZOOM_NOT_CONNECTED, or on a busy machine the 300 ms caller wait ends first (retryable): either way it fails.
+    await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({
+      code: expect.stringMatching(/^(ZOOM_NOT_CONNECTED|ZOOM_API_ERROR)$/),
+    });
+    await tokens().idle();
     const dead = await grantOf(user.id);
     expect(dead).toMatchObject({ needsReauth: true, reauthReason: 'lost_response', refreshInFlightAt: null });
     await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_NOT_CONNECTED' });
