@@ -66,6 +66,13 @@ const envSchema = z
         .refine((v) => decodeKey(v) !== undefined, 'must be 32 bytes as 64 hex characters or base64')
         .optional(),
     ),
+    // During a key rotation: the old key, to open values sealed with it until they are rewritten.
+    TOKEN_ENCRYPTION_KEY_PREVIOUS: optionalString.pipe(
+      z
+        .string()
+        .refine((v) => decodeKey(v) !== undefined, 'must be 32 bytes as 64 hex characters or base64')
+        .optional(),
+    ),
 
     ZOOM_USER_MANAGED_CLIENT_ID: optionalString,
     ZOOM_USER_MANAGED_CLIENT_SECRET: optionalString,
@@ -84,6 +91,9 @@ const envSchema = z
     ZOOM_WEBHOOK_SECRET_TOKEN: optionalString,
     ZOOM_TOKEN_REFRESH_MARGIN_SECONDS: intWithDefault(300, 0, 3000),
     ZOOM_HTTP_TIMEOUT_MS: intWithDefault(10_000, 100),
+    // A sent token request runs to its end (Zoom rotates the refresh token whether or not we wait for the answer).
+    ZOOM_TOKEN_REQUEST_MAX_MS: intWithDefault(60_000, 1000),
+    ZOOM_REFRESH_FAILURE_COOLDOWN_SECONDS: intWithDefault(30, 0, 3600),
     // Below Zoom's 90-day refresh-token lifetime, or keeping grants alive would be pointless.
     ZOOM_KEEPALIVE_AFTER_HOURS: numberWithDefault(168, 0.01, 24 * 89),
     ZOOM_KEEPALIVE_EVERY_MINUTES: numberWithDefault(60, 0, 7 * 24 * 60),
@@ -220,6 +230,9 @@ export function loadConfig(env: Record<string, string | undefined>) {
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
     },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? decodeKey(e.TOKEN_ENCRYPTION_KEY) : undefined,
+    tokenEncryptionKeyPrevious: e.TOKEN_ENCRYPTION_KEY_PREVIOUS
+      ? decodeKey(e.TOKEN_ENCRYPTION_KEY_PREVIOUS)
+      : undefined,
     frontendUrl: (e.FRONTEND_URL ?? publicBaseUrl).replace(/\/+$/, ''),
     zoom: {
       /** True when no real Zoom app is configured: the server runs an embedded sandbox instead. */
@@ -241,6 +254,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
       webhookSecretToken: e.ZOOM_WEBHOOK_SECRET_TOKEN,
       refreshMarginSeconds: e.ZOOM_TOKEN_REFRESH_MARGIN_SECONDS,
       httpTimeoutMs: e.ZOOM_HTTP_TIMEOUT_MS,
+      tokenRequestMaxMs: Math.max(e.ZOOM_TOKEN_REQUEST_MAX_MS, e.ZOOM_HTTP_TIMEOUT_MS),
+      refreshFailureCooldownMs: e.ZOOM_REFRESH_FAILURE_COOLDOWN_SECONDS * 1000,
       grantHealth: {
         keepaliveAfterMs: Math.round(e.ZOOM_KEEPALIVE_AFTER_HOURS * 3_600_000),
         /** 0 = the keep-alive sweep is off. */

@@ -57,7 +57,7 @@ export function createContainer(deps: AppDeps) {
   if (!config.auth.jwtSecret) throw new Error('config.auth.jwtSecret must be set (server.ts generates one in dev)');
   if (!config.tokenEncryptionKey)
     throw new Error('config.tokenEncryptionKey must be set (server.ts generates one in dev)');
-  const cipher = createTokenCipher(config.tokenEncryptionKey);
+  const cipher = createTokenCipher(config.tokenEncryptionKey, config.tokenEncryptionKeyPrevious);
   // Off (undefined) unless METRICS_ENABLED: then nothing is counted anywhere.
   const metrics = config.metrics.enabled ? createMetrics({ clock, logger }) : undefined;
   const jwt = createJwtService(new TextEncoder().encode(config.auth.jwtSecret), clock, config.auth.jwtTtlSeconds);
@@ -81,7 +81,12 @@ export function createContainer(deps: AppDeps) {
   const refreshLog = createRefreshLog({ logger, metrics });
   const grantAlerts = createGrantAlerts({ mail, users, clock, logger, frontendUrl: config.frontendUrl });
   const zoomHttp = createZoomHttp(httpTimeoutMs, metrics);
-  const zoomOAuth = createZoomOAuthClient({ http: zoomHttp, oauthBaseUrl: config.zoom.oauthBaseUrl });
+  const zoomOAuth = createZoomOAuthClient({
+    http: zoomHttp,
+    oauthBaseUrl: config.zoom.oauthBaseUrl,
+    // Token requests run to their end (ZOOM_TOKEN_REQUEST_MAX_MS) even after the caller stopped waiting.
+    refreshHttp: createZoomHttp(config.zoom.tokenRequestMaxMs, metrics),
+  });
   const zoomApi = createZoomApiClient({ http: zoomHttp, apiBaseUrl: config.zoom.apiBaseUrl, clock });
   const userManagedApp = {
     clientId: config.zoom.userManaged.clientId ?? '',
@@ -96,7 +101,9 @@ export function createContainer(deps: AppDeps) {
     cipher,
     clock,
     logger,
-    onConnected: (specialistId) => bookingJobs.retryPendingMeetings(specialistId),
+    // The connect writes the tokens unbound; they are sealed to the grant's record and fields right after.
+    onConnected: (specialistId) =>
+      zoomTokens.reseal(specialistId).then(() => bookingJobs.retryPendingMeetings(specialistId)),
     onDeauthorized: (specialistId) => grantAlerts.grantLost(specialistId),
   });
   const zoomTokens = createZoomUserTokenService({
@@ -107,7 +114,8 @@ export function createContainer(deps: AppDeps) {
     logger,
     refreshMarginSeconds,
     httpTimeoutMs,
-    onGrantDead: (specialistId) => grantAlerts.grantLost(specialistId),
+    failureCooldownMs: config.zoom.refreshFailureCooldownMs,
+    onGrantDead: (specialistId, reason) => grantAlerts.grantLost(specialistId, reason),
     refreshLog,
   });
   const zoomWebhook = createZoomWebhookService({
@@ -124,6 +132,7 @@ export function createContainer(deps: AppDeps) {
     logger,
     refreshMarginSeconds,
     httpTimeoutMs,
+    cipher,
   });
   const zoomAccount = createZoomAccountService({ api: zoomApi, s2s: zoomS2S });
 

@@ -128,6 +128,10 @@ export async function start() {
     const jobs = createMongoJobQueue({ clock: systemClock, logger, pollMs: config.jobs.processEveryMs });
 
     const container = createContainer({ config, logger, redis, jobs, mailTransport });
+    const tokens = container.services.zoom.tokens;
+    // Closed after the job queue (closers run last-registered first), before MongoDB: a refresh a job started still
+    // gets its rotated token stored.
+    onClose('zoom token requests', () => tokens.idle());
     const server = createServer(createApp(container));
     await listen(server, config.http.port, config.http.host, 'PORT');
     onClose('http server', () => new Promise((resolve) => server.close(resolve)));
@@ -146,6 +150,7 @@ export async function start() {
     stop = (signal: string) => (stopping ??= shutdown(signal));
     const shutdown = async (signal: string) => {
       const graceMs = config.http.shutdownGraceMs;
+      const graceEnds = Date.now() + graceMs;
       logger.info({ signal }, 'Shutting down: no new connections, finishing in-flight requests');
       const lastResort = setTimeout(
         () => {
@@ -163,6 +168,12 @@ export async function start() {
       if (!(await settlesWithin(httpClosed, graceMs))) {
         server.closeAllConnections();
         await settlesWithin(httpClosed, 1000);
+      }
+      // Zoom has rotated the refresh token of any refresh it received: wait for the answers and their store.
+      if (tokens.inFlight() > 0) {
+        logger.info({ inFlight: tokens.inFlight() }, 'Waiting for Zoom token requests in flight');
+        if (!(await settlesWithin(tokens.idle(), Math.max(0, graceEnds - Date.now()))))
+          logger.error({ inFlight: tokens.inFlight() }, 'Zoom token requests still running after the grace period');
       }
       const http = closers.findIndex((c) => c.name === 'http server');
       if (http >= 0) closers.splice(http, 1);

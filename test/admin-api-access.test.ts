@@ -77,6 +77,9 @@ describe('admin grant-health API: who may call it and what it accepts', () => {
       'lastRefreshError',
       'lastRefreshErrorAt',
       'pendingMeetings',
+      'reauthReason',
+      'grantAgeSeconds',
+      'sinceLastRefreshSeconds',
     ]);
     expect(Object.keys(doc.components.schemas.RefreshEvent.properties)).toEqual([
       'at',
@@ -85,6 +88,8 @@ describe('admin grant-health API: who may call it and what it accepts', () => {
       'outcome',
       'durationMs',
       'error',
+      'grantAgeSeconds',
+      'sinceLastRefreshSeconds',
     ]);
     expect(doc.components.schemas.ZoomConnectionStatus.required).toEqual(
       expect.arrayContaining(['state', 'lastRefreshedAt', 'accessTokenExpiresAt']),

@@ -62,7 +62,9 @@ describe('daily admin digest (ADMIN_DIGEST_HOUR_UTC=7)', () => {
           'Meetings failed or pending within 24 hours (1), Token refresh failures in the last day (1)',
       );
       const text = mails[0]!.text!;
-      expect(text).toContain(`Rita Revoked <${specialist.user.email}>: needs reconnect (Zoom said:`);
+      expect(text).toContain(
+        `Rita Revoked <${specialist.user.email}>: needs reconnect, invalid_grant: Zoom refused the refresh token (Zoom said:`,
+      );
       expect(text).toContain('1 meeting(s) waiting');
       expect(text).toContain(`Dora Disconnected <${dora.user.email}>: disconnected, 1 meeting(s) waiting`);
       expect(text).toContain(

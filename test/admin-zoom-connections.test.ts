@@ -56,8 +56,17 @@ describe('GET /api/admin/zoom-connections', () => {
       lastRefreshError: null,
       lastRefreshErrorAt: null,
       pendingMeetings: 1,
+      reauthReason: null,
+      grantAgeSeconds: null,
+      sinceLastRefreshSeconds: null,
     });
-    expect(rowB).toMatchObject({ refreshErrorCount: 1, lastRefreshErrorAt: clock.now().toISOString() });
+    expect(rowB).toMatchObject({
+      refreshErrorCount: 1,
+      lastRefreshErrorAt: clock.now().toISOString(),
+      reauthReason: 'invalid_grant',
+      grantAgeSeconds: expect.any(Number),
+      sinceLastRefreshSeconds: expect.any(Number),
+    });
     expect(rowD).toEqual({
       specialistId: d.user.id,
       name: 'D Never',
@@ -72,6 +81,9 @@ describe('GET /api/admin/zoom-connections', () => {
       lastRefreshError: null,
       lastRefreshErrorAt: null,
       pendingMeetings: 0,
+      reauthReason: null,
+      grantAgeSeconds: null,
+      sinceLastRefreshSeconds: null,
     });
     // Never a token, in any row.
     for (const grant of [grantA, await grantOf(b.user.id)])

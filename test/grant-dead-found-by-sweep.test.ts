@@ -72,6 +72,9 @@ describe('a grant revoked at Zoom, found by the keep-alive sweep', () => {
         lastRefreshError: 'Zoom refused the grant: Invalid Token!',
         lastRefreshErrorAt: clock.now().toISOString(),
         pendingMeetings: 2,
+        reauthReason: 'invalid_grant',
+        grantAgeSeconds: 8 * 24 * 3600,
+        sinceLastRefreshSeconds: 8 * 24 * 3600,
       },
     ]);
     const log = await adminGet(stack.app, admin.token, '/api/admin/refresh-events?outcome=invalid_grant');

@@ -55,6 +55,8 @@ describe('keep-alive sweep for idle Zoom grants', () => {
           outcome: 'ok',
           durationMs: expect.any(Number),
           error: null,
+          grantAgeSeconds: null,
+          sinceLastRefreshSeconds: null,
         },
       ],
       page: 1,

@@ -51,6 +51,7 @@ describe('the token refresh log', () => {
     stack.sandbox.inject({ route: 'POST /oauth/token', status: 503 });
     await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_API_ERROR' });
     stack.sandbox.revokeUserGrants(grant!.zoomUserId!);
+    clock.advance(31_000); // past ZOOM_REFRESH_FAILURE_COOLDOWN_SECONDS
     await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_NOT_CONNECTED' });
 
     const events = await eventsOf(user.id);

@@ -74,8 +74,8 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
     const docs = await mongoose.connection.db!.collection('useroauthtokens').find({}).toArray();
     const dump = JSON.stringify(docs);
     for (const doc of docs) {
-      expect(doc.zoomAccessToken).toMatch(/^v1\./);
-      expect(doc.zoomRefreshToken).toMatch(/^v1\./);
+      expect(doc.zoomAccessToken).toMatch(/^v2\./);
+      expect(doc.zoomRefreshToken).toMatch(/^v2\./);
     }
     const plain = await stack.container.services.zoom.tokens.getAccessToken(String(docs.at(-1)!.userId));
     expect(plain.length).toBeGreaterThan(10);

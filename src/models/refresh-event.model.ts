@@ -18,6 +18,9 @@ const refreshEventSchema = new Schema(
     outcome: { type: String, enum: REFRESH_OUTCOMES, required: true },
     durationMs: { type: Number, required: true },
     error: { type: String, default: null },
+    // On invalid_grant: how old the grant was (since authorization) and since its last successful refresh.
+    grantAgeSeconds: { type: Number, default: null },
+    sinceLastRefreshSeconds: { type: Number, default: null },
   },
   { versionKey: false },
 );

@@ -31,6 +31,15 @@ const userOAuthTokenSchema = new Schema(
     version: { type: Number, default: 0 },
     refreshLeaseUntil: { type: Date, default: null },
     refreshLeaseOwner: { type: String, default: null },
+    // Set with the lease before a refresh is sent, cleared when its outcome is stored: still set later means the
+    // answer was lost (time-out, crash), so an invalid_grant that follows is our loss, not the specialist's.
+    refreshInFlightAt: { type: Date, default: null },
+    refreshInFlightId: { type: String, default: null },
+    /** Why the grant needs a reconnect: lost_response (we lost Zoom's answer), revoked (at Zoom), invalid_grant. */
+    reauthReason: { type: String, enum: ['lost_response', 'revoked', 'invalid_grant', null], default: null },
+    /** Measured when Zoom refused the grant: its age since authorization and since its last successful refresh. */
+    grantAgeSeconds: { type: Number, default: null },
+    sinceLastRefreshSeconds: { type: Number, default: null },
   },
   { timestamps: true },
 );
@@ -39,6 +48,9 @@ userOAuthTokenSchema.index({ userId: 1 }, { unique: true });
 userOAuthTokenSchema.index({ zoomUserId: 1 });
 // The keep-alive sweep: active grants by when they were last refreshed (or authorized).
 userOAuthTokenSchema.index({ isActive: 1, lastRefreshedAt: 1 });
+
+export const REAUTH_REASONS = ['lost_response', 'revoked', 'invalid_grant'] as const;
+export type ReauthReason = (typeof REAUTH_REASONS)[number];
 
 export type UserOAuthTokenRecord = InferSchemaType<typeof userOAuthTokenSchema> & { _id: Types.ObjectId };
 export const UserOAuthTokenModel = model('UserOAuthToken', userOAuthTokenSchema);

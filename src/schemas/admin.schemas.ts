@@ -35,6 +35,15 @@ export const ZoomConnectionRow = z
       .number()
       .int()
       .meta({ description: 'Upcoming confirmed bookings still waiting for their Zoom meeting' }),
+    reauthReason: z
+      .enum(['lost_response', 'revoked', 'invalid_grant'])
+      .nullable()
+      .meta({ description: "needs_reauth only: lost_response (we lost Zoom's answer), revoked, invalid_grant" }),
+    grantAgeSeconds: z.number().nullable().meta({ description: 'needs_reauth only: authorization to refusal' }),
+    sinceLastRefreshSeconds: z
+      .number()
+      .nullable()
+      .meta({ description: 'needs_reauth only: last successful refresh to refusal' }),
   })
   .meta({ id: 'ZoomConnectionRow' });
 
@@ -73,6 +82,11 @@ export const RefreshEvent = z
     outcome: z.enum(REFRESH_OUTCOMES),
     durationMs: z.number().int(),
     error: z.string().nullable().meta({ description: "Zoom's reason (never a token)" }),
+    grantAgeSeconds: z.number().nullable().meta({ description: "invalid_grant only: the grant's age" }),
+    sinceLastRefreshSeconds: z
+      .number()
+      .nullable()
+      .meta({ description: 'invalid_grant only: time since its last successful refresh' }),
   })
   .meta({ id: 'RefreshEvent' });
 

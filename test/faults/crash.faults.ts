@@ -1,4 +1,4 @@
-import { startServer, type ServerProcess } from './support/processes';
+import { startServer, stopServers, within, type ServerProcess } from './support/processes';
 import {
   call,
   freeSlots,
@@ -21,7 +21,7 @@ describe('crash in the middle of a booking burst', () => {
     world = await startWorld({ sandbox: { accessTokenTtlSeconds: 20 } });
   });
   afterAll(async () => {
-    for (const s of servers) s.kill('SIGKILL');
+    await stopServers(servers);
     await world.close();
   });
 
@@ -57,8 +57,8 @@ describe('crash in the middle of a booking burst', () => {
     await waitUntil('80 answers', async () => outcome.size >= 80, 120_000, 20);
     server.kill('SIGKILL');
     killed = true;
-    await burst;
-    await server.exited;
+    await within('the burst’s requests in flight settle', 60_000, burst);
+    await within('the killed server exits', 30_000, server.exited);
     const answeredBeforeKill = outcome.size;
 
     const restartedAt = Date.now();

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { firstSeen, secondsBetween } from './support/outage';
-import { sleep, startRedis, startServer, type ServerProcess } from './support/processes';
+import { sleep, startRedis, startServer, stopServers, within, type ServerProcess } from './support/processes';
 import { call, freeSlots, readySpecialist, register, startWorld, type World } from './support/world';
 
 const isErrorShape = (body: unknown) =>
@@ -14,7 +14,7 @@ describe('MongoDB, Redis and shutdown faults', () => {
   });
   afterEach(() => world.mongoProxy.restore());
   afterAll(async () => {
-    for (const s of servers) s.kill('SIGKILL');
+    await stopServers(servers);
     await world.close();
   });
 
@@ -182,7 +182,7 @@ describe('MongoDB, Redis and shutdown faults', () => {
     world.smtp.setRefusing(true);
     const termAt = Date.now();
     server.kill('SIGTERM');
-    const exit = await server.exited;
+    const exit = await within('the server exits after SIGTERM', 60_000, server.exited);
     const seconds = (exit.at - termAt) / 1000;
     process.stdout.write(
       `[faults] SIGTERM with a hung Zoom call and MongoDB cut: exited ${exit.code} after ${seconds} s\n`,

@@ -1,4 +1,4 @@
-import { startRedis, startServer, type ServerProcess } from './support/processes';
+import { startRedis, startServer, stopServers, within, type ServerProcess } from './support/processes';
 import {
   call,
   freeSlots,
@@ -20,7 +20,7 @@ describe('two instances, one killed', () => {
     redis = await startRedis();
   });
   afterAll(async () => {
-    for (const s of servers) s.kill('SIGKILL');
+    await stopServers(servers);
     await redis.stop();
     await world.close();
   });
@@ -59,7 +59,7 @@ describe('two instances, one killed', () => {
     killed = true;
     const killedAt = Date.now();
     const pendingAtKill = await world.db.collection('bookings').countDocuments({ 'meeting.status': 'pending' });
-    await burst;
+    await within('the burst’s requests in flight settle', 60_000, burst);
     await fetch(`${world.sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
 
     const bookings = world.db.collection('bookings');

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { firstSeen, secondsBetween, zoomDown, zoomUp } from './support/outage';
-import { startServer, type ServerProcess } from './support/processes';
+import { startServer, stopServers, type ServerProcess } from './support/processes';
 import { call, freeSlots, mailKey, readySpecialist, register, startWorld, type World } from './support/world';
 
 /**
@@ -59,7 +59,7 @@ async function scenario(options: { outageMs: number; env?: Record<string, string
       meetings: ((await (await fetch(`${world.sandbox.url}/_sandbox/meetings`)).json()) as unknown[]).length,
     };
   } finally {
-    server?.kill('SIGKILL');
+    if (server) await stopServers([server]);
     await world.close();
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../../src/db/redis';
 import type { Clock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/logger';
+import type { TokenCipher } from '../../src/lib/token-cipher';
 import { createZoomApiClient } from '../../src/services/zoom/zoom-api.client';
 import { createZoomHttp } from '../../src/services/zoom/zoom-http';
 import { createZoomOAuthClient } from '../../src/services/zoom/zoom-oauth.client';
@@ -47,6 +48,9 @@ export function buildS2STokenService(options: {
   app: S2SApp | undefined;
   clock: Clock;
   redis?: RedisClient;
+  /** Seal the shared token (as the app does). */
+  cipher?: TokenCipher;
+  lockTtlMs?: number;
 }) {
   const { sandbox, app, clock, redis } = options;
   const http = createZoomHttp(2000);
@@ -54,5 +58,14 @@ export function buildS2STokenService(options: {
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const oauth = createZoomOAuthClient({ http, oauthBaseUrl: sandbox.oauthBaseUrl });
   const api = createZoomApiClient({ http, apiBaseUrl: sandbox.apiBaseUrl, clock });
-  return { s2s: createS2STokenService({ oauth, credentials: app, redis, clock, logger }), api, oauth, logs };
+  const s2s = createS2STokenService({
+    oauth,
+    credentials: app,
+    redis,
+    clock,
+    logger,
+    cipher: options.cipher,
+    lockTtlMs: options.lockTtlMs,
+  });
+  return { s2s, api, oauth, logs };
 }

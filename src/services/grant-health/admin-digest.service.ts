@@ -17,6 +17,11 @@ import type { RefreshLog } from './refresh-log.service';
 export const JOB_ADMIN_DIGEST = 'admin-digest';
 const DAY_MS = 86_400_000;
 const MAX_LINES = 30;
+const REASON_WORDS: Record<string, string> = {
+  lost_response: "lost_response: we lost Zoom's answer to a refresh",
+  revoked: 'revoked at Zoom',
+  invalid_grant: 'invalid_grant: Zoom refused the refresh token',
+};
 
 /**
  * The daily mail to every admin at ADMIN_DIGEST_HOUR_UTC: connections needing attention, meetings that failed or are
@@ -62,7 +67,7 @@ export function createAdminDigest(deps: {
       const id = g.userId.toString();
       const state =
         g.needsReauth && !g.isRevoked
-          ? `needs reconnect (Zoom said: ${g.lastRefreshError ?? 'unknown'})`
+          ? `needs reconnect, ${REASON_WORDS[g.reauthReason ?? 'invalid_grant'] ?? g.reauthReason} (Zoom said: ${g.lastRefreshError ?? 'unknown'})`
           : 'disconnected';
       return `${who.get(id) ?? id}: ${state}, ${pendingBy.get(id) ?? 0} meeting(s) waiting`;
     });
@@ -132,7 +137,7 @@ export function createAdminDigest(deps: {
 
   deps.jobs.define(JOB_ADMIN_DIGEST, async () => {
     await runIfDue();
-    return { retryAt: nextRunAfter(now()) };
+    return { nextRunAt: nextRunAfter(now()) };
   });
 
   return {

@@ -2,7 +2,7 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
-import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
+import { UserOAuthTokenModel, type ReauthReason, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import { UserModel } from '../../models/user.model';
 import type { UserService } from '../auth/user.service';
 import { formatWhen } from '../mail/booking-mail.templates';
@@ -47,8 +47,12 @@ export function createGrantAlerts(deps: {
   }
 
   return {
-    /** Idempotent per grant: the first caller (of any instance) marks the grant and queues the mail. */
-    async grantLost(specialistId: string): Promise<void> {
+    /**
+     * Idempotent per grant: the first caller (of any instance) marks the grant and queues the mail. `reason`
+     * `lost_response` says plainly that the platform lost the connection; anything else (or none: removed in
+     * Zoom) asks the specialist to reconnect because Zoom no longer accepts it.
+     */
+    async grantLost(specialistId: string, reason?: ReauthReason): Promise<void> {
       const first = await compareAndSet(
         UserOAuthTokenModel,
         { userId: specialistId, reauthEmailSentAt: null },
@@ -69,9 +73,13 @@ export function createGrantAlerts(deps: {
           name: user.name,
           reconnectUrl: `${deps.frontendUrl}/specialist/profile?zoom=reconnect`,
           pendingBookings,
+          ourFault: reason === 'lost_response',
         }),
       );
-      deps.logger.info({ specialistId, pending: pendingBookings.length }, 'Asked the specialist to reconnect Zoom');
+      deps.logger.info(
+        { specialistId, reason, pending: pendingBookings.length },
+        'Asked the specialist to reconnect Zoom',
+      );
     },
   };
 }

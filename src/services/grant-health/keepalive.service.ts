@@ -67,7 +67,7 @@ export function createKeepalive(deps: {
   deps.jobs.define(JOB_KEEPALIVE_SWEEP, async () => {
     await sweep();
     if (deps.everyMs <= 0) return;
-    return { retryAt: new Date(now().getTime() + deps.everyMs) };
+    return { nextRunAt: new Date(now().getTime() + deps.everyMs) };
   });
 
   deps.jobs.define(JOB_KEEPALIVE_GRANT, async ({ specialistId }, meta) => {

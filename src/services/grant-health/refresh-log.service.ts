@@ -14,6 +14,9 @@ export interface RefreshEventDto {
   outcome: RefreshOutcome;
   durationMs: number;
   error: string | null;
+  /** On invalid_grant: the grant's age since authorization, and since its last successful refresh. */
+  grantAgeSeconds: number | null;
+  sinceLastRefreshSeconds: number | null;
 }
 
 export interface RefreshEventFilter {
@@ -37,6 +40,8 @@ export function createRefreshLog(deps: { logger: Logger; metrics?: Pick<ServiceM
       outcome: RefreshOutcome;
       durationMs: number;
       error?: string | null;
+      grantAgeSeconds?: number;
+      sinceLastRefreshSeconds?: number;
     }): Promise<void> {
       deps.metrics?.tokenRefresh(event.trigger, event.outcome);
       await RefreshEventModel.create({
@@ -91,6 +96,8 @@ function toDto(doc: RefreshEventRecord): RefreshEventDto {
     outcome: doc.outcome as RefreshOutcome,
     durationMs: doc.durationMs,
     error: doc.error ?? null,
+    grantAgeSeconds: doc.grantAgeSeconds ?? null,
+    sinceLastRefreshSeconds: doc.sinceLastRefreshSeconds ?? null,
   };
 }
 

@@ -20,9 +20,23 @@ export interface ZoomConnectionRow {
   lastRefreshError: string | null;
   lastRefreshErrorAt: string | null;
   pendingMeetings: number;
+  /** Only for needs_reauth: why (lost_response, revoked, invalid_grant) and the grant's measured lifetimes. */
+  reauthReason: string | null;
+  grantAgeSeconds: number | null;
+  sinceLastRefreshSeconds: number | null;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** A reconnect leaves the last death's figures on the record: they are shown only while the grant is dead. */
+function deathOf(g: UserOAuthTokenRecord | undefined) {
+  const dead = connectionState(g) === 'needs_reauth';
+  return {
+    reauthReason: dead ? (g!.reauthReason ?? 'invalid_grant') : null,
+    grantAgeSeconds: dead ? (g!.grantAgeSeconds ?? null) : null,
+    sinceLastRefreshSeconds: dead ? (g!.sinceLastRefreshSeconds ?? null) : null,
+  };
+}
 
 /** Every specialist's Zoom connection for admins: state, token times, refresh errors, meetings still waiting. */
 export function createZoomConnectionsAdmin(deps: { clock: Clock }) {
@@ -89,6 +103,7 @@ export function createZoomConnectionsAdmin(deps: { clock: Clock }) {
           lastRefreshError: g?.lastRefreshError ?? null,
           lastRefreshErrorAt: iso(g?.lastRefreshErrorAt),
           pendingMeetings: pending.get(id) ?? 0,
+          ...deathOf(g),
         };
       });
       return { items, counts, page: filter.page, pageSize: filter.pageSize, total };

@@ -1,8 +1,14 @@
 /** What the rest of the service needs from a durable job system. */
 export type JobData = Record<string, string>;
 
-/** A handler finishes (resolve), asks to run again at a time (retryAt), or throws (retried with backoff). */
-export type JobHandler = (data: JobData, meta: { attempts: number }) => Promise<void | { retryAt: Date }>;
+/**
+ * A handler finishes (resolve), asks to be tried again at a time (retryAt: its attempts keep counting), is done and
+ * recurs (nextRunAt: a success, attempts start again at 0), or throws (retried with backoff).
+ */
+export type JobHandler = (
+  data: JobData,
+  meta: { attempts: number },
+) => Promise<void | { retryAt: Date } | { nextRunAt: Date }>;
 
 /**
  * Durable work that lives on its own documents (a booking's pending meeting, a pending mail) rather than in the jobs

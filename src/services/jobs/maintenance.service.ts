@@ -44,7 +44,7 @@ export function registerMaintenance(deps: {
 
   deps.jobs.define(JOB_MAINTENANCE, async () => {
     await sweep();
-    return { retryAt: new Date(now().getTime() + EVERY_MS) };
+    return { nextRunAt: new Date(now().getTime() + EVERY_MS) };
   });
 
   return {

@@ -7,6 +7,9 @@ import { backoffMs, retryNotBefore } from './backoff';
 import type { JobData, JobHandler, JobQueue, WorkSource } from './job-queue';
 import { isDuplicateKeyError } from '../../lib/errors';
 
+/** The shortest interval a recurring job may ask for (a guard against a hot loop). */
+const RECURRING_FLOOR_MS = 1000;
+
 export interface MongoJobQueueOptions {
   clock: Clock;
   logger: Logger;
@@ -62,7 +65,13 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
     const mine = { _id: job._id, lockedBy: worker, runAt: job.runAt };
     try {
       const result = await handler(job.data as JobData, { attempts: job.attempts });
-      if (result && 'retryAt' in result) {
+      if (result && 'nextRunAt' in result) {
+        // A recurring job that succeeded: its own interval, not a backoff, and its failures are forgotten.
+        const runAt = new Date(Math.max(result.nextRunAt.getTime(), now().getTime() + RECURRING_FLOOR_MS));
+        await JobModel.updateOne(mine, {
+          $set: { runAt, lockedUntil: null, lockedBy: null, attempts: 0, lastError: null },
+        });
+      } else if (result && 'retryAt' in result) {
         const runAt = retryNotBefore(now(), job.attempts, result.retryAt);
         await JobModel.updateOne(mine, { $set: { runAt, lockedUntil: null, lockedBy: null } });
       } else {

@@ -9,12 +9,22 @@ export function reconnectZoomMail(input: {
   reconnectUrl: string;
   /** Upcoming bookings still waiting for their meeting, one line each ("when — with whom"). */
   pendingBookings?: string[];
+  /** We lost Zoom's answer to a token refresh (lost_response): say so, and that one click fixes it. */
+  ourFault?: boolean;
 }): MailToSend {
-  const title = 'Please reconnect your Zoom account';
+  const title = input.ourFault ? 'Please reconnect Zoom: we lost the connection' : 'Please reconnect your Zoom account';
   const pending = input.pendingBookings ?? [];
+  const why = input.ourFault
+    ? [
+        'Our platform lost its connection to your Zoom account: a technical failure on our side, not anything you did. Until you reconnect we cannot create meetings for your new bookings.',
+        'Reconnecting takes one click: press the button below and approve in Zoom.',
+      ]
+    : [
+        'Zoom no longer accepts our access to your account (the app was removed or the authorization expired), so we cannot create meetings for your new bookings.',
+      ];
   const paragraphs = [
     `Hi ${input.name},`,
-    'Zoom no longer accepts our access to your account (the app was removed or the authorization expired), so we cannot create meetings for your new bookings.',
+    ...why,
     'Bookings stay confirmed; their meetings will be created as soon as you reconnect.',
     ...(pending.length > 0
       ? [

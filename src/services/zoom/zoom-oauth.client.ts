@@ -11,11 +11,19 @@ export interface ZoomAppCredentials {
  * Zoom's OAuth endpoints (https://developers.zoom.us/docs/integrations/oauth/). Client authentication is HTTP
  * Basic; parameters go in a form body. Sending a request is kept apart from interpreting its answer.
  */
-export function createZoomOAuthClient(deps: { http: ZoomHttp; oauthBaseUrl: string }) {
+export function createZoomOAuthClient(deps: {
+  http: ZoomHttp;
+  oauthBaseUrl: string;
+  /**
+   * For refreshes: Zoom rotates the refresh token whether or not we read its answer, so a refresh is given up only
+   * at this client's (longer) time-out; callers stop waiting sooner (see the user token service).
+   */
+  refreshHttp?: ZoomHttp;
+}) {
   const { http, oauthBaseUrl } = deps;
 
-  function tokenRequest(app: ZoomAppCredentials, params: Record<string, string>, alsoInQuery = false) {
-    return http({
+  function tokenRequest(app: ZoomAppCredentials, params: Record<string, string>, alsoInQuery = false, via = http) {
+    return via({
       method: 'POST',
       url: `${oauthBaseUrl}/oauth/token${alsoInQuery ? `?${new URLSearchParams(params)}` : ''}`,
       headers: {
@@ -59,7 +67,12 @@ export function createZoomOAuthClient(deps: { http: ZoomHttp; oauthBaseUrl: stri
     },
 
     async refreshAccessToken(app: ZoomAppCredentials, refreshToken: string) {
-      const response = await tokenRequest(app, { grant_type: 'refresh_token', refresh_token: refreshToken });
+      const response = await tokenRequest(
+        app,
+        { grant_type: 'refresh_token', refresh_token: refreshToken },
+        false,
+        deps.refreshHttp ?? http,
+      );
       return processTokenResponse(response, true);
     },
 

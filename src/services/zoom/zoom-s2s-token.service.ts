@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
+import type { SealContext, TokenCipher } from '../../lib/token-cipher';
 import type { RedisClient } from '../../db/redis';
 import { createTokenClient } from './token-client';
 import { TokenWaitTimeoutError, ZoomS2SNotConfiguredError } from './zoom.errors';
@@ -28,9 +29,11 @@ export interface S2STokenServiceDeps {
   lockTtlMs?: number;
   pollMs?: number;
   redisTimeoutMs?: number;
+  /** Seals the shared token in Redis (the same key as the user grants): a Redis dump shows no usable token. */
+  cipher?: TokenCipher;
 }
 
-// Stored as plain JSON: the key is a bearer secret, so it is never logged, and Redis must be private (ACL/TLS).
+// JSON, sealed with the token cipher when one is given (bound to the cache key): a bearer secret, never logged.
 const SharedToken = z.object({ accessToken: z.string().min(1), expiresAt: z.iso.datetime() });
 interface CachedToken {
   accessToken: string;
@@ -39,6 +42,9 @@ interface CachedToken {
 }
 
 const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+/** Stores the token only while the caller still holds the lock (KEYS: lock, token; ARGV: owner, value, seconds). */
+const SET_IF_LOCK_OWNER =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) return 1 end return 0";
 
 class RedisUnavailable extends Error {}
 
@@ -47,10 +53,13 @@ function complete(c: Partial<S2SCredentials> | undefined): S2SCredentials | unde
   return { accountId: c.accountId, clientId: c.clientId, clientSecret: c.clientSecret };
 }
 
-function parseShared(raw: string | null): z.infer<typeof SharedToken> | undefined {
+function parseShared(
+  raw: string | null,
+  unseal: (raw: string) => string = (r) => r,
+): z.infer<typeof SharedToken> | undefined {
   if (!raw) return undefined;
   try {
-    const parsed = SharedToken.safeParse(JSON.parse(raw));
+    const parsed = SharedToken.safeParse(JSON.parse(unseal(raw)));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -74,6 +83,12 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
   const redisTimeoutMs = deps.redisTimeoutMs ?? 1000;
   const key = creds ? `zoom:s2s:token:${creds.accountId}:${creds.clientId}` : '';
   const lockKey = `${key}:lock`;
+  const sealContext: SealContext = { record: key, field: 'accessToken' };
+  const seal = (json: string) => (deps.cipher ? deps.cipher.encrypt(json, sealContext) : json);
+  // A value that does not open (another key or cache entry, plain JSON from before sealing) reads as no token: a new
+  // one is fetched, never a planted one used.
+  const unseal = (raw: string) => (deps.cipher ? deps.cipher.decrypt(raw, sealContext) : raw);
+  const readable = (raw: string | null) => parseShared(raw, unseal);
   let local: CachedToken | undefined;
   let redisDown = false;
 
@@ -108,7 +123,7 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
 
   async function readShared(): Promise<string | undefined> {
     const [raw, pttl] = await redisOp((r) => Promise.all([r.get(key), r.pTTL(key)]));
-    const shared = parseShared(raw);
+    const shared = readable(raw);
     if (!shared) return undefined;
     // Kept as the fallback for a Redis outage, until Redis's own TTL would have ended.
     local = { ...shared, usableUntil: clock.now().getTime() + Math.max(pttl, 0) };
@@ -137,8 +152,19 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
       const shared = await readShared();
       if (shared && shared !== rejected) return shared;
       const { token, ttlSeconds } = await fetchFromZoom();
-      const value = JSON.stringify({ accessToken: token.accessToken, expiresAt: token.expiresAt });
-      if (ttlSeconds >= 1) await redisOp((r) => r.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } }));
+      const value = seal(JSON.stringify({ accessToken: token.accessToken, expiresAt: token.expiresAt }));
+      // One atomic step: a holder whose lock lapsed (slow Zoom) must not overwrite a newer holder's token.
+      const stored =
+        ttlSeconds >= 1
+          ? await redisOp((r) =>
+              r.eval(SET_IF_LOCK_OWNER, { keys: [lockKey, key], arguments: [owner, value, String(ttlSeconds)] }),
+            )
+          : 0;
+      if (ttlSeconds >= 1 && stored !== 1)
+        logger.warn(
+          { accountId: creds!.accountId },
+          'Zoom S2S fetch outlived its lock; the shared token was left as is',
+        );
       return token.accessToken;
     } finally {
       await redisOp((r) => r.eval(DELETE_IF_EQUAL, { keys: [lockKey], arguments: [owner] })).catch(() => {});
@@ -188,7 +214,7 @@ export function createS2STokenService(deps: S2STokenServiceDeps) {
       }
       const raw = await redisOp((r) => r.get(key));
       // Only if it is still the rejected token: another instance may already have stored a new one.
-      if (raw && parseShared(raw)?.accessToken === token) {
+      if (raw && readable(raw)?.accessToken === token) {
         await redisOp((r) => r.eval(DELETE_IF_EQUAL, { keys: [key], arguments: [raw] }));
       }
     } catch (error) {

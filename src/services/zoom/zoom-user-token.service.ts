@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
-import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
+import { UserOAuthTokenModel, type ReauthReason, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import type { RefreshLog } from '../grant-health/refresh-log.service';
 import { createTokenClient } from './token-client';
-import { TokenWaitTimeoutError, ZoomInvalidGrantError, ZoomNotConnectedError, zoomReasonOf } from './zoom.errors';
+import { TokenWaitTimeoutError, ZoomApiError, ZoomNotConnectedError } from './zoom.errors';
+import { createGrantSealing } from './zoom-grant-sealing';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
+import { createRefreshFlight, RESTART, type HeldTokens, type Outcome, type Want } from './zoom-refresh-flight';
 
 export interface ZoomUserTokenServiceDeps {
   oauth: ZoomOAuthClient;
@@ -18,31 +19,35 @@ export interface ZoomUserTokenServiceDeps {
   logger: Logger;
   refreshMarginSeconds: number;
   /** Called when Zoom refused the grant for good (the callee makes sure the specialist hears of it once per grant). */
-  onGrantDead(specialistId: string): Promise<void>;
+  onGrantDead(specialistId: string, reason: ReauthReason): Promise<void>;
   /** Every call to Zoom's token endpoint is recorded here (never on the hot path of a still-valid token). */
   refreshLog: Pick<RefreshLog, 'record'>;
-  /** Zoom's HTTP time-out: the refresh lease must outlive a refresh call that runs into it. */
+  /** How long a caller waits for a refresh; the request itself runs on (up to the token HTTP client's own cap). */
   httpTimeoutMs: number;
-  /** How long one process may hold the refresh lease (default: 3 × httpTimeoutMs, at least 30 s). */
+  /** After a failed refresh no caller (of any instance) tries again for this long. */
+  failureCooldownMs?: number;
+  /** How long a lease lasts without being extended (default: 3 × httpTimeoutMs, at least 30 s). */
   leaseMs?: number;
   pollMs?: number;
 }
 
-/** Why a token is wanted: a caller needs one, Zoom rejected the one we had, or the keep-alive sweep. */
-type Want =
-  { trigger: 'request' } | { trigger: 'rejected_token'; rejected: string } | { trigger: 'keepalive'; olderThan: Date };
-
 /**
  * Hands out a working Zoom access token per specialist. For one expiry exactly one call reaches Zoom's token
- * endpoint, whether the callers share a process (single-flight promise) or only the database (a lease taken with
- * a compare-and-set updateOne). The rotated refresh token is stored with a compare-and-swap on `version` before the
- * new access token is used, because Zoom accepts only the latest refresh token.
+ * endpoint, whether the callers share a process (single-flight promise) or only the database (a lease taken with a
+ * compare-and-set updateOne). Zoom rotates the refresh token on every refresh and honours only the newest, so a sent
+ * refresh is never abandoned: callers stop waiting after httpTimeoutMs, but the request runs to its end with its lease
+ * extended, and the rotated tokens are stored (retried until the write lands) before anyone else may refresh.
  */
 export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
   const owner = randomUUID();
   const leaseMs = deps.leaseMs ?? Math.max(30_000, 3 * deps.httpTimeoutMs);
   const pollMs = deps.pollMs ?? 50;
+  const cooldownMs = deps.failureCooldownMs ?? 30_000;
   const now = () => deps.clock.now();
+  const flights = new Map<string, Promise<Outcome>>();
+  const held = new Map<string, HeldTokens>();
+  const sealing = createGrantSealing(deps.cipher, deps.logger);
+  const { open, resealIfStale } = sealing;
 
   function load(specialistId: string) {
     return UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
@@ -54,22 +59,47 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     return doc;
   }
 
+  const validFor = (expiry: Date | null | undefined) => (expiry ? expiry.getTime() - now().getTime() : -1);
   const isFresh = (doc: UserOAuthTokenRecord, rejected?: string) =>
-    Boolean(doc.zoomAccessToken && doc.zoomAccessTokenExpiry) &&
-    doc.zoomAccessTokenExpiry!.getTime() - now().getTime() > deps.refreshMarginSeconds * 1000 &&
-    (rejected === undefined || deps.cipher.decrypt(doc.zoomAccessToken!) !== rejected);
+    Boolean(doc.zoomAccessToken) &&
+    validFor(doc.zoomAccessTokenExpiry) > deps.refreshMarginSeconds * 1000 &&
+    (rejected === undefined || open(doc, 'zoomAccessToken') !== rejected);
+  const stillValid = (doc: UserOAuthTokenRecord) =>
+    Boolean(doc.zoomAccessToken) && validFor(doc.zoomAccessTokenExpiry) > 0;
 
   async function markUsed(doc: UserOAuthTokenRecord): Promise<string> {
     // To the minute is precise enough for "last used", and saves a write on every booking of a busy specialist.
     const t = now();
     if (!doc.lastUsedAt || t.getTime() - doc.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS)
       await UserOAuthTokenModel.updateOne({ _id: doc._id }, { $set: { lastUsedAt: t } });
-    return deps.cipher.decrypt(doc.zoomAccessToken!);
+    return open(doc, 'zoomAccessToken');
   }
 
   /** A grant not refreshed (or authorized) since `olderThan`: the keep-alive sweep refreshes it. */
   const idleSince = (doc: UserOAuthTokenRecord, olderThan: Date) =>
     (doc.lastRefreshedAt ?? doc.authorizedAt).getTime() < olderThan.getTime();
+
+  /** The refresh failed lately: nobody tries again before the cool-down ends (Zoom is not hammered per caller). */
+  function coolingDownUntil(doc: UserOAuthTokenRecord): Date | undefined {
+    if (!doc.lastRefreshError || !doc.lastRefreshErrorAt || cooldownMs <= 0) return undefined;
+    const until = new Date(doc.lastRefreshErrorAt.getTime() + cooldownMs);
+    return until > now() ? until : undefined;
+  }
+
+  /** A caller waits for a running refresh at most httpTimeoutMs; the refresh itself goes on. */
+  async function waitFor(flight: Promise<Outcome>, doc: UserOAuthTokenRecord, want: Want): Promise<Outcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<typeof GAVE_UP>((resolve) => {
+      timer = setTimeout(() => resolve(GAVE_UP), deps.httpTimeoutMs);
+    });
+    const result = await Promise.race([flight, gaveUp]).finally(() => clearTimeout(timer));
+    if (result !== GAVE_UP) return result;
+    if (want.trigger !== 'keepalive' && stillValid(doc)) return markUsed(doc);
+    throw new ZoomApiError(
+      `Zoom's token endpoint did not answer within ${deps.httpTimeoutMs} ms (the refresh goes on; its result is kept)`,
+      { zoomCode: 'ETIMEDOUT', retryable: true },
+    );
+  }
 
   /** The token, or undefined when a keep-alive finds nothing to do. Exactly one caller per version refreshes. */
   async function obtain(specialistId: string, want: Want, grant?: UserOAuthTokenRecord): Promise<string | undefined> {
@@ -77,128 +107,80 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     let staleVersion: number | undefined;
     let rejected = want.trigger === 'rejected_token' ? want.rejected : undefined;
     // `grant`: the stored grant the caller has just read (the booking path); later rounds read it afresh.
-    for (let known = grant; ; known = undefined) {
+    for (let known = grant, round = 0; ; known = undefined, round += 1) {
       const doc = usable(known ?? (await load(specialistId)));
+      if (round === 0) await resealIfStale(doc);
       // The rejected token stays suspect until a newer version (someone's refresh) is stored.
       staleVersion ??= doc.version;
       if (rejected !== undefined && doc.version !== staleVersion) rejected = undefined;
+      const mine = held.get(specialistId);
+      if (mine && mine.baseVersion === doc.version && want.trigger !== 'keepalive' && mine.accessToken !== rejected)
+        return mine.accessToken;
       if (want.trigger === 'keepalive') {
         if (!idleSince(doc, want.olderThan)) return undefined;
       } else if (isFresh(doc, rejected)) return markUsed(doc);
+      const running = flights.get(specialistId);
+      if (running) {
+        const result = await waitFor(running, doc, want);
+        if (result !== RESTART) return result;
+        continue;
+      }
+      const coolUntil = coolingDownUntil(doc);
+      if (coolUntil) {
+        if (want.trigger !== 'keepalive' && stillValid(doc)) return markUsed(doc);
+        throw new ZoomApiError(
+          `Zoom token refresh failed lately (${doc.lastRefreshError}); next try after ${coolUntil.toISOString()}`,
+          { retryable: true, retryAt: coolUntil, zoomCode: 'REFRESH_COOLDOWN' },
+        );
+      }
+      // Opened before the lease: a token that does not decrypt (wrong key, copied from another record) is never sent.
+      const refreshToken = open(doc, 'zoomRefreshToken');
       const t = now();
+      const flightId = randomUUID();
       const leased = await compareAndSet(
         UserOAuthTokenModel,
         {
           _id: doc._id,
           version: doc.version,
+          refreshInFlightId: doc.refreshInFlightId ?? null,
           $or: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { $lte: t } }],
         },
         {
-          $set: { refreshLeaseUntil: new Date(t.getTime() + leaseMs), refreshLeaseOwner: owner, lastRefreshAttempt: t },
+          $set: {
+            refreshLeaseUntil: new Date(t.getTime() + leaseMs),
+            refreshLeaseOwner: owner,
+            lastRefreshAttempt: t,
+            refreshInFlightAt: t,
+            refreshInFlightId: flightId,
+          },
         },
       );
       // Same version: the tokens we read are the ones the lease protects.
-      if (leased) return refreshWithLease(specialistId, doc, want);
+      if (leased) {
+        const running = flight.run(specialistId, doc, want, flightId, refreshToken).finally(() => {
+          if (flights.get(specialistId) === running) flights.delete(specialistId);
+        });
+        flights.set(specialistId, running);
+        running.catch(() => {});
+        const result = await waitFor(running, doc, want);
+        if (result !== RESTART) return result;
+        continue;
+      }
       // Another process holds the lease: wait for its result (a new version) or for its lease to lapse.
       if (Date.now() > deadline) throw new TokenWaitTimeoutError('a Zoom token refresh');
       await sleep(pollMs);
     }
   }
 
-  async function refreshWithLease(specialistId: string, doc: UserOAuthTokenRecord, want: Want) {
-    const release = { refreshLeaseUntil: null, refreshLeaseOwner: null };
-    const startedAt = now();
-    const started = performance.now();
-    const record = (outcome: 'ok' | 'invalid_grant' | 'error', error?: unknown) =>
-      deps.refreshLog.record({
-        at: startedAt,
-        specialistId,
-        trigger: want.trigger,
-        outcome,
-        durationMs: performance.now() - started,
-        error: error === undefined ? null : zoomReasonOf(error),
-      });
-    let tokens;
-    try {
-      tokens = await deps.oauth.refreshAccessToken(deps.app, deps.cipher.decrypt(doc.zoomRefreshToken!));
-    } catch (error) {
-      if (error instanceof ZoomInvalidGrantError) {
-        await record('invalid_grant', error);
-        return handleInvalidGrant(specialistId, doc, error.message, want);
-      }
-      await record('error', error);
-      await UserOAuthTokenModel.updateOne(
-        { _id: doc._id, refreshLeaseOwner: owner },
-        {
-          $set: { ...release, lastRefreshError: (error as Error).message, lastRefreshErrorAt: startedAt },
-          $inc: { refreshErrorCount: 1 },
-        },
-      );
-      // Zoom is down but the current token has not expired yet (we were inside the margin): keep working.
-      // A keep-alive has no caller waiting for a token: its job retries instead.
-      const stillValid = doc.zoomAccessToken && doc.zoomAccessTokenExpiry && doc.zoomAccessTokenExpiry > now();
-      if (stillValid && want.trigger !== 'keepalive') return markUsed(doc);
-      throw error;
-    }
-    const t = now();
-    const [stored] = await Promise.all([
-      UserOAuthTokenModel.updateOne(
-        { _id: doc._id, version: doc.version },
-        {
-          $set: {
-            ...release,
-            zoomAccessToken: deps.cipher.encrypt(tokens.access_token),
-            zoomRefreshToken: deps.cipher.encrypt(tokens.refresh_token!),
-            zoomAccessTokenExpiry: new Date(t.getTime() + tokens.expires_in * 1000),
-            scope: tokens.scope ?? doc.scope,
-            lastRefreshedAt: t,
-            // A keep-alive is not a use of the grant.
-            ...(want.trigger === 'keepalive' ? {} : { lastUsedAt: t }),
-            lastRefreshError: null,
-            lastRefreshErrorAt: null,
-            refreshErrorCount: 0,
-          },
-          $inc: { version: 1 },
-        },
-      ),
-      record('ok'),
-    ]);
-    if (stored.modifiedCount !== 1) {
-      // The grant was replaced under us (a reconnect): the tokens we got belong to the old grant. Start over.
-      deps.logger.warn({ specialistId }, 'Zoom grant changed during refresh; discarding the refreshed tokens');
-      return obtain(specialistId, want);
-    }
-    deps.logger.info({ specialistId, trigger: want.trigger }, 'Refreshed Zoom access token');
-    return tokens.access_token;
-  }
-
-  async function handleInvalidGrant(specialistId: string, doc: UserOAuthTokenRecord, message: string, want: Want) {
-    // Another instance may have rotated the token after we read it: that is not a revocation.
-    const current = await load(specialistId);
-    if (current && current.version !== doc.version) {
-      await UserOAuthTokenModel.updateOne(
-        { _id: doc._id, refreshLeaseOwner: owner },
-        { $set: { refreshLeaseUntil: null, refreshLeaseOwner: null } },
-      );
-      return obtain(specialistId, want);
-    }
-    const marked = await UserOAuthTokenModel.updateOne(
-      { _id: doc._id, version: doc.version },
-      {
-        $set: {
-          needsReauth: true,
-          refreshLeaseUntil: null,
-          refreshLeaseOwner: null,
-          lastRefreshError: message,
-          lastRefreshErrorAt: now(),
-        },
-        $inc: { refreshErrorCount: 1 },
-      },
-    );
-    deps.logger.warn({ specialistId }, 'Zoom grant is dead (invalid_grant): specialist must reconnect');
-    if (marked.modifiedCount === 1) await deps.onGrantDead(specialistId);
-    throw new ZoomNotConnectedError('The specialist must reconnect Zoom');
-  }
+  const flight = createRefreshFlight({
+    ...deps,
+    sealing,
+    owner,
+    leaseMs,
+    held,
+    // A keep-alive has no caller waiting for a token: its job retries instead.
+    stillUsable: async (doc, want) => (want.trigger !== 'keepalive' && stillValid(doc) ? markUsed(doc) : undefined),
+  });
 
   // One key per specialist; a rejected token stays suspect until a newer grant version is stored (see obtain).
   const client = createTokenClient<UserOAuthTokenRecord>({
@@ -230,9 +212,21 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     async keepAlive(specialistId: string, olderThan: Date): Promise<'refreshed' | 'not_due'> {
       return (await obtain(specialistId, { trigger: 'keepalive', olderThan })) === undefined ? 'not_due' : 'refreshed';
     },
+    /** Seals a grant's tokens in the current format (after a connect, which writes them unbound). */
+    async reseal(specialistId: string): Promise<void> {
+      const doc = await load(specialistId);
+      if (doc) await resealIfStale(doc);
+    },
+    /** Token requests this process has sent and not yet finished (shutdown waits for them). */
+    inFlight: () => flights.size,
+    /** Resolves when every sent token request has finished and its outcome is stored. */
+    async idle(): Promise<void> {
+      while (flights.size > 0) await Promise.allSettled([...flights.values()]);
+    },
   };
 }
 
+const GAVE_UP = Symbol('gave up');
 const LAST_USED_PRECISION_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

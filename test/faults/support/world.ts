@@ -8,6 +8,7 @@ import { startMongoEngine, type MongoEngine } from '../../../src/db/mongo-engine
 import { startZoomSandbox, type ZoomSandbox } from '../../../src/zoom-sandbox/zoom-sandbox';
 import type { ZoomSandboxOptions } from '../../../src/zoom-sandbox/types';
 import { startTestSmtp, type TestSmtp } from '../../support/smtp';
+import { within } from './processes';
 import { startTcpProxy } from './tcp-proxy';
 
 export interface World {
@@ -25,12 +26,20 @@ export interface World {
 
 /** MongoDB (behind a cuttable proxy), the Zoom sandbox and an SMTP server on loopback, as separate real servers. */
 export async function startWorld(options: { sandbox?: ZoomSandboxOptions } = {}): Promise<World> {
-  const engine = await startMongoEngine();
-  const mongoProxy = await startTcpProxy(Number(new URL(engine.uri).port));
+  const engine = await within('start the MongoDB engine', 120_000, startMongoEngine());
+  const mongoProxy = await within('start the MongoDB proxy', 10_000, startTcpProxy(Number(new URL(engine.uri).port)));
   const dbName = `faults_${randomBytes(4).toString('hex')}`;
-  const client = await MongoClient.connect(`${engine.uri}${dbName}`);
-  const sandbox = await startZoomSandbox({ autoApprove: true, ...options.sandbox });
-  const smtp = await startTestSmtp();
+  const client = await within(
+    'connect to MongoDB directly',
+    30_000,
+    MongoClient.connect(`${engine.uri}${dbName}`, { serverSelectionTimeoutMS: 10_000 }),
+  );
+  const sandbox = await within(
+    'start the Zoom sandbox',
+    10_000,
+    startZoomSandbox({ autoApprove: true, ...options.sandbox }),
+  );
+  const smtp = await within('start the SMTP server', 10_000, startTestSmtp());
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'faults-data-'));
   return {
     engine,
@@ -54,10 +63,17 @@ export async function startWorld(options: { sandbox?: ZoomSandboxOptions } = {})
       JOBS_PROCESS_EVERY_MS: '1000',
       ...extra,
     }),
+    /** Each step bounded and reported, never thrown: a teardown must not hang the suite or hide its result. */
     async close() {
-      await client.close().catch(() => {});
-      await Promise.allSettled([sandbox.close(), smtp.close(), mongoProxy.close()]);
-      await engine.stop();
+      const step = (name: string, ms: number, work: () => Promise<unknown>) =>
+        within(name, ms, work()).catch((error: Error) => process.stderr.write(`[faults] teardown: ${error.message}\n`));
+      await step('close the direct MongoDB client', 10_000, () => client.close(true));
+      await Promise.all([
+        step('close the Zoom sandbox', 10_000, () => sandbox.close()),
+        step('close the SMTP server', 10_000, () => smtp.close()),
+        step('close the MongoDB proxy', 10_000, () => mongoProxy.close()),
+      ]);
+      await step('stop the MongoDB engine', 30_000, () => engine.stop());
     },
   };
 }
@@ -129,7 +145,7 @@ export async function readySpecialist(base: string, name: string, options: { zoo
     const connect = await call(base, 'GET', '/api/zoom/connect', { token: s.token });
     const authorize = new URL(connect.body.authorizeUrl as string);
     authorize.searchParams.set('login_hint', zoomEmail);
-    const approved = await fetch(authorize, { redirect: 'manual' });
+    const approved = await fetch(authorize, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
     const back = new URL(approved.headers.get('location')!);
     const done = await call(base, 'GET', `/api/zoom/callback${back.search}`);
     if (!String(done.headers.get('location')).includes('zoom=connected'))
@@ -165,7 +181,7 @@ export async function waitUntil<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe();
+    const value = await within(`probe: ${what}`, 60_000, probe());
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`not within ${Math.round(timeoutMs / 1000)} s: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
