@@ -2219,6 +2219,15 @@ export interface components {
             lastRefreshErrorAt: string | null;
             /** @description Upcoming confirmed bookings still waiting for their Zoom meeting */
             pendingMeetings: number;
+            /**
+             * @description needs_reauth only: lost_response (we lost Zoom's answer), revoked, invalid_grant
+             * @enum {string|null}
+             */
+            reauthReason: "lost_response" | "revoked" | "invalid_grant" | null;
+            /** @description needs_reauth only: authorization to refusal */
+            grantAgeSeconds: number | null;
+            /** @description needs_reauth only: last successful refresh to refusal */
+            sinceLastRefreshSeconds: number | null;
         };
         RefreshEventPage: {
             items: components["schemas"]["RefreshEvent"][];
@@ -2240,6 +2249,10 @@ export interface components {
             durationMs: number;
             /** @description Zoom's reason (never a token) */
             error: string | null;
+            /** @description invalid_grant only: the grant's age */
+            grantAgeSeconds: number | null;
+            /** @description invalid_grant only: time since its last successful refresh */
+            sinceLastRefreshSeconds: number | null;
         };
         Availability: {
             headline: string;
