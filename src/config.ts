@@ -119,6 +119,11 @@ const envSchema = z
         .default('1440,60')
         .transform(parseOffsets),
     ),
+    // Meeting integrity (README "Meeting integrity").
+    ZOOM_DAILY_MEETING_LIMIT: intWithDefault(100, 1, 100_000),
+    RESCHEDULE_LIMIT_PER_BOOKING: intWithDefault(5, 0, 1000),
+    BOOKING_RATE_PER_HOUR: intWithDefault(20, 1, 100_000),
+    MEETING_DELETE_GIVE_UP_DAYS: numberWithDefault(7, 0, 365),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [
@@ -255,6 +260,12 @@ export function loadConfig(env: Record<string, string | undefined>) {
       mailMaxAttempts: e.MAIL_RETRY_MAX_ATTEMPTS,
     },
     reminders: { offsetsMinutes: e.REMINDER_OFFSETS_MINUTES },
+    integrity: {
+      zoomDailyMeetingLimit: e.ZOOM_DAILY_MEETING_LIMIT,
+      rescheduleLimitPerBooking: e.RESCHEDULE_LIMIT_PER_BOOKING,
+      bookingRatePerHour: e.BOOKING_RATE_PER_HOUR,
+      meetingDeleteGiveUpMs: Math.round(e.MEETING_DELETE_GIVE_UP_DAYS * 86_400_000),
+    },
   };
 }
 

@@ -37,6 +37,8 @@ import { createZoomHttp } from './services/zoom/zoom-http';
 import { createZoomOAuthClient } from './services/zoom/zoom-oauth.client';
 import { createS2STokenService } from './services/zoom/zoom-s2s-token.service';
 import { createZoomUserTokenService } from './services/zoom/zoom-user-token.service';
+import { createZoomQuota } from './services/zoom/zoom-quota.service';
+import { createBookingRateLimits } from './services/booking/booking-rate.service';
 import { createZoomWebhookService } from './services/zoom/zoom-webhook.service';
 
 export interface AppDeps {
@@ -129,15 +131,26 @@ export function createContainer(deps: AppDeps) {
       ? s2sMeetingHost({ s2s: zoomS2S, api: zoomApi, fallbackHostUser: config.zoom.s2s.hostUser, users, logger })
       : userMeetingHost({ tokens: zoomTokens, connection: zoomConnection });
   const specialists = createSpecialistService({ clock, host: meetingHost });
+  const { integrity } = config;
+  const zoomQuota = createZoomQuota({ clock, logger, dailyLimit: integrity.zoomDailyMeetingLimit });
   const bookingMeetings = createBookingMeetingService({
     host: meetingHost,
     api: zoomApi,
+    quota: zoomQuota,
     clock,
     logger,
     maxAttempts: config.jobs.meetingMaxAttempts,
   });
   const manageLinks = createManageLinks({ jwt, clock, frontendUrl: config.frontendUrl });
-  const meetingChanges = createMeetingChangesService({ host: meetingHost, api: zoomApi, clock, users, specialists });
+  const meetingChanges = createMeetingChangesService({
+    host: meetingHost,
+    api: zoomApi,
+    quota: zoomQuota,
+    clock,
+    users,
+    specialists,
+    deleteGiveUpMs: integrity.meetingDeleteGiveUpMs,
+  });
   const notifier = createBookingNotifier({
     manageLinks,
     mail,
@@ -151,6 +164,7 @@ export function createContainer(deps: AppDeps) {
     jobs,
     meetings: bookingMeetings,
     changes: meetingChanges,
+    onDeleteGaveUp: (bookingId, reason) => notifier.notifyMeetingUndeletable(bookingId, reason),
     notifier,
     specialists,
     logger,
@@ -177,6 +191,11 @@ export function createContainer(deps: AppDeps) {
     meetings: bookingMeetings,
     jobs: bookingJobs,
     publicBaseUrl: config.http.publicBaseUrl,
+    limits: createBookingRateLimits({
+      clock,
+      reschedulesPerBooking: integrity.rescheduleLimitPerBooking,
+      changesPerHour: integrity.bookingRatePerHour,
+    }),
   });
   const maintenance = registerMaintenance({
     jobs,
@@ -234,6 +253,7 @@ export function createContainer(deps: AppDeps) {
       webhook: zoomWebhook,
       s2s: zoomS2S,
       account: zoomAccount,
+      quota: zoomQuota,
     },
   };
   return { config, logger, cipher, services };

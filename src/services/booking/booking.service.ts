@@ -18,6 +18,8 @@ import { ZoomNotConnectedError } from '../zoom/zoom.errors';
 import type { BookingPolicyService } from './booking-policy.service';
 import type { BookingReminders } from './booking-reminder.service';
 import { toRules, type SpecialistService } from '../specialist/specialist.service';
+import { toMeetingSettings } from '../specialist/meeting-settings';
+import type { BookingRateLimits } from './booking-rate.service';
 
 export interface NewBooking {
   specialistId: string;
@@ -52,6 +54,8 @@ export function createBookingService(deps: {
   /** Cancellation notice and daily limit; day seats and reminders follow every change. */
   policy: Pick<BookingPolicyService, 'assertMayChange' | 'withDaySeat' | 'settleDaySeats'>;
   reminders: Pick<BookingReminders, 'sync' | 'plan'>;
+  /** RESCHEDULE_LIMIT_PER_BOOKING and BOOKING_RATE_PER_HOUR (customers). */
+  limits: BookingRateLimits;
 }) {
   const now = () => deps.clock.now();
 
@@ -137,6 +141,7 @@ export function createBookingService(deps: {
       const access = settledValue(accessRead);
       const { rules, duration, end } = checkBookable(profile, start, input.durationMinutes);
       if (!access) throw new ZoomNotConnectedError();
+      const giveBack = await deps.limits.takeChange(viewer);
 
       const bookingId = new Types.ObjectId();
       if (scope) {
@@ -144,6 +149,7 @@ export function createBookingService(deps: {
           await IdempotencyKeyModel.create({ scope, requestHash, bookingId, createdAt: now() });
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
+          await giveBack();
           const previous = await replay(scope, requestHash, viewer);
           if (previous) return { booking: previous, replayed: true };
           throw error;
@@ -157,6 +163,7 @@ export function createBookingService(deps: {
         );
       } catch (error) {
         if (scope) await IdempotencyKeyModel.deleteOne({ scope, bookingId });
+        await giveBack();
         throw error;
       }
       // The booking is the meeting's durable job: if this process dies now, another one creates the meeting.
@@ -180,7 +187,11 @@ export function createBookingService(deps: {
       const booking = await deps.jobs.firstAttempt(
         record,
         {
-          meeting: { customerName: customerDto.name, timezone: profile!.timezone ?? specialist.timezone },
+          meeting: {
+            customerName: customerDto.name,
+            timezone: profile!.timezone ?? specialist.timezone,
+            settings: toMeetingSettings(profile),
+          },
           parties: { customer: partyOf(customerDto), specialist: partyOf(specialist) },
         },
         access,
@@ -193,6 +204,7 @@ export function createBookingService(deps: {
       if (booking.status !== 'confirmed')
         throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
       await deps.policy.assertMayChange(booking, viewer); // cancellation notice
+      deps.limits.assertMayMove(booking, viewer);
       const start = new Date(startIso);
       const { profile } = await deps.specialists.profileOf(booking.specialistId.toString());
       const { rules, end } = checkBookable(profile, start, booking.durationMinutes);
@@ -200,17 +212,25 @@ export function createBookingService(deps: {
       const cells = cellsFor(start, end, rules.bufferMinutes);
       const specialistId = booking.specialistId.toString();
       const target = { specialistId, bookingId: booking._id, start, movingFrom: booking.start };
-      const inserted = await deps.policy.withDaySeat(target, () => claimCells(specialistId, booking._id, cells, now()));
+      const giveBack = await deps.limits.takeChange(viewer);
+      const inserted = await deps.policy
+        .withDaySeat(target, () => claimCells(specialistId, booking._id, cells, now()))
+        .catch(async (error: unknown) => {
+          await giveBack();
+          throw error;
+        });
+      const byCustomer = viewer.role === 'customer' ? 1 : 0;
       const won = await compareAndSet(
         BookingModel,
         { _id: booking._id, status: 'confirmed', sequence: booking.sequence },
-        { $set: { start, end }, $inc: { sequence: 1 } },
+        { $set: { start, end }, $inc: { sequence: 1, customerMoves: byCustomer } },
       );
       const moved = won ? await BookingModel.findById(booking._id).lean<BookingRecord>() : null;
       if (!moved) {
         // Another change won the race: give back only what this attempt took, never the winner's cells.
         await releaseInserted(booking._id, inserted);
         await deps.policy.settleDaySeats(booking._id);
+        await giveBack();
         throw new UnprocessableError('The booking changed meanwhile; reload and try again', 'BOOKING_CHANGED');
       }
       await releaseCells(booking._id, cells);
