@@ -201,7 +201,7 @@ export function createContainer(deps: AppDeps) {
     jobs,
     clock,
     logger,
-    sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats],
+    sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats, bookingJobs.sweepUnremoved],
   });
   const grantHealthJobs = {
     keepalive: createKeepalive({

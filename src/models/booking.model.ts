@@ -62,6 +62,11 @@ const bookingSchema = new Schema(
     confirmationMailedAt: { type: Date, default: null },
     /** Moves made by the customer (RESCHEDULE_LIMIT_PER_BOOKING). */
     customerMoves: { type: Number, default: 0 },
+    /**
+     * Set by a move until the cells of the previous time are released: if a crash comes in between, maintenance
+     * releases them (only cells older than its grace, so an in-flight move's new cells are never touched).
+     */
+    staleCellsSince: { type: Date, default: null },
   },
   { timestamps: true },
 );
@@ -74,6 +79,9 @@ bookingSchema.index({ 'meeting.status': 1, 'meeting.firstAttemptAt': 1 });
 bookingSchema.index({ 'meeting.status': 1, 'meeting.nextAttemptAt': 1 });
 // The confirmation sweep since meetings carry their save time.
 bookingSchema.index({ 'meeting.status': 1, 'meeting.savedAt': 1 });
+// Maintenance: moves whose old cells may be held, and cancellations whose meeting removal may be unscheduled.
+bookingSchema.index({ staleCellsSince: 1 });
+bookingSchema.index({ status: 1, 'meeting.zoomDeleted': 1, cancelledAt: 1 });
 
 export type BookingRecord = InferSchemaType<typeof bookingSchema> & {
   _id: Types.ObjectId;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { JobModel } from '../../models/job.model';
 import type { BookingMeetingService, MeetingOutcome } from './booking-meeting.service';
 import type { BookingNotifier, BookingParties } from './booking-notification.service';
 import type { MeetingChangesService } from './meeting-changes.service';
@@ -223,6 +224,31 @@ export function createBookingJobs(deps: {
 
     /** Confirmation mail that a crash between "meeting saved" and "mail queued" left unsent (dedupe keeps it once). */
     sweepUnconfirmed,
+
+    /**
+     * Cancelled bookings whose meeting may exist (a create was tried) but whose removal is neither done, given up,
+     * nor scheduled: a crash between the cancel and scheduling its removal. Schedules the removal (maintenance).
+     */
+    async sweepUnremoved(): Promise<number> {
+      const old = new Date(now().getTime() - LEASE_GRACE_MS * 2);
+      const cancelled = await BookingModel.find(
+        {
+          status: 'cancelled',
+          'meeting.zoomDeleted': false,
+          cancelledAt: { $lt: old },
+          'meeting.firstAttemptAt': { $ne: null },
+          'meeting.deleteGaveUpAt': null,
+        },
+        { _id: 1 },
+      )
+        .limit(200)
+        .lean();
+      const keys = cancelled.map((b) => `${JOB_MEETING_DELETE}:${b._id.toString()}`);
+      const queued = new Set((await JobModel.find({ key: { $in: keys } }, { key: 1 }).lean()).map((j) => j.key));
+      const missing = cancelled.filter((b) => !queued.has(`${JOB_MEETING_DELETE}:${b._id.toString()}`));
+      for (const b of missing) await scheduleFor(JOB_MEETING_DELETE, b._id.toString(), now());
+      return missing.length;
+    },
 
     /** Meetings that waited (e.g. for a reconnect) are due now rather than at their backoff time. */
     async retryPendingMeetings(specialistId: string): Promise<void> {

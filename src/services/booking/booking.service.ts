@@ -223,7 +223,7 @@ export function createBookingService(deps: {
       const won = await compareAndSet(
         BookingModel,
         { _id: booking._id, status: 'confirmed', sequence: booking.sequence },
-        { $set: { start, end }, $inc: { sequence: 1, customerMoves: byCustomer } },
+        { $set: { start, end, staleCellsSince: now() }, $inc: { sequence: 1, customerMoves: byCustomer } },
       );
       const moved = won ? await BookingModel.findById(booking._id).lean<BookingRecord>() : null;
       if (!moved) {
@@ -234,6 +234,11 @@ export function createBookingService(deps: {
         throw new UnprocessableError('The booking changed meanwhile; reload and try again', 'BOOKING_CHANGED');
       }
       await releaseCells(booking._id, cells);
+      await compareAndSet(
+        BookingModel,
+        { _id: booking._id, sequence: moved.sequence },
+        { $set: { staleCellsSince: null } },
+      );
       await deps.policy.settleDaySeats(booking._id);
       await deps.reminders.sync(bookingId);
       await deps.jobs.rescheduled(bookingId);

@@ -38,6 +38,7 @@ export function newBookingRecord(b: {
     meeting: { ...b.meeting, lastError: null, syncedSequence: 0, zoomDeleted: false },
     confirmationMailedAt: null,
     customerMoves: 0,
+    staleCellsSince: null,
     createdAt: b.at,
     updatedAt: b.at,
   };
