@@ -133,8 +133,7 @@ export function createBookingJobs(deps: {
       const t = now().getTime();
       if (t - lastConfirmationSweep < CONFIRMATION_SWEEP_MS) return false;
       lastConfirmationSweep = t;
-      await sweepUnconfirmed();
-      return false;
+      return (await sweepUnconfirmed()) > 0;
     },
   });
 
