@@ -74,7 +74,7 @@ describe('the Zoom quota and the limits on customers', () => {
     s.clock.set('2026-11-23T20:00:00Z');
     const specialist = await readySpecialist(t.app);
     const customer = await registerUser(t.app, 'customer');
-    const booked = [];
+    const booked: Array<{ id: string; meeting: { status: string; zoomMeetingId: string } }> = [];
     for (const start of ['2026-11-24T08:00:00Z', '2026-11-24T10:00:00Z', '2026-11-24T12:00:00Z'])
       booked.push((await book(t.app, customer.token, { specialistId: specialist.user.id, start })).body);
     s.sandbox.resetCalls();
