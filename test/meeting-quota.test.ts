@@ -81,12 +81,12 @@ describe('the Zoom quota and the limits on customers', () => {
     expect(booked.map((b) => b.meeting.status)).toEqual(['created', 'created', 'waiting_for_quota']);
     // A move is an update: it waits too, and the specialist (and admins) see why.
     await request(t.app)
-      .post(`/api/bookings/${booked[0].id}/reschedule`)
+      .post(`/api/bookings/${booked[0]!.id}/reschedule`)
       .set(bearer(customer.token))
       .send({ start: '2026-11-24T14:00:00Z' });
     const seen = await request(t.app).get('/api/bookings').set(bearer(specialist.token));
     const statusOf = (id: string) => seen.body.items.find((b: { id: string }) => b.id === id).meeting.status;
-    expect([statusOf(booked[0].id), statusOf(booked[2].id)]).toEqual(['waiting_for_quota', 'waiting_for_quota']);
+    expect([statusOf(booked[0]!.id), statusOf(booked[2]!.id)]).toEqual(['waiting_for_quota', 'waiting_for_quota']);
     s.clock.set('2026-11-23T23:59:00Z');
     await drainJobs(t.container);
     expect(s.sandbox.calls(CREATE) + s.sandbox.calls(UPDATE)).toBe(0);
@@ -94,11 +94,11 @@ describe('the Zoom quota and the limits on customers', () => {
     await drainJobs(t.container);
     expect(s.sandbox.calls(CREATE)).toBe(1);
     expect(s.sandbox.calls(UPDATE)).toBe(1);
-    const third = (await BookingModel.findById(booked[2].id).lean())!;
+    const third = (await BookingModel.findById(booked[2]!.id).lean())!;
     expect(third.meeting.status).toBe('created');
-    const movedMeeting = s.sandbox.meetings().find((m) => String(m.id) === booked[0].meeting.zoomMeetingId)!;
+    const movedMeeting = s.sandbox.meetings().find((m) => String(m.id) === booked[0]!.meeting.zoomMeetingId)!;
     expect(movedMeeting.start_time).toBe('2026-11-24T14:00:00Z');
-    const after = await request(t.app).get(`/api/bookings/${booked[0].id}`).set(bearer(specialist.token));
+    const after = await request(t.app).get(`/api/bookings/${booked[0]!.id}`).set(bearer(specialist.token));
     expect(after.body.meeting.status).toBe('created');
   });
 });
