@@ -165,6 +165,7 @@ export function createContainer(deps: AppDeps) {
     meetings: bookingMeetings,
     changes: meetingChanges,
     onDeleteGaveUp: (bookingId, reason) => notifier.notifyMeetingUndeletable(bookingId, reason),
+    deleteGiveUpMs: integrity.meetingDeleteGiveUpMs,
     notifier,
     specialists,
     logger,

@@ -49,6 +49,8 @@ export function createBookingJobs(deps: {
   meetings: BookingMeetingService;
   /** The admins' alarm when a cancelled booking's meeting could not be removed (MEETING_DELETE_GIVE_UP_DAYS). */
   onDeleteGaveUp?: (bookingId: string, reason: string) => Promise<void>;
+  /** MEETING_DELETE_GIVE_UP_DAYS: removals are looked after until this long past the session's start. */
+  deleteGiveUpMs?: number;
   changes: MeetingChangesService;
   notifier: BookingNotifier;
   specialists: SpecialistService;
@@ -235,6 +237,7 @@ export function createBookingJobs(deps: {
           status: 'cancelled',
           'meeting.zoomDeleted': false,
           cancelledAt: { $lt: old },
+          start: { $gt: new Date(now().getTime() - (deps.deleteGiveUpMs ?? 7 * 86_400_000)) },
           'meeting.firstAttemptAt': { $ne: null },
           'meeting.deleteGaveUpAt': null,
         },

@@ -13,6 +13,8 @@ import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import type { ZoomQuota } from '../zoom/zoom-quota.service';
 import { ZoomApiError } from '../zoom/zoom.errors';
 
+const AFTER_START_SPACING_MS = 5 * 60_000;
+
 /** What happens to an existing meeting: moved after a reschedule, removed after a cancel, started by its host. */
 export function createMeetingChangesService(deps: {
   host: MeetingHost;
@@ -128,7 +130,12 @@ export function createMeetingChangesService(deps: {
             });
         }
       } catch (error) {
-        return retryOrFail(error, booking, giveUpAt);
+        const outcome = retryOrFail(error, booking, giveUpAt);
+        // Past the session nobody joins any more: a removal every few minutes is soon enough, and spares Zoom.
+        const floor = now().getTime() + AFTER_START_SPACING_MS;
+        if (outcome.status === 'retry' && now() >= booking.start && outcome.at.getTime() < floor)
+          return { ...outcome, at: new Date(floor) };
+        return outcome;
       }
       const calledAt = booking.meeting.createCalledAt ?? booking.meeting.firstAttemptAt;
       const settled = calledAt ? calledAt.getTime() + CREATE_SETTLE_MS : 0;
