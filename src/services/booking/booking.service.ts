@@ -131,17 +131,29 @@ export function createBookingService(deps: {
       const specialistId = input.specialistId;
       if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
       // Everything the booking needs to know, read at once; a refused account wins over the other answers.
-      const [customerRead, specialistRead, accessRead] = await Promise.allSettled([
+      // The customer's hourly rate is taken at the same time (given back below if the booking is then refused).
+      const [customerRead, specialistRead, accessRead, rateRead] = await Promise.allSettled([
         known ?? deps.accountOf(customerId),
         deps.specialists.profileOf(specialistId),
         deps.host.access(specialistId),
+        deps.limits.takeChange(viewer),
       ]);
-      const customerDto = settledValue(customerRead);
-      const { user: specialist, profile } = settledValue(specialistRead);
-      const access = settledValue(accessRead);
-      const { rules, duration, end } = checkBookable(profile, start, input.durationMinutes);
-      if (!access) throw new ZoomNotConnectedError();
-      const giveBack = await deps.limits.takeChange(viewer);
+      const giveBack = rateRead.status === 'fulfilled' ? rateRead.value : async () => {};
+      const checked = await Promise.resolve()
+        .then(() => {
+          const customerDto = settledValue(customerRead);
+          const { user: specialist, profile } = settledValue(specialistRead);
+          const access = settledValue(accessRead);
+          const bookable = checkBookable(profile, start, input.durationMinutes);
+          if (!access) throw new ZoomNotConnectedError();
+          settledValue(rateRead);
+          return { customerDto, specialist, profile, access, ...bookable };
+        })
+        .catch(async (error: unknown) => {
+          await giveBack();
+          throw error;
+        });
+      const { customerDto, specialist, profile, access, rules, duration, end } = checked;
 
       const bookingId = new Types.ObjectId();
       if (scope) {
