@@ -49,6 +49,9 @@ describe('the Zoom quota and the limits on customers', () => {
     const other = await registerUser(app, 'customer');
     s.clock.set('2026-11-23T08:20:00Z');
     const first = await book(app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    // A booking refused afterwards (the slot is taken) gives its use back.
+    const taken = await book(app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    expect(taken.status).toBe(409);
     await book(app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T10:00:00Z' });
     const move = await request(app)
       .post(`/api/bookings/${first.body.id}/reschedule`)

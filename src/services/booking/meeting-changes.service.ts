@@ -88,6 +88,12 @@ export function createMeetingChangesService(deps: {
         const quota = await deps.quota.reserve(deps.host.quotaKey(specialistId, booking.meeting.hostZoomUserId ?? ''));
         if (!quota.ok) {
           await compareAndSet(BookingModel, version, { $set: { 'meeting.quotaResumeAt': quota.resumeAt } });
+          // A move Zoom could only take after the session has begun helps nobody (the booking keeps showing why).
+          if (quota.resumeAt >= booking.start)
+            return {
+              status: 'failed',
+              reason: 'The host’s daily Zoom quota is used up until after the session starts',
+            };
           return { status: 'retry', at: quota.resumeAt };
         }
         const input = meetingInput(booking, await contextOf(booking));
