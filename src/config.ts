@@ -132,6 +132,11 @@ const envSchema = z
 
     METRICS_ENABLED: z.preprocess(emptyToUndefined, bool.default(false)),
     METRICS_TOKEN: optionalString,
+    // Meeting integrity (README "Meeting integrity").
+    ZOOM_DAILY_MEETING_LIMIT: intWithDefault(100, 1, 100_000),
+    RESCHEDULE_LIMIT_PER_BOOKING: intWithDefault(5, 0, 1000),
+    BOOKING_RATE_PER_HOUR: intWithDefault(20, 1, 100_000),
+    MEETING_DELETE_GIVE_UP_DAYS: numberWithDefault(7, 0, 365),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [
@@ -275,6 +280,12 @@ export function loadConfig(env: Record<string, string | undefined>) {
     reminders: { offsetsMinutes: e.REMINDER_OFFSETS_MINUTES },
     /** GET /metrics (Prometheus); a set token is required as `Authorization: Bearer <token>`. */
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
+    integrity: {
+      zoomDailyMeetingLimit: e.ZOOM_DAILY_MEETING_LIMIT,
+      rescheduleLimitPerBooking: e.RESCHEDULE_LIMIT_PER_BOOKING,
+      bookingRatePerHour: e.BOOKING_RATE_PER_HOUR,
+      meetingDeleteGiveUpMs: Math.round(e.MEETING_DELETE_GIVE_UP_DAYS * 86_400_000),
+    },
   };
 }
 

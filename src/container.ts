@@ -38,6 +38,8 @@ import { createZoomHttp } from './services/zoom/zoom-http';
 import { createZoomOAuthClient } from './services/zoom/zoom-oauth.client';
 import { createS2STokenService } from './services/zoom/zoom-s2s-token.service';
 import { createZoomUserTokenService } from './services/zoom/zoom-user-token.service';
+import { createZoomQuota } from './services/zoom/zoom-quota.service';
+import { createBookingRateLimits } from './services/booking/booking-rate.service';
 import { createZoomWebhookService } from './services/zoom/zoom-webhook.service';
 
 export interface AppDeps {
@@ -141,16 +143,27 @@ export function createContainer(deps: AppDeps) {
       ? s2sMeetingHost({ s2s: zoomS2S, api: zoomApi, fallbackHostUser: config.zoom.s2s.hostUser, users, logger })
       : userMeetingHost({ tokens: zoomTokens, connection: zoomConnection });
   const specialists = createSpecialistService({ clock, host: meetingHost });
+  const { integrity } = config;
+  const zoomQuota = createZoomQuota({ clock, logger, dailyLimit: integrity.zoomDailyMeetingLimit });
   const bookingMeetings = createBookingMeetingService({
     host: meetingHost,
     api: zoomApi,
+    quota: zoomQuota,
     clock,
     logger,
     maxAttempts: config.jobs.meetingMaxAttempts,
     metrics,
   });
   const manageLinks = createManageLinks({ jwt, clock, frontendUrl: config.frontendUrl });
-  const meetingChanges = createMeetingChangesService({ host: meetingHost, api: zoomApi, clock, users, specialists });
+  const meetingChanges = createMeetingChangesService({
+    host: meetingHost,
+    api: zoomApi,
+    quota: zoomQuota,
+    clock,
+    users,
+    specialists,
+    deleteGiveUpMs: integrity.meetingDeleteGiveUpMs,
+  });
   const notifier = createBookingNotifier({
     manageLinks,
     mail,
@@ -164,6 +177,8 @@ export function createContainer(deps: AppDeps) {
     jobs,
     meetings: bookingMeetings,
     changes: meetingChanges,
+    onDeleteGaveUp: (bookingId, reason) => notifier.notifyMeetingUndeletable(bookingId, reason),
+    deleteGiveUpMs: integrity.meetingDeleteGiveUpMs,
     notifier,
     specialists,
     logger,
@@ -192,12 +207,17 @@ export function createContainer(deps: AppDeps) {
     jobs: bookingJobs,
     publicBaseUrl: config.http.publicBaseUrl,
     metrics,
+    limits: createBookingRateLimits({
+      clock,
+      reschedulesPerBooking: integrity.rescheduleLimitPerBooking,
+      changesPerHour: integrity.bookingRatePerHour,
+    }),
   });
   const maintenance = registerMaintenance({
     jobs,
     clock,
     logger,
-    sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats],
+    sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats, bookingJobs.sweepUnremoved],
   });
   const grantHealthJobs = {
     keepalive: createKeepalive({
@@ -250,6 +270,7 @@ export function createContainer(deps: AppDeps) {
       webhook: zoomWebhook,
       s2s: zoomS2S,
       account: zoomAccount,
+      quota: zoomQuota,
     },
   };
   return { config, logger, cipher, services };

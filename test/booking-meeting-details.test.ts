@@ -22,14 +22,14 @@ describe('what the Zoom meeting of a booking is called and where it is scheduled
 
     const meeting = s.sandbox.meetings().find((m) => String(m.id) === res.body.meeting.zoomMeetingId);
     expect(meeting).toMatchObject({
-      topic: `Session with Cleo Customer [ref:${res.body.id}]`,
-      agenda: 'Please look at my CV first',
+      topic: 'Session with Cleo Customer',
+      agenda: `[ref:${res.body.id}]\nPlease look at my CV first`,
       timezone: 'Asia/Tokyo',
       start_time: '2026-11-24T00:00:00Z',
     });
   });
 
-  it('when the customer gives a topic, then the meeting carries it with the booking reference and an empty agenda', async () => {
+  it('when the customer gives a topic, then the meeting carries it and the agenda only the booking reference', async () => {
     const specialist = await readySpecialist(s.app);
     const customer = await registerUser(s.app, 'customer', { name: 'Cleo Customer' });
     const res = await book(s.app, customer.token, {
@@ -40,8 +40,8 @@ describe('what the Zoom meeting of a booking is called and where it is scheduled
     expect(res.status).toBe(201);
     const meeting = s.sandbox.meetings().find((m) => String(m.id) === res.body.meeting.zoomMeetingId);
     expect(meeting).toMatchObject({
-      topic: `Salary negotiation [ref:${res.body.id}]`,
-      agenda: '',
+      topic: 'Salary negotiation',
+      agenda: `[ref:${res.body.id}]`,
       timezone: 'Europe/Berlin',
     });
   });

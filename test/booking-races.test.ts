@@ -65,7 +65,7 @@ describe('bookings changed while other work is in flight', () => {
     expect(cancel.body.status).toBe('cancelled');
     expect((await pending).status).toBe(201);
     await drainJobs(s.container);
-    expect(s.sandbox.meetings().filter((m) => m.topic.includes(id))).toHaveLength(0);
+    expect(s.sandbox.meetings().filter((m) => (m.agenda ?? '').includes(id))).toHaveLength(0);
     const subjects = s.smtp.to(customer.user.email).map((m) => m.subject);
     expect(subjects.some((x) => /confirmed/.test(x ?? ''))).toBe(false);
     expect(subjects.some((x) => /cancelled/.test(x ?? ''))).toBe(true);
@@ -80,7 +80,7 @@ describe('bookings changed while other work is in flight', () => {
     expect(moved.status).toBe(200);
     await pending;
     await drainJobs(s.container);
-    const meeting = s.sandbox.meetings().find((m) => m.topic.includes(id))!;
+    const meeting = s.sandbox.meetings().find((m) => (m.agenda ?? '').includes(id))!;
     expect(meeting.start_time).toBe('2026-11-26T12:00:00Z');
   });
 

@@ -30,7 +30,7 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
     await drainJobs(s.container);
     const booking = await BookingModel.findById(res.body.id).lean();
     expect(booking!.meeting).toMatchObject({ status: 'created', attempts: 3 });
-    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
+    expect(s.sandbox.meetings().filter((m) => (m.agenda ?? '').includes(res.body.id))).toHaveLength(1);
     clock.advance(3600_000);
     await drainJobs(s.container);
     expect(s.smtp.to(customer.user.email)).toHaveLength(1);
@@ -45,13 +45,15 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
     const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T10:00:00Z' });
     expect(res.body.meeting.status).toBe('pending');
     await new Promise((resolve) => setTimeout(resolve, 900));
-    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
+    expect(s.sandbox.meetings().filter((m) => (m.agenda ?? '').includes(res.body.id))).toHaveLength(1);
     clock.advance(31_000);
     await drainJobs(s.container);
     const booking = await BookingModel.findById(res.body.id).lean();
     expect(booking!.meeting.status).toBe('created');
-    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
-    expect(booking!.zoomMeetingId).toBe(String(s.sandbox.meetings().find((m) => m.topic.includes(res.body.id))!.id));
+    expect(s.sandbox.meetings().filter((m) => (m.agenda ?? '').includes(res.body.id))).toHaveLength(1);
+    expect(booking!.zoomMeetingId).toBe(
+      String(s.sandbox.meetings().find((m) => (m.agenda ?? '').includes(res.body.id))!.id),
+    );
   });
 
   it('when the access token has expired at booking time, then it is refreshed and nobody notices', async () => {
@@ -98,12 +100,12 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
       times: 1,
     });
     const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-25T08:00:00Z' });
-    expect(res.body.meeting.status).toBe('pending');
+    expect(res.body.meeting.status).toBe('waiting_for_quota');
     const booking = await BookingModel.findById(res.body.id).lean();
     expect(booking!.meeting.nextAttemptAt!.toISOString()).toBe('2026-11-24T00:00:00.000Z');
     clock.set('2026-11-23T23:59:00Z');
     await drainJobs(s.container);
-    expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('pending');
+    expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('waiting_for_quota');
     clock.set('2026-11-24T00:00:01Z');
     await drainJobs(s.container);
     expect((await BookingModel.findById(res.body.id).lean())!.meeting.status).toBe('created');
@@ -137,7 +139,7 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
         createdAt = clock.now().getTime();
     }
     expect(createdAt! - upAt).toBeLessThanOrEqual(60_000);
-    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(1);
+    expect(s.sandbox.meetings().filter((m) => (m.agenda ?? '').includes(res.body.id))).toHaveLength(1);
     expect(s.smtp.to(customer.user.email)).toHaveLength(1);
     expect(s.smtp.to(specialist.user.email)).toHaveLength(1);
     expect(s.smtp.to(admin.user.email)).toHaveLength(0);
@@ -159,7 +161,7 @@ describe('bookings when Zoom, tokens or SMTP misbehave', () => {
     const booking = await BookingModel.findById(res.body.id).lean();
     expect(booking!.meeting).toMatchObject({ status: 'failed', attempts: 1 });
     expect(booking!.status).toBe('confirmed');
-    expect(s.sandbox.meetings().filter((m) => m.topic.includes(res.body.id))).toHaveLength(0);
+    expect(s.sandbox.meetings().filter((m) => (m.agenda ?? '').includes(res.body.id))).toHaveLength(0);
     expect(s.smtp.to(specialist.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
     expect(s.smtp.to(admin.user.email).map((m) => m.subject)).toEqual([expect.stringContaining('Action needed')]);
   });

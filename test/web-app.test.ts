@@ -89,7 +89,17 @@ describe('what the web app needs from the API', () => {
     await request(s.app).put('/api/specialists/me/availability').set(auth).send(BERLIN_WEEKDAYS).expect(200);
     const after = await request(s.app).get('/api/specialists/me/availability').set(auth);
     expect(after.status).toBe(200);
-    expect(after.body).toEqual(BERLIN_WEEKDAYS);
+    // Plus the Zoom settings the specialist has not overridden (README "Meeting settings").
+    const zoomDefault = 'zoom_default';
+    expect(after.body).toEqual({
+      ...BERLIN_WEEKDAYS,
+      meetingSettings: {
+        autoRecording: zoomDefault,
+        waitingRoom: zoomDefault,
+        joinBeforeHost: zoomDefault,
+        muteUponEntry: zoomDefault,
+      },
+    });
     const customer = await registerUser(s.app, 'customer');
     const forbidden = await request(s.app)
       .get('/api/specialists/me/availability')

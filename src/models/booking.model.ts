@@ -1,7 +1,7 @@
 import { Schema, Types, model, type InferSchemaType } from 'mongoose';
 
 export const BOOKING_STATUSES = ['confirmed', 'cancelled'] as const;
-export const MEETING_STATUSES = ['pending', 'created', 'failed', 'cancelled'] as const;
+export const MEETING_STATUSES = ['pending', 'created', 'failed', 'cancelled', 'waiting_for_quota'] as const;
 
 const meetingSchema = new Schema(
   {
@@ -23,6 +23,17 @@ const meetingSchema = new Schema(
     /** The booking `sequence` last pushed to Zoom (reschedules PATCH until it catches up). */
     syncedSequence: { type: Number, default: 0 },
     zoomDeleted: { type: Boolean, default: false },
+    /**
+     * When the latest create call was sent. A create whose answer we never saw may still finish at Zoom: until
+     * CREATE_SETTLE_MS after it, a removal keeps looking for the meeting by its reference.
+     */
+    createCalledAt: { type: Date, default: null },
+    /** When the meeting was saved (the confirmation sweep's clock). */
+    savedAt: { type: Date, default: null },
+    /** A move waiting for the host's Zoom quota (00:00 UTC); the meeting itself exists. */
+    quotaResumeAt: { type: Date, default: null },
+    /** The removal of a cancelled booking's meeting gave up (MEETING_DELETE_GIVE_UP_DAYS) and admins were told. */
+    deleteGaveUpAt: { type: Date, default: null },
   },
   { _id: false },
 );
@@ -49,6 +60,13 @@ const bookingSchema = new Schema(
     zoomJoinUrl: { type: String, default: null },
     meeting: { type: meetingSchema, required: true },
     confirmationMailedAt: { type: Date, default: null },
+    /** Moves made by the customer (RESCHEDULE_LIMIT_PER_BOOKING). */
+    customerMoves: { type: Number, default: 0 },
+    /**
+     * Set by a move until the cells of the previous time are released: if a crash comes in between, maintenance
+     * releases them (only cells older than its grace, so an in-flight move's new cells are never touched).
+     */
+    staleCellsSince: { type: Date, default: null },
   },
   { timestamps: true },
 );
@@ -59,6 +77,11 @@ bookingSchema.index({ customerId: 1, start: 1 });
 bookingSchema.index({ 'meeting.status': 1, 'meeting.firstAttemptAt': 1 });
 // The meeting poller: pending meetings by due time.
 bookingSchema.index({ 'meeting.status': 1, 'meeting.nextAttemptAt': 1 });
+// The confirmation sweep since meetings carry their save time.
+bookingSchema.index({ 'meeting.status': 1, 'meeting.savedAt': 1 });
+// Maintenance: moves whose old cells may be held, and cancellations whose meeting removal may be unscheduled.
+bookingSchema.index({ staleCellsSince: 1 });
+bookingSchema.index({ status: 1, 'meeting.zoomDeleted': 1, cancelledAt: 1 });
 
 export type BookingRecord = InferSchemaType<typeof bookingSchema> & {
   _id: Types.ObjectId;

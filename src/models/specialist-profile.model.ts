@@ -23,6 +23,16 @@ const specialistProfileSchema = new Schema(
     // Policies: customers change bookings up to this long before the start; null = no daily limit.
     cancelNoticeMinutes: { type: Number, default: 0 },
     maxBookingsPerDay: { type: Number, default: null },
+    /**
+     * Overrides of the host's own Zoom settings for our meetings: each `zoom_default` (sent to Zoom as nothing) or a
+     * value (autoRecording: none/local/cloud; the others true/false). Mixed: strings or booleans.
+     */
+    meetingSettings: {
+      autoRecording: { type: Schema.Types.Mixed, default: 'zoom_default' },
+      waitingRoom: { type: Schema.Types.Mixed, default: 'zoom_default' },
+      joinBeforeHost: { type: Schema.Types.Mixed, default: 'zoom_default' },
+      muteUponEntry: { type: Schema.Types.Mixed, default: 'zoom_default' },
+    },
   },
   { timestamps: true },
 );

@@ -100,7 +100,7 @@ export const Booking = z
     sequence: z.number(),
     cancelledAt: z.string().nullable(),
     meeting: z.object({
-      status: z.enum(['pending', 'created', 'failed', 'cancelled']),
+      status: z.enum(['pending', 'created', 'failed', 'cancelled', 'waiting_for_quota']),
       provider: z.enum(['user', 's2s']),
       zoomMeetingId: z.string().nullable(),
       joinUrl: z.string().nullable(),

@@ -87,8 +87,9 @@ describe('crash in the middle of a booking burst', () => {
     const meetings = (await (await fetch(`${world.sandbox.url}/_sandbox/meetings`)).json()) as Array<{
       id: number;
       topic: string;
+      agenda?: string;
     }>;
-    const refs = meetings.map((m) => /\[ref:([0-9a-f]{24})\]/.exec(m.topic)?.[1]);
+    const refs = meetings.map((m) => /\[ref:([0-9a-f]{24})\]/.exec(m.agenda ?? '')?.[1]);
     expect(refs.filter((r) => !r || !ids.has(r))).toEqual([]); // no meeting without its booking
     expect(new Set(refs).size).toBe(meetings.length); // never two meetings for one booking
     expect(meetings).toHaveLength(200);

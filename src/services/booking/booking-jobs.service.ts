@@ -1,12 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { JobModel } from '../../models/job.model';
 import type { BookingMeetingService, MeetingOutcome } from './booking-meeting.service';
 import type { BookingNotifier, BookingParties } from './booking-notification.service';
 import type { MeetingChangesService } from './meeting-changes.service';
 import type { HostAccess } from './meeting-host.service';
 import type { MeetingContext } from './meeting-input';
 import type { SpecialistService } from '../specialist/specialist.service';
+import { toMeetingSettings } from '../specialist/meeting-settings';
+import { OPEN_MEETING } from './meeting-state';
 import type { JobQueue } from '../jobs/job-queue';
 import type { ServiceMetrics } from '../metrics/metrics';
 
@@ -20,8 +24,15 @@ export const JOB_MEETING_DELETE = 'booking-meeting-delete';
  * overlap is harmless (a PATCH to the same time, a DELETE answered 404).
  */
 const LEASE_GRACE_MS = 45_000;
-/** Longer than any request that saves a meeting and then queues its confirmation mail. */
-const CONFIRMATION_GRACE_MS = 5 * 60_000;
+/**
+ * Longer than a request takes from saving a meeting to queueing its confirmation (one mail build and one insert);
+ * the sweep that finds what a crash left unqueued runs every CONFIRMATION_SWEEP_MS, so the mail goes out within
+ * 60 s of a restart. A mail queued twice is sent once (the outbox's dedupe key).
+ */
+const CONFIRMATION_GRACE_MS = 20_000;
+const CONFIRMATION_SWEEP_MS = 15_000;
+/** Before meetings carried their save time, only the first attempt's time told (kept for those bookings). */
+const LEGACY_CONFIRMATION_GRACE_MS = 5 * 60_000;
 
 /** What the request already knows about a booking's people, so its follow-ups read nothing again. */
 export interface BookingKnowns {
@@ -37,6 +48,10 @@ export interface BookingKnowns {
 export function createBookingJobs(deps: {
   jobs: JobQueue;
   meetings: BookingMeetingService;
+  /** The admins' alarm when a cancelled booking's meeting could not be removed (MEETING_DELETE_GIVE_UP_DAYS). */
+  onDeleteGaveUp?: (bookingId: string, reason: string) => Promise<void>;
+  /** MEETING_DELETE_GIVE_UP_DAYS: removals are looked after until this long past the session's start. */
+  deleteGiveUpMs?: number;
   changes: MeetingChangesService;
   notifier: BookingNotifier;
   specialists: SpecialistService;
@@ -70,7 +85,11 @@ export function createBookingJobs(deps: {
     ]);
     return {
       parties,
-      meeting: { customerName: parties.customer.name, timezone: profile?.timezone ?? parties.specialist.timezone },
+      meeting: {
+        customerName: parties.customer.name,
+        timezone: profile?.timezone ?? parties.specialist.timezone,
+        settings: toMeetingSettings(profile),
+      },
     };
   }
 
@@ -90,9 +109,42 @@ export function createBookingJobs(deps: {
     },
   });
 
+  async function sweepUnconfirmed(): Promise<number> {
+    const t = now().getTime();
+    const missed = await BookingModel.find(
+      {
+        status: 'confirmed',
+        'meeting.status': 'created',
+        confirmationMailedAt: null,
+        $or: [
+          { 'meeting.savedAt': { $lt: new Date(t - CONFIRMATION_GRACE_MS) } },
+          { 'meeting.savedAt': null, 'meeting.firstAttemptAt': { $lt: new Date(t - LEGACY_CONFIRMATION_GRACE_MS) } },
+        ],
+      },
+      { _id: 1 },
+    )
+      .limit(200)
+      .lean();
+    for (const b of missed) await notifier.notify(b._id.toString(), 'confirmed');
+    return missed.length;
+  }
+
+  // Every instance looks for confirmations a crash left unqueued every CONFIRMATION_SWEEP_MS (one indexed query),
+  // so after a restart they go out within a minute instead of waiting for the shared maintenance job's lease.
+  let lastConfirmationSweep = -Infinity;
+  jobs.addSource({
+    name: 'confirmations',
+    async runNext() {
+      const t = now().getTime();
+      if (t - lastConfirmationSweep < CONFIRMATION_SWEEP_MS) return false;
+      lastConfirmationSweep = t;
+      return (await sweepUnconfirmed()) > 0;
+    },
+  });
+
   jobs.define(JOB_MEETING_CREATE, async (data) => {
     await BookingModel.updateOne(
-      { _id: data.bookingId, 'meeting.status': 'pending' },
+      { _id: data.bookingId, 'meeting.status': OPEN_MEETING },
       { $set: { 'meeting.nextAttemptAt': now() } },
     );
   });
@@ -102,18 +154,30 @@ export function createBookingJobs(deps: {
    * failure gives up (loudly) once the job has made MEETING_RETRY_MAX_ATTEMPTS tries.
    */
   const retryable =
-    (what: string, fn: (id: string) => Promise<MeetingOutcome>) =>
+    (what: string, fn: (id: string) => Promise<MeetingOutcome>, gaveUp?: (id: string, reason: string) => unknown) =>
     async (data: Record<string, string>, meta: { attempts: number }) => {
       const outcome = await fn(data.bookingId!);
-      if (outcome.status === 'failed')
+      if (outcome.status === 'failed') {
         deps.logger.error({ bookingId: data.bookingId, reason: outcome.reason }, `Zoom meeting ${what} failed`);
+        await gaveUp?.(data.bookingId!, outcome.reason ?? 'unknown');
+      }
       if (outcome.status !== 'retry') return;
       if (outcome.counted && meta.attempts >= deps.maxAttempts) {
         deps.logger.error({ bookingId: data.bookingId, attempts: meta.attempts }, `Giving up on Zoom meeting ${what}`);
+        await gaveUp?.(data.bookingId!, `${meta.attempts} unclear failures`);
         return;
       }
       return { retryAt: outcome.at };
     };
+
+  /** A removal that ends without success is marked (once) and the admins are told, for they must delete it. */
+  async function deleteGaveUp(bookingId: string, reason: string) {
+    const first = await BookingModel.updateOne(
+      { _id: bookingId, status: 'cancelled', 'meeting.deleteGaveUpAt': null },
+      { $set: { 'meeting.deleteGaveUpAt': now(), 'meeting.lastError': reason } },
+    );
+    if (first.modifiedCount === 1) await deps.onDeleteGaveUp?.(bookingId, reason);
+  }
 
   jobs.define(
     JOB_MEETING_SYNC,
@@ -121,19 +185,25 @@ export function createBookingJobs(deps: {
   );
   jobs.define(
     JOB_MEETING_DELETE,
-    retryable('deletion', (id) => changes.deleteMeeting(id)),
+    retryable('deletion', (id) => changes.deleteMeeting(id), deleteGaveUp),
   );
 
   async function durableThenInline(
     name: string,
     bookingId: string,
-    attempt: () => Promise<{ status: string; at?: Date }>,
+    attempt: () => Promise<{ status: string; at?: Date; reason?: string }>,
+    onFailed?: (bookingId: string, reason: string) => Promise<void>,
   ) {
     const key = `${name}:${bookingId}`;
-    await jobs.schedule(name, key, { bookingId }, new Date(now().getTime() + LEASE_GRACE_MS));
+    // The job as this request leaves it: removed below only if no concurrent change has scheduled it since.
+    const ours = { runAt: new Date(now().getTime() + LEASE_GRACE_MS), data: { bookingId, change: randomUUID() } };
+    await jobs.schedule(name, key, ours.data, ours.runAt);
     const outcome = await attempt().catch(() => ({ status: 'retry' as const, at: now() }));
     if (outcome.status === 'retry') await jobs.schedule(name, key, { bookingId }, outcome.at ?? now());
-    else await jobs.cancel(key);
+    else {
+      if (outcome.status === 'failed') await onFailed?.(bookingId, outcome.reason ?? 'unknown');
+      await jobs.cancel(key, ours);
+    }
   }
 
   return {
@@ -159,21 +229,32 @@ export function createBookingJobs(deps: {
     },
 
     /** Confirmation mail that a crash between "meeting saved" and "mail queued" left unsent (dedupe keeps it once). */
-    async sweepUnconfirmed(): Promise<number> {
-      const olderThan = new Date(now().getTime() - CONFIRMATION_GRACE_MS);
-      const missed = await BookingModel.find(
+    sweepUnconfirmed,
+
+    /**
+     * Cancelled bookings whose meeting may exist (a create was tried) but whose removal is neither done, given up,
+     * nor scheduled: a crash between the cancel and scheduling its removal. Schedules the removal (maintenance).
+     */
+    async sweepUnremoved(): Promise<number> {
+      const old = new Date(now().getTime() - LEASE_GRACE_MS * 2);
+      const cancelled = await BookingModel.find(
         {
-          status: 'confirmed',
-          'meeting.status': 'created',
-          confirmationMailedAt: null,
-          'meeting.firstAttemptAt': { $lt: olderThan },
+          status: 'cancelled',
+          'meeting.zoomDeleted': false,
+          cancelledAt: { $lt: old },
+          start: { $gt: new Date(now().getTime() - (deps.deleteGiveUpMs ?? 7 * 86_400_000)) },
+          'meeting.firstAttemptAt': { $ne: null },
+          'meeting.deleteGaveUpAt': null,
         },
         { _id: 1 },
       )
         .limit(200)
         .lean();
-      for (const b of missed) await notifier.notify(b._id.toString(), 'confirmed');
-      return missed.length;
+      const keys = cancelled.map((b) => `${JOB_MEETING_DELETE}:${b._id.toString()}`);
+      const queued = new Set((await JobModel.find({ key: { $in: keys } }, { key: 1 }).lean()).map((j) => j.key));
+      const missing = cancelled.filter((b) => !queued.has(`${JOB_MEETING_DELETE}:${b._id.toString()}`));
+      for (const b of missing) await scheduleFor(JOB_MEETING_DELETE, b._id.toString(), now());
+      return missing.length;
     },
 
     /** Meetings that waited (e.g. for a reconnect) are due now rather than at their backoff time. */
@@ -190,7 +271,7 @@ export function createBookingJobs(deps: {
     },
 
     async cancelled(bookingId: string): Promise<void> {
-      await durableThenInline(JOB_MEETING_DELETE, bookingId, () => changes.deleteMeeting(bookingId));
+      await durableThenInline(JOB_MEETING_DELETE, bookingId, () => changes.deleteMeeting(bookingId), deleteGaveUp);
       await notifier.notify(bookingId, 'cancelled');
     },
   };

@@ -11,6 +11,7 @@ import {
   type Party,
 } from '../mail/booking-mail.templates';
 import { addressOf, type MailOutbox } from '../mail/mail-outbox.service';
+import { meetingUndeletableMail } from '../mail/meeting-integrity-mail.templates';
 import type { ManageLinks } from './manage-link.service';
 
 export const START_LINK_PURPOSE = 'meeting-start';
@@ -92,6 +93,15 @@ export function createBookingNotifier(deps: {
       const ctx = await context(booking, await partiesOf(booking));
       const admins = await deps.users.findAdmins();
       await deps.mail.enqueueMany([ctx.specialist, ...admins].map((to) => meetingFailedMail(ctx, to, reason)));
+    },
+
+    /** The admins' alarm: a cancelled booking's meeting could not be removed and may still be live. */
+    async notifyMeetingUndeletable(bookingId: string, reason: string): Promise<void> {
+      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+      if (!booking) return;
+      const ctx = await context(booking, await partiesOf(booking));
+      const admins = await deps.users.findAdmins();
+      await deps.mail.enqueueMany(admins.map((to) => meetingUndeletableMail(ctx, to, reason)));
     },
   };
 }

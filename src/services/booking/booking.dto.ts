@@ -60,7 +60,8 @@ export function toBookingDto(b: BookingRecord, viewer: Viewer, publicBaseUrl = '
     sequence: b.sequence,
     cancelledAt: b.cancelledAt ? b.cancelledAt.toISOString() : null,
     meeting: {
-      status: b.meeting.status,
+      // A move waiting for the host's daily Zoom quota is shown like a create waiting for it.
+      status: b.meeting.quotaResumeAt && b.status === 'confirmed' ? 'waiting_for_quota' : b.meeting.status,
       provider: b.meeting.provider,
       zoomMeetingId: b.zoomMeetingId ?? null,
       joinUrl: b.status === 'confirmed' ? (b.zoomJoinUrl ?? null) : null,

@@ -19,6 +19,8 @@ import type { BookingPolicyService } from './booking-policy.service';
 import type { BookingReminders } from './booking-reminder.service';
 import { toRules, type SpecialistService } from '../specialist/specialist.service';
 import type { ServiceMetrics } from '../metrics/metrics';
+import { toMeetingSettings } from '../specialist/meeting-settings';
+import type { BookingRateLimits } from './booking-rate.service';
 
 export interface NewBooking {
   specialistId: string;
@@ -54,6 +56,8 @@ export function createBookingService(deps: {
   policy: Pick<BookingPolicyService, 'assertMayChange' | 'withDaySeat' | 'settleDaySeats'>;
   reminders: Pick<BookingReminders, 'sync' | 'plan'>;
   metrics?: Pick<ServiceMetrics, 'bookingCreated' | 'bookingCancelled' | 'bookingMoved'>;
+  /** RESCHEDULE_LIMIT_PER_BOOKING and BOOKING_RATE_PER_HOUR (customers). */
+  limits: BookingRateLimits;
 }) {
   const now = () => deps.clock.now();
 
@@ -129,16 +133,29 @@ export function createBookingService(deps: {
       const specialistId = input.specialistId;
       if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
       // Everything the booking needs to know, read at once; a refused account wins over the other answers.
-      const [customerRead, specialistRead, accessRead] = await Promise.allSettled([
+      // The customer's hourly rate is taken at the same time (given back below if the booking is then refused).
+      const [customerRead, specialistRead, accessRead, rateRead] = await Promise.allSettled([
         known ?? deps.accountOf(customerId),
         deps.specialists.profileOf(specialistId),
         deps.host.access(specialistId),
+        deps.limits.takeChange(viewer),
       ]);
-      const customerDto = settledValue(customerRead);
-      const { user: specialist, profile } = settledValue(specialistRead);
-      const access = settledValue(accessRead);
-      const { rules, duration, end } = checkBookable(profile, start, input.durationMinutes);
-      if (!access) throw new ZoomNotConnectedError();
+      const giveBack = rateRead.status === 'fulfilled' ? rateRead.value : async () => {};
+      const checked = await Promise.resolve()
+        .then(() => {
+          const customerDto = settledValue(customerRead);
+          const { user: specialist, profile } = settledValue(specialistRead);
+          const access = settledValue(accessRead);
+          const bookable = checkBookable(profile, start, input.durationMinutes);
+          if (!access) throw new ZoomNotConnectedError();
+          settledValue(rateRead);
+          return { customerDto, specialist, profile, access, ...bookable };
+        })
+        .catch(async (error: unknown) => {
+          await giveBack();
+          throw error;
+        });
+      const { customerDto, specialist, profile, access, rules, duration, end } = checked;
 
       const bookingId = new Types.ObjectId();
       if (scope) {
@@ -146,6 +163,7 @@ export function createBookingService(deps: {
           await IdempotencyKeyModel.create({ scope, requestHash, bookingId, createdAt: now() });
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
+          await giveBack();
           const previous = await replay(scope, requestHash, viewer);
           if (previous) return { booking: previous, replayed: true };
           throw error;
@@ -159,6 +177,7 @@ export function createBookingService(deps: {
         );
       } catch (error) {
         if (scope) await IdempotencyKeyModel.deleteOne({ scope, bookingId });
+        await giveBack();
         throw error;
       }
       // The booking is the meeting's durable job: if this process dies now, another one creates the meeting.
@@ -183,7 +202,11 @@ export function createBookingService(deps: {
       const booking = await deps.jobs.firstAttempt(
         record,
         {
-          meeting: { customerName: customerDto.name, timezone: profile!.timezone ?? specialist.timezone },
+          meeting: {
+            customerName: customerDto.name,
+            timezone: profile!.timezone ?? specialist.timezone,
+            settings: toMeetingSettings(profile),
+          },
           parties: { customer: partyOf(customerDto), specialist: partyOf(specialist) },
         },
         access,
@@ -196,6 +219,7 @@ export function createBookingService(deps: {
       if (booking.status !== 'confirmed')
         throw new UnprocessableError('Only confirmed bookings can be moved', 'BOOKING_NOT_ACTIVE');
       await deps.policy.assertMayChange(booking, viewer); // cancellation notice
+      deps.limits.assertMayMove(booking, viewer);
       const start = new Date(startIso);
       const { profile } = await deps.specialists.profileOf(booking.specialistId.toString());
       const { rules, end } = checkBookable(profile, start, booking.durationMinutes);
@@ -203,21 +227,34 @@ export function createBookingService(deps: {
       const cells = cellsFor(start, end, rules.bufferMinutes);
       const specialistId = booking.specialistId.toString();
       const target = { specialistId, bookingId: booking._id, start, movingFrom: booking.start };
-      const inserted = await deps.policy.withDaySeat(target, () => claimCells(specialistId, booking._id, cells, now()));
+      const giveBack = await deps.limits.takeChange(viewer);
+      const inserted = await deps.policy
+        .withDaySeat(target, () => claimCells(specialistId, booking._id, cells, now()))
+        .catch(async (error: unknown) => {
+          await giveBack();
+          throw error;
+        });
+      const byCustomer = viewer.role === 'customer' ? 1 : 0;
       const won = await compareAndSet(
         BookingModel,
         { _id: booking._id, status: 'confirmed', sequence: booking.sequence },
-        { $set: { start, end }, $inc: { sequence: 1 } },
+        { $set: { start, end, staleCellsSince: now() }, $inc: { sequence: 1, customerMoves: byCustomer } },
       );
       const moved = won ? await BookingModel.findById(booking._id).lean<BookingRecord>() : null;
       if (!moved) {
         // Another change won the race: give back only what this attempt took, never the winner's cells.
         await releaseInserted(booking._id, inserted);
         await deps.policy.settleDaySeats(booking._id);
+        await giveBack();
         throw new UnprocessableError('The booking changed meanwhile; reload and try again', 'BOOKING_CHANGED');
       }
       deps.metrics?.bookingMoved();
       await releaseCells(booking._id, cells);
+      await compareAndSet(
+        BookingModel,
+        { _id: booking._id, sequence: moved.sequence },
+        { $set: { staleCellsSince: null } },
+      );
       await deps.policy.settleDaySeats(booking._id);
       await deps.reminders.sync(bookingId);
       await deps.jobs.rescheduled(bookingId);

@@ -1,21 +1,30 @@
 import type { Clock } from '../../lib/clock';
+import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
 import type { UserService } from '../auth/user.service';
 import type { SpecialistService } from '../specialist/specialist.service';
+import { toMeetingSettings } from '../specialist/meeting-settings';
 import type { MeetingOutcome } from './booking-meeting.service';
 import type { MeetingHost } from './meeting-host.service';
-import { meetingInput, meetingRef, type MeetingContext } from './meeting-input';
+import { carriesRef, meetingInput, type MeetingContext } from './meeting-input';
 import { decideRetry } from './meeting-retry';
+import { CREATE_SETTLE_MS } from './meeting-state';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
+import type { ZoomQuota } from '../zoom/zoom-quota.service';
 import { ZoomApiError } from '../zoom/zoom.errors';
+
+const AFTER_START_SPACING_MS = 5 * 60_000;
 
 /** What happens to an existing meeting: moved after a reschedule, removed after a cancel, started by its host. */
 export function createMeetingChangesService(deps: {
   host: MeetingHost;
   api: ZoomApiClient;
+  quota: ZoomQuota;
   clock: Clock;
   users: UserService;
   specialists: SpecialistService;
+  /** MEETING_DELETE_GIVE_UP_DAYS: how long past the session's start a removal keeps trying. */
+  deleteGiveUpMs: number;
 }) {
   const now = () => deps.clock.now();
 
@@ -28,24 +37,40 @@ export function createMeetingChangesService(deps: {
     return {
       customerName: customer?.name ?? 'a customer',
       timezone: specialist.profile?.timezone ?? specialist.user.timezone,
+      settings: toMeetingSettings(specialist.profile),
     };
   }
 
   /**
    * The job queue spaces the tries (its floor grows with the job's attempts up to the transient cap), so every try
-   * asks for the first step. A move or removal gives up on a refusal, or once the session has begun.
+   * asks for the first step. A move gives up on a refusal or once the session has begun; a removal only after
+   * MEETING_DELETE_GIVE_UP_DAYS past it (a meeting left behind is a live link to a cancelled session).
    */
-  function retryOrFail(error: unknown, booking: BookingRecord): MeetingOutcome {
-    const d = decideRetry(error, { attempts: 1, counted: 0, maxCounted: 2, now: now(), sessionStart: booking.start });
+  function retryOrFail(error: unknown, booking: BookingRecord, until = booking.start): MeetingOutcome {
+    const d = decideRetry(error, { attempts: 1, counted: 0, maxCounted: 2, now: now(), sessionStart: until });
     return 'retryAt' in d
       ? { status: 'retry', at: d.retryAt, counted: d.counted }
       : { status: 'failed', reason: d.giveUp };
   }
 
+  /** Every meeting in the host's calendar made for this booking (by its reference), and the saved one. */
+  async function meetingsOf(booking: BookingRecord): Promise<string[]> {
+    const ids = new Set(booking.zoomMeetingId ? [booking.zoomMeetingId] : []);
+    const hostUserId = booking.meeting.hostZoomUserId;
+    const unclear = !booking.zoomMeetingId || booking.meeting.status !== 'created' || booking.meeting.attempts > 1;
+    if (unclear && booking.meeting.firstAttemptAt && hostUserId) {
+      const listed = await deps.host.call(booking.specialistId.toString(), (tk) =>
+        deps.api.listAllMeetings(tk, hostUserId),
+      );
+      for (const m of listed) if (carriesRef(m, booking._id.toString())) ids.add(m.id);
+    }
+    return [...ids];
+  }
+
   return {
     contextOf,
 
-    /** Pushes the booking's current time to Zoom (after a reschedule). */
+    /** Pushes the booking's current time (and topic) to Zoom after a reschedule or an adopted meeting that differs. */
     async syncMeeting(bookingId: string): Promise<MeetingOutcome> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       if (
@@ -57,46 +82,75 @@ export function createMeetingChangesService(deps: {
         return { status: 'skipped' };
       }
       if (booking.meeting.syncedSequence >= booking.sequence) return { status: 'skipped' };
+      const specialistId = booking.specialistId.toString();
+      const version = { _id: bookingId, status: 'confirmed', sequence: booking.sequence };
       try {
+        const quota = await deps.quota.reserve(deps.host.quotaKey(specialistId, booking.meeting.hostZoomUserId ?? ''));
+        if (!quota.ok) {
+          await compareAndSet(BookingModel, version, { $set: { 'meeting.quotaResumeAt': quota.resumeAt } });
+          // A move Zoom could only take after the session has begun helps nobody (the booking keeps showing why).
+          if (quota.resumeAt >= booking.start)
+            return {
+              status: 'failed',
+              reason: 'The host’s daily Zoom quota is used up until after the session starts',
+            };
+          return { status: 'retry', at: quota.resumeAt };
+        }
         const input = meetingInput(booking, await contextOf(booking));
-        await deps.host.call(booking.specialistId.toString(), (tk) =>
+        await deps.host.call(specialistId, (tk) =>
           deps.api.updateMeeting(tk, booking.zoomMeetingId!, {
+            topic: input.topic,
+            agenda: input.agenda,
             start_time: input.start_time,
             duration: input.duration,
             timezone: input.timezone,
           }),
         );
-        await BookingModel.updateOne(
-          { _id: bookingId, sequence: booking.sequence },
-          { $set: { 'meeting.syncedSequence': booking.sequence } },
-        );
+        // Only the version just pushed counts as synced; a newer move keeps its own job.
+        await compareAndSet(BookingModel, version, {
+          $set: { 'meeting.syncedSequence': booking.sequence, 'meeting.quotaResumeAt': null },
+        });
         return { status: 'updated' };
       } catch (error) {
         return retryOrFail(error, booking);
       }
     },
 
-    /** Removes the meeting of a cancelled booking; a meeting Zoom no longer knows counts as removed. */
+    /**
+     * Removes every meeting made for a cancelled booking: the saved one and any an interrupted or timed-out create
+     * left behind (found by the reference). While such a create may still finish at Zoom, it looks again later.
+     */
     async deleteMeeting(bookingId: string): Promise<MeetingOutcome> {
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       if (!booking || booking.status !== 'cancelled' || booking.meeting.zoomDeleted) return { status: 'skipped' };
+      if (booking.meeting.deleteGaveUpAt) return { status: 'skipped' };
       const specialistId = booking.specialistId.toString();
+      const giveUpAt = new Date(booking.start.getTime() + deps.deleteGiveUpMs);
       try {
-        let meetingId = booking.zoomMeetingId ?? undefined;
-        // An interrupted create may have left a meeting we never saved: find it by its reference.
-        if (!meetingId && booking.meeting.firstAttemptAt && booking.meeting.hostZoomUserId) {
-          const hostUserId = booking.meeting.hostZoomUserId;
-          const meetings = await deps.host.call(specialistId, (tk) => deps.api.listAllMeetings(tk, hostUserId));
-          meetingId = meetings.find((m) => m.topic?.endsWith(meetingRef(bookingId)))?.id;
+        for (const meetingId of await meetingsOf(booking)) {
+          await deps.host
+            .call(specialistId, (tk) => deps.api.deleteMeeting(tk, meetingId))
+            .catch((error: unknown) => {
+              // A meeting Zoom no longer knows is removed.
+              if (!(error instanceof ZoomApiError && error.zoomStatus === 404)) throw error;
+            });
         }
-        if (!meetingId) return { status: 'skipped' };
-        await deps.host.call(specialistId, (tk) => deps.api.deleteMeeting(tk, meetingId));
       } catch (error) {
-        if (!(error instanceof ZoomApiError && error.zoomStatus === 404)) return retryOrFail(error, booking);
+        const outcome = retryOrFail(error, booking, giveUpAt);
+        // Past the session nobody joins any more: a removal every few minutes is soon enough, and spares Zoom.
+        const floor = now().getTime() + AFTER_START_SPACING_MS;
+        if (outcome.status === 'retry' && now() >= booking.start && outcome.at.getTime() < floor)
+          return { ...outcome, at: new Date(floor) };
+        return outcome;
       }
-      await BookingModel.updateOne(
-        { _id: bookingId },
-        { $set: { 'meeting.zoomDeleted': true, 'meeting.status': 'cancelled' } },
+      const calledAt = booking.meeting.createCalledAt ?? booking.meeting.firstAttemptAt;
+      const settled = calledAt ? calledAt.getTime() + CREATE_SETTLE_MS : 0;
+      if (booking.meeting.status !== 'created' && booking.meeting.firstAttemptAt && now().getTime() < settled)
+        return { status: 'retry', at: new Date(settled) };
+      await compareAndSet(
+        BookingModel,
+        { _id: bookingId, status: 'cancelled', sequence: booking.sequence },
+        { $set: { 'meeting.zoomDeleted': true, 'meeting.status': 'cancelled', 'meeting.lockedUntil': null } },
       );
       return { status: 'deleted' };
     },

@@ -23,6 +23,11 @@ export interface MeetingHost {
   provider: 'user' | 's2s';
   /** Zoom user to create meetings for ("me" with a user token). */
   hostUserId(specialistId: string): Promise<string>;
+  /**
+   * The ledger key of the host's daily Zoom quota (ZoomQuota): in user mode the specialist's own account, in s2s mode
+   * the platform account's user hosting the meeting (several specialists may share the fallback host).
+   */
+  quotaKey(specialistId: string, hostUserId: string): string;
   /** The host user when it is known without asking anyone (always in user mode). */
   knownHostUserId(specialistId: string): string | undefined;
   call<T>(specialistId: string, fn: (token: string) => Promise<T>, access?: HostAccess): Promise<T>;
@@ -43,6 +48,7 @@ export function userMeetingHost(deps: {
   return {
     provider: 'user',
     hostUserId: async () => 'me',
+    quotaKey: (specialistId) => `specialist:${specialistId}`,
     knownHostUserId: () => 'me',
     call: (specialistId, fn, access) => tokens.withToken(specialistId, fn, access?.grant),
     canHost: (specialistId) => connection.isConnected(specialistId),
@@ -111,6 +117,7 @@ export function s2sMeetingHost(deps: {
       });
     },
     knownHostUserId: (specialistId) => known.get(specialistId),
+    quotaKey: (_specialistId, hostUserId) => `zoom-user:${hostUserId.toLowerCase()}`,
     call: (_specialistId, fn) => deps.s2s.withToken(fn),
     canHost: async () => true,
     // At booking time: refuses (422, naming ZOOM_S2S_HOST_USER) a specialist no meeting could ever be created for.

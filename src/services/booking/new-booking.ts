@@ -37,6 +37,8 @@ export function newBookingRecord(b: {
     zoomJoinUrl: null,
     meeting: { ...b.meeting, lastError: null, syncedSequence: 0, zoomDeleted: false },
     confirmationMailedAt: null,
+    customerMoves: 0,
+    staleCellsSince: null,
     createdAt: b.at,
     updatedAt: b.at,
   };

@@ -19,13 +19,24 @@ export interface WorkSource {
   runNext(): Promise<boolean>;
 }
 
+/** The state a job was scheduled in, which `cancel` requires it still to have. */
+export interface JobExpectation {
+  runAt?: Date;
+  data?: JobData;
+}
+
 export interface JobQueue {
   define(name: string, handler: JobHandler): void;
   /** Polled with the jobs on every tick. */
   addSource(source: WorkSource): void;
   /** At most one pending job per `key`: scheduling again moves it (never duplicates it). */
   schedule(name: string, key: string, data: JobData, at: Date): Promise<void>;
-  cancel(key: string): Promise<void>;
+  /**
+   * Removes the job of `key` only while no worker holds it, and only if it is still as the caller left it
+   * (`expected`: its runAt and data fields, e.g. a change id); a concurrent change that scheduled it again keeps it.
+   * Says whether it removed it.
+   */
+  cancel(key: string, expected?: JobExpectation): Promise<boolean>;
   /**
    * Runs `task` in this process right after the current request (or at the next runDue while the poller is not
    * started, as in tests). Not durable: the task's own documents must let a poller finish it after a crash.

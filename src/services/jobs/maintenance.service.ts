@@ -1,7 +1,9 @@
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { BookingClaimModel } from '../../models/booking-claim.model';
-import { BookingModel } from '../../models/booking.model';
+import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { SpecialistProfileModel } from '../../models/specialist-profile.model';
+import { cellsFor } from '../booking/calendar-claims.service';
 import type { JobQueue } from './job-queue';
 
 export const JOB_MAINTENANCE = 'maintenance';
@@ -39,7 +41,31 @@ export function registerMaintenance(deps: {
         'Released calendar cells of bookings that were never stored or are cancelled',
       );
     }
-    return { claims: orphans.length };
+    return { claims: orphans.length + (await releasePreviousTimes(old)) };
+  }
+
+  /** Cells a moved booking still holds at its previous time (a crash between the move and the release). */
+  async function releasePreviousTimes(old: Date): Promise<number> {
+    const moved = await BookingModel.find({ staleCellsSince: { $lt: old } })
+      .limit(200)
+      .lean<BookingRecord[]>();
+    let released = 0;
+    for (const b of moved) {
+      if (b.status === 'confirmed') {
+        const profile = await SpecialistProfileModel.findOne({ userId: b.specialistId }, { bufferMinutes: 1 }).lean();
+        const keep = cellsFor(b.start, b.end, profile?.bufferMinutes ?? 0);
+        // Only cells older than the grace: a move in flight right now keeps the cells it has just claimed.
+        const gone = await BookingClaimModel.deleteMany({
+          bookingId: b._id,
+          cell: { $nin: keep },
+          createdAt: { $lt: old },
+        });
+        released += gone.deletedCount;
+      }
+      await BookingModel.updateOne({ _id: b._id, sequence: b.sequence }, { $set: { staleCellsSince: null } });
+    }
+    if (released > 0) deps.logger.warn({ cells: released }, 'Released calendar cells held by bookings’ previous times');
+    return released;
   }
 
   deps.jobs.define(JOB_MAINTENANCE, async () => {

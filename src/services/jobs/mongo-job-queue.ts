@@ -161,8 +161,17 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
         await JobModel.updateOne({ key }, { $set: { name, data, runAt: at } });
       });
     },
-    async cancel(key) {
-      await JobModel.deleteOne({ key });
+    async cancel(key, expected = {}) {
+      const t = now();
+      const fields = Object.entries(expected.data ?? {}).map(([k, v]) => [`data.${k}`, v]);
+      const removed = await JobModel.deleteOne({
+        key,
+        // A running job is its worker's to finish (it removes or reschedules it with its own condition).
+        $or: [{ lockedUntil: null }, { lockedUntil: { $lte: t } }],
+        ...(expected.runAt ? { runAt: expected.runAt } : {}),
+        ...Object.fromEntries(fields),
+      });
+      return removed.deletedCount === 1;
     },
     async start() {
       stopped = false;

@@ -14,9 +14,13 @@ import {
 } from './slot-calculator';
 import type { MeetingHost } from '../booking/meeting-host.service';
 import { toPolicy, withoutFullDays, type BookingPolicy } from './booking-policy';
+import { toMeetingSettings } from './meeting-settings';
+import type { MeetingSettings } from '../booking/meeting-input';
 
 export interface AvailabilityInput extends AvailabilityRules, BookingPolicy {
   headline?: string;
+  /** Absent: the saved settings are kept. */
+  meetingSettings?: MeetingSettings;
 }
 
 export interface SpecialistDto {
@@ -92,14 +96,24 @@ export function createSpecialistService(deps: {
         { upsert: true },
       );
       const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
-      return { headline: profile!.headline, ...toRules(profile!), ...toPolicy(profile!) };
+      return {
+        headline: profile!.headline,
+        ...toRules(profile!),
+        ...toPolicy(profile!),
+        meetingSettings: toMeetingSettings(profile),
+      };
     },
 
     /** What the specialist saved last (the web app's availability form starts from it). */
     async getAvailability(specialistId: string) {
       const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
       if (!profile) throw new NotFoundError('Availability');
-      return { headline: profile.headline, ...toRules(profile), ...toPolicy(profile) };
+      return {
+        headline: profile.headline,
+        ...toRules(profile),
+        ...toPolicy(profile),
+        meetingSettings: toMeetingSettings(profile),
+      };
     },
 
     async list(): Promise<SpecialistDto[]> {

@@ -56,6 +56,7 @@ export const ZoomMeeting = z.object({
   duration: z.number().optional(),
   timezone: z.string().optional(),
   created_at: z.string().optional(),
+  agenda: z.string().optional(),
   start_url: z.string().optional(),
   join_url: z.string(),
   password: z.string().optional(),

@@ -2269,6 +2269,12 @@ export interface components {
             maxDaysAhead: number;
             cancelNoticeMinutes: number;
             maxBookingsPerDay: number | null;
+            meetingSettings: {
+                autoRecording: string;
+                waitingRoom: string | boolean;
+                joinBeforeHost: string | boolean;
+                muteUponEntry: string | boolean;
+            };
         };
         AvailabilityRequest: {
             /** @example Europe/Berlin */
@@ -2297,6 +2303,29 @@ export interface components {
              * @default null
              */
             maxBookingsPerDay: number | null;
+            meetingSettings?: components["schemas"]["MeetingSettings"];
+        };
+        MeetingSettings: {
+            /**
+             * @description Record every session: none, local or cloud; zoom_default (the default) leaves it to your own Zoom settings
+             * @default zoom_default
+             */
+            autoRecording: "zoom_default" | ("none" | "local" | "cloud");
+            /**
+             * @description Waiting room on or off; zoom_default (the default) leaves it to your own Zoom settings
+             * @default zoom_default
+             */
+            waitingRoom: "zoom_default" | boolean;
+            /**
+             * @description Participants may join before you; zoom_default (the default) leaves it to your own Zoom settings
+             * @default zoom_default
+             */
+            joinBeforeHost: "zoom_default" | boolean;
+            /**
+             * @description Participants muted when they join; zoom_default (the default) leaves it to your own Zoom settings
+             * @default zoom_default
+             */
+            muteUponEntry: "zoom_default" | boolean;
         };
         Specialist: {
             id: string;
@@ -2327,7 +2356,7 @@ export interface components {
             cancelledAt: string | null;
             meeting: {
                 /** @enum {string} */
-                status: "pending" | "created" | "failed" | "cancelled";
+                status: "pending" | "created" | "failed" | "cancelled" | "waiting_for_quota";
                 /** @enum {string} */
                 provider: "user" | "s2s";
                 zoomMeetingId: string | null;

@@ -1,5 +1,6 @@
 import type { User } from '../../lib/api-types';
 import { AvailabilityEditor } from '../availability/AvailabilityEditor';
+import { MeetingSettingsEditor } from '../availability/MeetingSettingsEditor';
 import { SpecialistBookings } from '../bookings/SpecialistBookings';
 import { ZoomConnection } from './ZoomConnection';
 
@@ -12,6 +13,7 @@ export function ProfilePage({ user }: { user: User }) {
       </p>
       <ZoomConnection timeZone={user.timezone} />
       <AvailabilityEditor timeZone={user.timezone} />
+      <MeetingSettingsEditor />
       <SpecialistBookings timeZone={user.timezone} />
     </>
   );
