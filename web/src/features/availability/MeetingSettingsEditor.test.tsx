@@ -23,8 +23,8 @@ afterEach(() => {
 describe('Zoom meeting settings', () => {
   it('when the specialist chooses cloud recording, then it is saved with the availability as it was and the rest stays with Zoom', async () => {
     const puts: unknown[] = [];
-    vi.stubGlobal('fetch', async (_url: string, init?: RequestInit) => {
-      if (init?.method === 'PUT') puts.push(JSON.parse(String(init.body)));
+    vi.stubGlobal('fetch', async (request: Request) => {
+      if (request.method === 'PUT') puts.push(await request.json());
       return new Response(JSON.stringify(SAVED), { status: 200, headers: { 'Content-Type': 'application/json' } });
     });
     render(<MeetingSettingsEditor />);
