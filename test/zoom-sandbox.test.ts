@@ -715,7 +715,8 @@ describe('fault injection and call recording', () => {
 describe('meeting events and host-side changes', () => {
   /** A loopback endpoint that records what the sandbox posts, as our webhook route would receive it. */
   async function receiver() {
-    const received: Array<{ headers: Record<string, unknown>; raw: string; body: any }> = [];
+    type Event = { event: string; payload: { object: Record<string, unknown> } };
+    const received: Array<{ headers: Record<string, unknown>; raw: string; body: Event }> = [];
     const server = createServer((req, res) => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
