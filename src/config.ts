@@ -119,6 +119,9 @@ const envSchema = z
         .default('1440,60')
         .transform(parseOffsets),
     ),
+    MEETING_VERIFY_BEFORE_MINUTES: numberWithDefault(60, 1, 7 * 24 * 60),
+    MEETING_RECONCILE_EVERY_MINUTES: numberWithDefault(360, 0, 7 * 24 * 60),
+    MEETING_RECONCILE_DAYS: numberWithDefault(14, 0.01, 366),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [
@@ -255,6 +258,13 @@ export function loadConfig(env: Record<string, string | undefined>) {
       mailMaxAttempts: e.MAIL_RETRY_MAX_ATTEMPTS,
     },
     reminders: { offsetsMinutes: e.REMINDER_OFFSETS_MINUTES },
+    meetingIntegrity: {
+      /** With reminders off: when the meeting is read from Zoom (and repaired) before the start. */
+      verifyBeforeMs: Math.round(e.MEETING_VERIFY_BEFORE_MINUTES * 60_000),
+      /** 0 = the reconciliation sweep is off. */
+      reconcileEveryMs: Math.round(e.MEETING_RECONCILE_EVERY_MINUTES * 60_000),
+      reconcileWindowMs: Math.round(e.MEETING_RECONCILE_DAYS * 86_400_000),
+    },
   };
 }
 

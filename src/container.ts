@@ -19,6 +19,7 @@ import { createBookingReminders } from './services/booking/booking-reminder.serv
 import { createManageLinks } from './services/booking/manage-link.service';
 import { createMeetingChangesService } from './services/booking/meeting-changes.service';
 import { s2sMeetingHost, userMeetingHost } from './services/booking/meeting-host.service';
+import { createMeetingRepair } from './services/booking/meeting-repair.service';
 import { createAdminDigest } from './services/grant-health/admin-digest.service';
 import { createGrantAlerts } from './services/grant-health/grant-alerts.service';
 import { createKeepalive } from './services/grant-health/keepalive.service';
@@ -112,6 +113,7 @@ export function createContainer(deps: AppDeps) {
     clock,
     logger,
     onDeauthorized: (zoomUserId) => zoomConnection.handleDeauthorized(zoomUserId),
+    onMeetingChanged: (event, object) => meetingRepair.noticeZoomEvent(event, object),
   });
   const zoomS2S = createS2STokenService({
     oauth: zoomOAuth,
@@ -165,6 +167,21 @@ export function createContainer(deps: AppDeps) {
     clock,
     offsetsMinutes: config.reminders.offsetsMinutes,
     context: notifier.contextOf,
+    verify: (bookingId) => meetingRepair.verify(bookingId),
+    verifyBeforeMs: config.meetingIntegrity.verifyBeforeMs,
+  });
+  const meetingRepair = createMeetingRepair({
+    host: meetingHost,
+    api: zoomApi,
+    changes: meetingChanges,
+    notifier,
+    reminders,
+    mail,
+    jobs,
+    clock,
+    logger,
+    maxAttempts: config.jobs.meetingMaxAttempts,
+    frontendUrl: config.frontendUrl,
   });
   const auth = createAuthService({ jwt, throttle });
   const bookings = createBookingService({
@@ -223,6 +240,7 @@ export function createContainer(deps: AppDeps) {
     bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }),
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
+    meetingRepair,
     users,
     auth,
     health: createHealthService({ redis }),

@@ -2,6 +2,14 @@ import { Schema, Types, model, type InferSchemaType } from 'mongoose';
 
 export const BOOKING_STATUSES = ['confirmed', 'cancelled'] as const;
 export const MEETING_STATUSES = ['pending', 'created', 'failed', 'cancelled'] as const;
+export const REPAIR_CAUSES = [
+  'zoom_deleted',
+  'zoom_changed',
+  'reconnect_moved',
+  'verify_before_session',
+  'reconcile',
+] as const;
+export type RepairCause = (typeof REPAIR_CAUSES)[number];
 
 const meetingSchema = new Schema(
   {
@@ -23,6 +31,14 @@ const meetingSchema = new Schema(
     /** The booking `sequence` last pushed to Zoom (reschedules PATCH until it catches up). */
     syncedSequence: { type: Number, default: 0 },
     zoomDeleted: { type: Boolean, default: false },
+    /** The last repair of a change made outside our API (in Zoom, a reconnect), for the admins' meeting view. */
+    lastRepair: {
+      type: new Schema(
+        { at: { type: Date, required: true }, cause: { type: String, enum: REPAIR_CAUSES, required: true } },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { _id: false },
 );
@@ -59,6 +75,9 @@ bookingSchema.index({ customerId: 1, start: 1 });
 bookingSchema.index({ 'meeting.status': 1, 'meeting.firstAttemptAt': 1 });
 // The meeting poller: pending meetings by due time.
 bookingSchema.index({ 'meeting.status': 1, 'meeting.nextAttemptAt': 1 });
+// Zoom's meeting events name the meeting; the admins' view lists recent repairs.
+bookingSchema.index({ zoomMeetingId: 1 });
+bookingSchema.index({ 'meeting.lastRepair.at': 1 });
 
 export type BookingRecord = InferSchemaType<typeof bookingSchema> & {
   _id: Types.ObjectId;

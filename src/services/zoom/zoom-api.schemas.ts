@@ -55,6 +55,7 @@ export const ZoomMeeting = z.object({
   start_time: z.string().optional(),
   duration: z.number().optional(),
   timezone: z.string().optional(),
+  agenda: z.string().optional(),
   created_at: z.string().optional(),
   start_url: z.string().optional(),
   join_url: z.string(),
