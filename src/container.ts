@@ -19,6 +19,7 @@ import { createBookingReminders } from './services/booking/booking-reminder.serv
 import { createManageLinks } from './services/booking/manage-link.service';
 import { createMeetingChangesService } from './services/booking/meeting-changes.service';
 import { s2sMeetingHost, userMeetingHost } from './services/booking/meeting-host.service';
+import { createMeetingReconcile } from './services/booking/meeting-reconcile.service';
 import { createMeetingRepair } from './services/booking/meeting-repair.service';
 import { createAdminDigest } from './services/grant-health/admin-digest.service';
 import { createGrantAlerts } from './services/grant-health/grant-alerts.service';
@@ -183,6 +184,17 @@ export function createContainer(deps: AppDeps) {
     maxAttempts: config.jobs.meetingMaxAttempts,
     frontendUrl: config.frontendUrl,
   });
+  const meetingReconcile = createMeetingReconcile({
+    host: meetingHost,
+    api: zoomApi,
+    changes: meetingChanges,
+    repair: meetingRepair,
+    jobs,
+    clock,
+    logger,
+    everyMs: config.meetingIntegrity.reconcileEveryMs,
+    windowMs: config.meetingIntegrity.reconcileWindowMs,
+  });
   const auth = createAuthService({ jwt, throttle });
   const bookings = createBookingService({
     policy,
@@ -241,6 +253,7 @@ export function createContainer(deps: AppDeps) {
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl }),
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
     meetingRepair,
+    meetingReconcile,
     users,
     auth,
     health: createHealthService({ redis }),
