@@ -19,6 +19,7 @@ import { createBookingReminders } from './services/booking/booking-reminder.serv
 import { createManageLinks } from './services/booking/manage-link.service';
 import { createMeetingChangesService } from './services/booking/meeting-changes.service';
 import { s2sMeetingHost, userMeetingHost } from './services/booking/meeting-host.service';
+import { createMeetingMove } from './services/booking/meeting-move.service';
 import { createMeetingReconcile } from './services/booking/meeting-reconcile.service';
 import { createMeetingRepair } from './services/booking/meeting-repair.service';
 import { createAdminDigest } from './services/grant-health/admin-digest.service';
@@ -40,6 +41,7 @@ import { createZoomOAuthClient } from './services/zoom/zoom-oauth.client';
 import { createS2STokenService } from './services/zoom/zoom-s2s-token.service';
 import { createZoomUserTokenService } from './services/zoom/zoom-user-token.service';
 import { createZoomWebhookService } from './services/zoom/zoom-webhook.service';
+import { createRetiredGrants } from './services/zoom/retired-grant.service';
 
 export interface AppDeps {
   config: AppConfig;
@@ -86,6 +88,7 @@ export function createContainer(deps: AppDeps) {
     clientId: config.zoom.userManaged.clientId ?? '',
     clientSecret: config.zoom.userManaged.clientSecret ?? '',
   };
+  const retiredGrants = createRetiredGrants({ oauth: zoomOAuth, app: userManagedApp, cipher, clock, logger });
   const zoomConnection = createZoomConnectionService({
     oauth: zoomOAuth,
     api: zoomApi,
@@ -97,6 +100,9 @@ export function createContainer(deps: AppDeps) {
     logger,
     onConnected: (specialistId) => bookingJobs.retryPendingMeetings(specialistId),
     onDeauthorized: (specialistId) => grantAlerts.grantLost(specialistId),
+    retiredGrants,
+    onAccountChanging: (specialistId, retiredGrantId) => meetingMove.prepare(specialistId, retiredGrantId),
+    onAccountChanged: (_specialistId, retiredGrantId) => meetingMove.moveNow(retiredGrantId),
   });
   const zoomTokens = createZoomUserTokenService({
     oauth: zoomOAuth,
@@ -183,6 +189,16 @@ export function createContainer(deps: AppDeps) {
     logger,
     maxAttempts: config.jobs.meetingMaxAttempts,
     frontendUrl: config.frontendUrl,
+  });
+  const meetingMove = createMeetingMove({
+    host: meetingHost,
+    api: zoomApi,
+    changes: meetingChanges,
+    repair: meetingRepair,
+    retired: retiredGrants,
+    jobs,
+    clock,
+    logger,
   });
   const meetingReconcile = createMeetingReconcile({
     host: meetingHost,

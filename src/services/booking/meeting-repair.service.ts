@@ -206,6 +206,7 @@ export function createMeetingRepair(deps: {
   return {
     repair,
     schedule,
+    announceRenewal,
 
     /**
      * A `meeting.deleted` / `meeting.updated` event: cheap (one read, one job write) so the webhook answers well
