@@ -19,6 +19,7 @@ import { createBookingReminders } from './services/booking/booking-reminder.serv
 import { createManageLinks } from './services/booking/manage-link.service';
 import { createMeetingChangesService } from './services/booking/meeting-changes.service';
 import { s2sMeetingHost, userMeetingHost } from './services/booking/meeting-host.service';
+import { createMeetingAdmin } from './services/booking/meeting-admin.service';
 import { createMeetingMove } from './services/booking/meeting-move.service';
 import { createMeetingReconcile } from './services/booking/meeting-reconcile.service';
 import { createMeetingRepair } from './services/booking/meeting-repair.service';
@@ -211,6 +212,14 @@ export function createContainer(deps: AppDeps) {
     everyMs: config.meetingIntegrity.reconcileEveryMs,
     windowMs: config.meetingIntegrity.reconcileWindowMs,
   });
+  const meetingAdmin = createMeetingAdmin({
+    host: meetingHost,
+    api: zoomApi,
+    retired: retiredGrants,
+    repair: meetingRepair,
+    jobs,
+    clock,
+  });
   const auth = createAuthService({ jwt, throttle });
   const bookings = createBookingService({
     policy,
@@ -251,6 +260,7 @@ export function createContainer(deps: AppDeps) {
       hourUtc: grantHealth.adminDigestHourUtc,
       frontendUrl: config.frontendUrl,
       logMaxAgeMs: grantHealth.refreshLogMaxAgeMs,
+      meetingSections: () => meetingAdmin.digestSections(),
     }),
   };
 
@@ -270,6 +280,7 @@ export function createContainer(deps: AppDeps) {
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
     meetingRepair,
     meetingReconcile,
+    meetingAdmin,
     users,
     auth,
     health: createHealthService({ redis }),

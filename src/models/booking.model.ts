@@ -10,6 +10,8 @@ export const REPAIR_CAUSES = [
   'reconcile',
 ] as const;
 export type RepairCause = (typeof REPAIR_CAUSES)[number];
+/** The states of the admins' meeting view (pending, failed and waiting_for_quota are `meeting.status` values). */
+export const MEETING_TROUBLE_STATES = ['pending', 'failed', 'waiting_for_quota', 'orphaned', 'repaired'] as const;
 
 const meetingSchema = new Schema(
   {
