@@ -4,6 +4,7 @@ import type {
   AvailabilityRequest,
   Booking,
   ManagedBooking,
+  MeetingTroublePage,
   Page,
   RefreshEvent,
   Role,
@@ -111,6 +112,10 @@ export const api = {
     call<ZoomConnectionPage>('GET', '/api/admin/zoom-connections', { query }),
   refreshEvents: (query: { specialistId?: string; outcome?: string; trigger?: string; page?: number; pageSize?: number }) =>
     call<Page<RefreshEvent>>('GET', '/api/admin/refresh-events', { query }),
+  adminMeetings: (query: { state?: string; page?: number; pageSize?: number }) =>
+    call<MeetingTroublePage>('GET', '/api/admin/meetings', { query }),
+  retryMeeting: (bookingId: string) =>
+    call<{ bookingId: string; retried: string }>('POST', `/api/admin/meetings/${encodeURIComponent(bookingId)}/retry`),
 };
 
 /** A fresh Idempotency-Key. crypto.randomUUID exists only on https/localhost; getRandomValues works everywhere. */

@@ -126,3 +126,19 @@ export interface RefreshEvent {
   durationMs: number;
   error: string | null;
 }
+
+export type MeetingTroubleState = 'pending' | 'failed' | 'waiting_for_quota' | 'orphaned' | 'repaired';
+
+export interface MeetingTroubleRow {
+  bookingId: string;
+  specialist: { id: string; name: string };
+  start: string;
+  zoomMeetingId: string | null;
+  state: MeetingTroubleState;
+  lastError: string | null;
+  lastRepair: { at: string; cause: string } | null;
+}
+
+export interface MeetingTroublePage extends Page<MeetingTroubleRow> {
+  counts: Record<MeetingTroubleState, number>;
+}

@@ -4,6 +4,7 @@ import { useAsync } from '../../app/use-async';
 import { api } from '../../lib/api';
 import { browserTimeZone, formatDateTime } from '../../lib/time';
 import { adminLoadError, STATES, stateLabel } from './admin-view';
+import { AdminMeetings } from './AdminMeetings';
 
 const PAGE_SIZE = 25;
 
@@ -68,6 +69,7 @@ export function AdminPage() {
         )}
         {c && <Pager page={c.page} pageSize={c.pageSize} total={c.total} onPage={setPage} what="connections" />}
       </Section>
+      <AdminMeetings zone={zone} />
       <Section title="Token refresh log">
         <LoadError error={events.error} />
         {e && (
