@@ -157,6 +157,8 @@ export function createMeetingAdmin(deps: {
       const t = now();
       const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
       if (!booking) throw new NotFoundError('Booking', 'BOOKING_NOT_FOUND');
+      if (booking.status === 'confirmed' && booking.end <= t)
+        throw new ConflictError('The session is over: nothing to retry', 'NOTHING_TO_RETRY');
       await retryOrphans(booking);
       if (booking.status === 'cancelled') {
         if (!booking.zoomMeetingId || booking.meeting.zoomDeleted) return { bookingId, retried: 'delete' };
@@ -164,7 +166,6 @@ export function createMeetingAdmin(deps: {
         await deps.jobs.schedule(JOB_MEETING_DELETE, key, { bookingId }, t);
         return { bookingId, retried: 'delete' };
       }
-      if (booking.end <= t) throw new ConflictError('The session is over: nothing to retry', 'NOTHING_TO_RETRY');
       if (booking.meeting.status === 'created') {
         await deps.repair.schedule(bookingId, 'verify_before_session', t);
         return { bookingId, retried: 'check' };
