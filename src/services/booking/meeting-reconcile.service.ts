@@ -124,7 +124,7 @@ export function createMeetingReconcile(deps: {
     const report: HostReport = { checked: 0, repaired: 0, removed: 0 };
 
     for (const booking of bookings) {
-      if (!isRepairable(booking, t) || booking.meeting.syncedSequence < booking.sequence) continue;
+      if (!isRepairable(booking, t)) continue;
       report.checked += 1;
       if (!(await drifted(booking, byId.get(booking.zoomMeetingId!)))) continue;
       // The repair reads the meeting itself (a list can lag behind a change) and reserves quota before writing.

@@ -9,6 +9,8 @@ import { meetingSetBackMail, renewedMeetingMails, type RenewalReason } from '../
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import type { ZoomMeeting, ZoomMeetingInput } from '../zoom/zoom-api.schemas';
 import { ZoomApiError } from '../zoom/zoom.errors';
+import { JobModel } from '../../models/job.model';
+import { JOB_MEETING_SYNC } from './booking-jobs.service';
 import type { BookingNotifier } from './booking-notification.service';
 import type { MeetingChangesService } from './meeting-changes.service';
 import type { MeetingHost } from './meeting-host.service';
@@ -134,7 +136,13 @@ export function createMeetingRepair(deps: {
     const kept = await compareAndSet(
       BookingModel,
       { _id: booking._id, sequence: booking.sequence },
-      { $set: { 'meeting.lastRepair': { at: now(), cause }, 'meeting.lastError': null } },
+      {
+        $set: {
+          'meeting.lastRepair': { at: now(), cause },
+          'meeting.lastError': null,
+          'meeting.syncedSequence': booking.sequence,
+        },
+      },
     );
     if (!kept) {
       // Moved while we set it back: our PATCH may have undone the move's, so look again (without a second mail).
@@ -164,11 +172,13 @@ export function createMeetingRepair(deps: {
     }
     const input = meetingInput(booking, await deps.changes.contextOf(booking));
     if (!zoom) return recreate(booking, input, trigger === 'webhook' ? 'zoom_deleted' : trigger);
-    // Our own move has not reached Zoom yet: its sync job pushes the booking's time, not us.
-    if (booking.meeting.syncedSequence < booking.sequence) return { status: 'skipped' };
+    // Our own move has not reached Zoom yet: its sync job pushes the booking's time, not us. A sync that gave up
+    // (no job left) is finished here, without telling the specialist of a change they did not make.
+    const unsynced = booking.meeting.syncedSequence < booking.sequence;
+    if (unsynced && (await JobModel.exists({ key: `${JOB_MEETING_SYNC}:${bookingId}` }))) return { status: 'skipped' };
     const drift = driftOf(zoom, input);
     if (Object.keys(drift).length === 0) return { status: 'in_sync' };
-    return setBack(booking, input, drift, trigger === 'webhook' ? 'zoom_changed' : trigger, quiet);
+    return setBack(booking, input, drift, trigger === 'webhook' ? 'zoom_changed' : trigger, quiet || unsynced);
   }
 
   function schedule(bookingId: string, trigger: RepairTrigger, at = now(), quiet = false) {
