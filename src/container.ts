@@ -23,6 +23,7 @@ import { createMeetingAdmin } from './services/booking/meeting-admin.service';
 import { createMeetingMove } from './services/booking/meeting-move.service';
 import { createMeetingReconcile } from './services/booking/meeting-reconcile.service';
 import { createMeetingRepair } from './services/booking/meeting-repair.service';
+import type { ZoomQuota } from './services/booking/zoom-quota';
 import { createAdminDigest } from './services/grant-health/admin-digest.service';
 import { createGrantAlerts } from './services/grant-health/grant-alerts.service';
 import { createKeepalive } from './services/grant-health/keepalive.service';
@@ -51,6 +52,8 @@ export interface AppDeps {
   redis?: RedisClient;
   mailTransport: MailTransport;
   jobs: JobQueue;
+  /** The per-host daily ledger of meeting creates/updates; repairs and moves reserve from it when given. */
+  zoomQuota?: ZoomQuota;
 }
 
 /** Wires services from their dependencies and defines no behaviour. One container per app; tests build several. */
@@ -190,6 +193,7 @@ export function createContainer(deps: AppDeps) {
     logger,
     maxAttempts: config.jobs.meetingMaxAttempts,
     frontendUrl: config.frontendUrl,
+    quota: deps.zoomQuota,
   });
   const meetingMove = createMeetingMove({
     host: meetingHost,
@@ -200,6 +204,7 @@ export function createContainer(deps: AppDeps) {
     jobs,
     clock,
     logger,
+    quota: deps.zoomQuota,
   });
   const meetingReconcile = createMeetingReconcile({
     host: meetingHost,
