@@ -120,4 +120,27 @@ describe('reconnecting Zoom (deliverable: a new Zoom account moves the meetings)
     const status = await request(s.app).get('/api/zoom/status').set('Authorization', `Bearer ${specialist.token}`);
     expect(status.body.accountChange).toMatchObject({ moved: 1, orphaned: 1, finished: true });
   });
+
+  it('when Zoom fails while the callback moves the meetings, then the durable job finishes the move and revokes only after', async () => {
+    const { specialist, ids } = await withBookings(['2026-11-25T15:00:00Z']);
+    const old = await BookingModel.findById(ids[0]).lean();
+    const revokes = s.sandbox.calls('POST /oauth/revoke');
+    s.sandbox.inject({ route: 'POST /v2/users/:userId/meetings', status: 503, times: 20 });
+
+    const newEmail = uniqueEmail('flaky');
+    const landed = await reconnect(specialist.token, newEmail);
+    expect(landed.searchParams.get('moved')).toBe('0');
+    expect(meetingsOf(specialist.zoomEmail).map((m) => String(m.id))).toEqual([old!.zoomMeetingId]);
+    expect(s.sandbox.calls('POST /oauth/revoke')).toBe(revokes);
+
+    s.sandbox.clearFaults();
+    s.clock.advance(60_000);
+    await drainJobs(s.container);
+    expect(meetingsOf(specialist.zoomEmail)).toEqual([]);
+    expect(meetingsOf(newEmail)).toHaveLength(1);
+    expect((await BookingModel.findById(ids[0]).lean())!.zoomMeetingId).toBe(String(meetingsOf(newEmail)[0]!.id));
+    expect(s.sandbox.calls('POST /oauth/revoke')).toBe(revokes + 1);
+    const status = await request(s.app).get('/api/zoom/status').set('Authorization', `Bearer ${specialist.token}`);
+    expect(status.body.accountChange).toMatchObject({ moved: 1, orphaned: 0, finished: true });
+  });
 });
