@@ -55,7 +55,7 @@ export function AdminMeetings({ zone }: { zone: string }) {
 
   return (
     <Section title="Meetings">
-      <label htmlFor="meeting-state-filter">Meeting state</label>
+      <label htmlFor="meeting-state-filter">Show meetings</label>
       <select id="meeting-state-filter" value={state} onChange={(ev) => { setState(ev.target.value); setPage(1); }}>
         {MEETING_STATES.map((s) => (
           <option key={s.value} value={s.value}>

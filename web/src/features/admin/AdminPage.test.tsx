@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 describe('admin page', () => {
-  it('when the server has no admin API yet, then both panels say so in words', async () => {
+  it('when the server has no admin API yet, then every panel says so in words', async () => {
     serverAnswers(404, { error: { code: 'ROUTE_NOT_FOUND', message: 'No route GET /api/admin/zoom-connections' } });
     render(<AdminPage />);
     const alerts = await screen.findAllByRole('alert');
