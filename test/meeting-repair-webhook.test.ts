@@ -172,4 +172,28 @@ describe('changes made inside Zoom are repaired (meeting.deleted / meeting.updat
     }
     expect(await JobModel.countDocuments({ name: 'meeting-repair' })).toBe(jobs);
   });
+
+  it('when the process dies after saving a new meeting and before mailing, then its durable notice sends the updated invitation once', async () => {
+    const { customer, booking } = await booked('2026-12-01T09:00:00Z');
+    const repair = s.container.services.meetingRepair;
+    // What a repair had written when it died: the notice (before the save), then the save itself.
+    await repair.noteRenewal(booking.id, 'new-meeting-1', 'zoom_deleted');
+    await BookingModel.updateOne(
+      { _id: booking.id },
+      {
+        $set: { zoomMeetingId: 'new-meeting-1', zoomJoinUrl: 'https://zoom.test/j/new-meeting-1' },
+        $inc: { sequence: 1 },
+      },
+    );
+    // A notice for a meeting the booking never came to point at sends nothing.
+    await repair.noteRenewal(booking.id, 'spare-meeting', 'zoom_deleted');
+    s.clock.advance(61_000);
+    await drainJobs(s.container);
+    s.clock.advance(61_000);
+    await drainJobs(s.container);
+    const renewed = s.smtp.to(customer.user.email).filter((m) => /^New Zoom link/.test(m.subject ?? ''));
+    expect(renewed).toHaveLength(1);
+    expect(renewed[0]!.text).toContain('https://zoom.test/j/new-meeting-1');
+    expect(icsOf(renewed[0]!)).toContain('SEQUENCE:1');
+  });
 });

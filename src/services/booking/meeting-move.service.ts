@@ -32,7 +32,7 @@ export function createMeetingMove(deps: {
   host: MeetingHost;
   api: ZoomApiClient;
   changes: Pick<MeetingChangesService, 'contextOf'>;
-  repair: Pick<MeetingRepair, 'announceRenewal'>;
+  repair: Pick<MeetingRepair, 'announceRenewal' | 'noteRenewal'>;
   retired: RetiredGrants;
   jobs: JobQueue;
   clock: Clock;
@@ -74,6 +74,7 @@ export function createMeetingMove(deps: {
       const input = meetingInput(b, await deps.changes.contextOf(b));
       const hostUserId = b.meeting.hostZoomUserId ?? 'me';
       const made = await deps.host.call(specialistId, (tk) => deps.api.createMeeting(tk, hostUserId, input));
+      await deps.repair.noteRenewal(entry.bookingId, made.id, 'reconnect_moved');
       const won = await compareAndSet(
         BookingModel,
         { _id: b._id, status: 'confirmed', sequence: b.sequence, zoomMeetingId: entry.zoomMeetingId },

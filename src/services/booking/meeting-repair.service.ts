@@ -19,6 +19,9 @@ import { decideRetry } from './meeting-retry';
 import { quotaKeyOf, type ZoomQuota } from './zoom-quota';
 
 export const JOB_MEETING_REPAIR = 'meeting-repair';
+/** The updated invitation after a new meeting replaced a booking's: durable, so a crash after the save loses none. */
+export const JOB_RENEWAL_NOTICE = 'meeting-renewal-notice';
+const NOTICE_GRACE_MS = 60_000;
 /** What noticed the trouble: a Zoom event, the check before the session, or the reconciliation sweep. */
 export type RepairTrigger = 'webhook' | 'verify_before_session' | 'reconcile';
 export type RepairOutcome =
@@ -82,12 +85,30 @@ export function createMeetingRepair(deps: {
     await deps.reminders.sync(bookingId);
   }
 
+  /**
+   * Written after Zoom made the new meeting and before the booking points at it: if the process dies after the save,
+   * this job sends the updated invitation (the outbox's dedupe key keeps it to one); if the save never happens, the
+   * booking does not point at the meeting and the job sends nothing.
+   */
+  function noteRenewal(bookingId: string, meetingId: string, reason: RenewalReason) {
+    const at = new Date(now().getTime() + NOTICE_GRACE_MS);
+    const key = `${JOB_RENEWAL_NOTICE}:${bookingId}:${meetingId}`;
+    return deps.jobs.schedule(JOB_RENEWAL_NOTICE, key, { bookingId, meetingId, reason }, at);
+  }
+
+  deps.jobs.define(JOB_RENEWAL_NOTICE, async ({ bookingId, meetingId, reason }) => {
+    const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+    if (booking?.zoomMeetingId === meetingId) await announceRenewal(bookingId!, reason as RenewalReason);
+  });
+
   async function recreate(booking: BookingRecord, input: ZoomMeetingInput, cause: RepairCause): Promise<RepairOutcome> {
     const waiting = await reserve(booking);
     if (waiting) return waiting;
     const specialistId = booking.specialistId.toString();
     const hostUserId = booking.meeting.hostZoomUserId ?? (await deps.host.hostUserId(specialistId));
     const made = await deps.host.call(specialistId, (tk) => deps.api.createMeeting(tk, hostUserId, input));
+    const reason = cause === 'zoom_deleted' ? 'zoom_deleted' : 'missing';
+    await noteRenewal(booking._id.toString(), made.id, reason);
     const won = await compareAndSet(
       BookingModel,
       {
@@ -116,7 +137,7 @@ export function createMeetingRepair(deps: {
       return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
     }
     deps.logger.info({ bookingId: booking._id, cause, meetingId: made.id }, 'Zoom meeting made again');
-    await announceRenewal(booking._id.toString(), cause === 'zoom_deleted' ? 'zoom_deleted' : 'missing');
+    await announceRenewal(booking._id.toString(), reason);
     return { status: 'recreated', cause };
   }
 
@@ -217,6 +238,7 @@ export function createMeetingRepair(deps: {
     repair,
     schedule,
     announceRenewal,
+    noteRenewal,
 
     /**
      * A `meeting.deleted` / `meeting.updated` event: cheap (one read, one job write) so the webhook answers well
