@@ -137,6 +137,9 @@ const envSchema = z
     RESCHEDULE_LIMIT_PER_BOOKING: intWithDefault(5, 0, 1000),
     BOOKING_RATE_PER_HOUR: intWithDefault(20, 1, 100_000),
     MEETING_DELETE_GIVE_UP_DAYS: numberWithDefault(7, 0, 365),
+    MEETING_VERIFY_BEFORE_MINUTES: numberWithDefault(60, 1, 7 * 24 * 60),
+    MEETING_RECONCILE_EVERY_MINUTES: numberWithDefault(360, 0, 7 * 24 * 60),
+    MEETING_RECONCILE_DAYS: numberWithDefault(14, 0.01, 366),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [
@@ -285,6 +288,13 @@ export function loadConfig(env: Record<string, string | undefined>) {
       rescheduleLimitPerBooking: e.RESCHEDULE_LIMIT_PER_BOOKING,
       bookingRatePerHour: e.BOOKING_RATE_PER_HOUR,
       meetingDeleteGiveUpMs: Math.round(e.MEETING_DELETE_GIVE_UP_DAYS * 86_400_000),
+    },
+    meetingIntegrity: {
+      /** With reminders off: when the meeting is read from Zoom (and repaired) before the start. */
+      verifyBeforeMs: Math.round(e.MEETING_VERIFY_BEFORE_MINUTES * 60_000),
+      /** 0 = the reconciliation sweep is off. */
+      reconcileEveryMs: Math.round(e.MEETING_RECONCILE_EVERY_MINUTES * 60_000),
+      reconcileWindowMs: Math.round(e.MEETING_RECONCILE_DAYS * 86_400_000),
     },
   };
 }

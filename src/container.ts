@@ -19,6 +19,10 @@ import { createBookingReminders } from './services/booking/booking-reminder.serv
 import { createManageLinks } from './services/booking/manage-link.service';
 import { createMeetingChangesService } from './services/booking/meeting-changes.service';
 import { s2sMeetingHost, userMeetingHost } from './services/booking/meeting-host.service';
+import { createMeetingAdmin } from './services/booking/meeting-admin.service';
+import { createMeetingMove } from './services/booking/meeting-move.service';
+import { createMeetingReconcile } from './services/booking/meeting-reconcile.service';
+import { createMeetingRepair } from './services/booking/meeting-repair.service';
 import { createAdminDigest } from './services/grant-health/admin-digest.service';
 import { createGrantAlerts } from './services/grant-health/grant-alerts.service';
 import { createKeepalive } from './services/grant-health/keepalive.service';
@@ -41,6 +45,7 @@ import { createZoomUserTokenService } from './services/zoom/zoom-user-token.serv
 import { createZoomQuota } from './services/zoom/zoom-quota.service';
 import { createBookingRateLimits } from './services/booking/booking-rate.service';
 import { createZoomWebhookService } from './services/zoom/zoom-webhook.service';
+import { createRetiredGrants } from './services/zoom/retired-grant.service';
 
 export interface AppDeps {
   config: AppConfig;
@@ -49,6 +54,7 @@ export interface AppDeps {
   redis?: RedisClient;
   mailTransport: MailTransport;
   jobs: JobQueue;
+  /** The per-host daily ledger of meeting creates/updates; repairs and moves reserve from it when given. */
 }
 
 /** Wires services from their dependencies and defines no behaviour. One container per app; tests build several. */
@@ -94,6 +100,7 @@ export function createContainer(deps: AppDeps) {
     clientId: config.zoom.userManaged.clientId ?? '',
     clientSecret: config.zoom.userManaged.clientSecret ?? '',
   };
+  const retiredGrants = createRetiredGrants({ oauth: zoomOAuth, app: userManagedApp, cipher, clock, logger });
   const zoomConnection = createZoomConnectionService({
     oauth: zoomOAuth,
     api: zoomApi,
@@ -107,6 +114,9 @@ export function createContainer(deps: AppDeps) {
     onConnected: (specialistId) =>
       zoomTokens.reseal(specialistId).then(() => bookingJobs.retryPendingMeetings(specialistId)),
     onDeauthorized: (specialistId) => grantAlerts.grantLost(specialistId),
+    retiredGrants,
+    onAccountChanging: (specialistId, retiredGrantId) => meetingMove.prepare(specialistId, retiredGrantId),
+    onAccountChanged: (_specialistId, retiredGrantId) => meetingMove.moveNow(retiredGrantId),
   });
   const zoomTokens = createZoomUserTokenService({
     oauth: zoomOAuth,
@@ -125,6 +135,7 @@ export function createContainer(deps: AppDeps) {
     clock,
     logger,
     onDeauthorized: (zoomUserId) => zoomConnection.handleDeauthorized(zoomUserId),
+    onMeetingChanged: (event, object) => meetingRepair.noticeZoomEvent(event, object),
   });
   const zoomS2S = createS2STokenService({
     oauth: zoomOAuth,
@@ -194,6 +205,52 @@ export function createContainer(deps: AppDeps) {
     clock,
     offsetsMinutes: config.reminders.offsetsMinutes,
     context: notifier.contextOf,
+    verify: (bookingId) => meetingRepair.verify(bookingId),
+    verifyBeforeMs: config.meetingIntegrity.verifyBeforeMs,
+  });
+  const meetingRepair = createMeetingRepair({
+    host: meetingHost,
+    api: zoomApi,
+    changes: meetingChanges,
+    notifier,
+    reminders,
+    mail,
+    jobs,
+    clock,
+    logger,
+    maxAttempts: config.jobs.meetingMaxAttempts,
+    frontendUrl: config.frontendUrl,
+    quota: zoomQuota,
+  });
+  const meetingMove = createMeetingMove({
+    host: meetingHost,
+    api: zoomApi,
+    changes: meetingChanges,
+    repair: meetingRepair,
+    retired: retiredGrants,
+    jobs,
+    clock,
+    logger,
+    quota: zoomQuota,
+  });
+  const meetingReconcile = createMeetingReconcile({
+    host: meetingHost,
+    api: zoomApi,
+    changes: meetingChanges,
+    repair: meetingRepair,
+    jobs,
+    clock,
+    logger,
+    everyMs: config.meetingIntegrity.reconcileEveryMs,
+    windowMs: config.meetingIntegrity.reconcileWindowMs,
+  });
+  const meetingAdmin = createMeetingAdmin({
+    host: meetingHost,
+    api: zoomApi,
+    retired: retiredGrants,
+    repair: meetingRepair,
+    jobs,
+    clock,
   });
   const auth = createAuthService({ jwt, throttle });
   const bookings = createBookingService({
@@ -241,6 +298,7 @@ export function createContainer(deps: AppDeps) {
       hourUtc: grantHealth.adminDigestHourUtc,
       frontendUrl: config.frontendUrl,
       logMaxAgeMs: grantHealth.refreshLogMaxAgeMs,
+      meetingSections: () => meetingAdmin.digestSections(),
     }),
   };
 
@@ -259,6 +317,9 @@ export function createContainer(deps: AppDeps) {
     bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }),
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl, clock }),
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
+    meetingRepair,
+    meetingReconcile,
+    meetingAdmin,
     users,
     auth,
     health: createHealthService({ redis }),

@@ -113,6 +113,11 @@ export async function start() {
         clientSecret: 'sandbox-s2s-client-secret',
       };
       config.zoom.webhookSecretToken ??= 'sandbox-webhook-secret';
+      // Meeting events (host-side changes, echoes of ours) come to our webhook, as a real Zoom app's would.
+      sandbox.configureWebhook({
+        url: `${config.http.publicBaseUrl}/api/zoom/webhook`,
+        secretToken: config.zoom.webhookSecretToken,
+      });
       logger.warn(
         `No Zoom credentials configured: using the EMBEDDED ZOOM SANDBOX at ${sandbox.url} (not real Zoom). ` +
           'Set ZOOM_USER_MANAGED_CLIENT_ID/SECRET (or ZOOM_ACCOUNT_ID/ZOOM_CLIENT_ID/SECRET for s2s) to use Zoom.',
@@ -141,6 +146,7 @@ export async function start() {
     await container.services.maintenance.ensureScheduled();
     await container.services.grantHealth.keepalive.ensureScheduled();
     await container.services.grantHealth.digest.ensureScheduled();
+    await container.services.meetingReconcile.ensureScheduled();
     await jobs.start();
     onClose('job queue', () => jobs.stop());
     checkpoint();

@@ -52,6 +52,8 @@ const OPERATIONS: Array<[string, string, string[]]> = [
   ['POST', '/api/manage/{token}/reschedule', ['start']],
   ['GET', '/api/admin/zoom-connections', []],
   ['GET', '/api/admin/refresh-events', []],
+  ['GET', '/api/admin/meetings', []],
+  ['POST', '/api/admin/meetings/{bookingId}/retry', []],
 ];
 const QUERY_KEYS = [
   'code',

@@ -23,6 +23,7 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
       state: 'never',
       lastRefreshedAt: null,
       accessTokenExpiresAt: null,
+      accountChange: null,
     });
 
     const { authorizeUrl, redirect } = await authorizeAtZoom(stack.app, token, zoomEmail);
@@ -57,6 +58,7 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
       lastRefreshedAt: null,
       // Zoom's one-hour token (expires_in 3599), never the token itself.
       accessTokenExpiresAt: new Date(clock.now().getTime() + 3599_000).toISOString(),
+      accountChange: null,
     });
     // Only the expiry field is named after the token; nothing else mentions one, and no token value appears.
     expect(JSON.stringify(status.body).replace('"accessTokenExpiresAt"', '')).not.toMatch(/token/i);

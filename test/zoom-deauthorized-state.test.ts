@@ -30,6 +30,7 @@ describe('app_deauthorized from Zoom', () => {
       state: 'revoked',
       lastRefreshedAt: null,
       accessTokenExpiresAt: null,
+      accountChange: null,
     });
     const mails = stack.smtp.to(specialist.user.email).slice(mailsBefore);
     expect(mails.map((m) => m.subject)).toEqual(['Please reconnect your Zoom account']);

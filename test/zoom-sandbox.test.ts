@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startZoomSandbox, type ZoomSandbox, type ZoomSandboxOptions } from '../src/zoom-sandbox/zoom-sandbox';
 
@@ -708,5 +709,118 @@ describe('fault injection and call recording', () => {
     expect((await http().get('/v2/users/me').set('Authorization', bearer(tokens.access_token))).status).toBe(401);
     expect((await http().delete('/_sandbox/calls')).status).toBe(204);
     expect(sandbox.calls()).toBe(0);
+  });
+});
+
+describe('meeting events and host-side changes', () => {
+  /** A loopback endpoint that records what the sandbox posts, as our webhook route would receive it. */
+  async function receiver() {
+    type Event = { event: string; payload: { object: Record<string, unknown> } };
+    const received: Array<{ headers: Record<string, unknown>; raw: string; body: Event }> = [];
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      req.on('end', () => {
+        received.push({ headers: req.headers, raw, body: JSON.parse(raw) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/zoom/webhook`;
+    return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+  const signed = (secret: string, ts: string, raw: string) =>
+    `v0=${createHmac('sha256', secret).update(`v0:${ts}:${raw}`).digest('hex')}`;
+
+  it('posts signed meeting.updated (object + old_object) and meeting.deleted for host-side and API changes', async () => {
+    const hook = await receiver();
+    try {
+      await start({ webhook: { url: hook.url, secretToken: 'hook-secret' } });
+      const { access_token } = await userTokens();
+      const meeting = (await createMeeting(access_token)).body;
+      const id = String(meeting.id);
+
+      expect(sandbox.hostUpdateMeeting(id, { start_time: '2030-02-01T11:00:00Z', duration: 30 })).toBe(true);
+      await sandbox.webhooksSettled();
+      const [updated] = hook.received;
+      const ts = String(Math.floor(START / 1000));
+      expect(updated!.headers['x-zm-request-timestamp']).toBe(ts);
+      expect(updated!.headers['x-zm-signature']).toBe(signed('hook-secret', ts, updated!.raw));
+      expect(updated!.body).toEqual({
+        event: 'meeting.updated',
+        event_ts: START,
+        payload: {
+          account_id: 'sandbox-account-id',
+          operator: 'specialist@example.com',
+          operator_id: meeting.host_id,
+          operation: 'single',
+          time_stamp: START,
+          object: {
+            id: meeting.id,
+            uuid: meeting.uuid,
+            host_id: meeting.host_id,
+            start_time: '2030-02-01T11:00:00Z',
+            duration: 30,
+          },
+          old_object: {
+            id: meeting.id,
+            uuid: meeting.uuid,
+            host_id: meeting.host_id,
+            start_time: '2030-02-01T09:30:00Z',
+            duration: 45,
+          },
+        },
+      });
+      // Through the API (an echo of our own change) the event comes too; an update that changes nothing sends none.
+      await http().patch(`/v2/meetings/${id}`).set('Authorization', bearer(access_token)).send({ topic: 'New topic' });
+      await http().patch(`/v2/meetings/${id}`).set('Authorization', bearer(access_token)).send({ topic: 'New topic' });
+      expect((await http().delete(`/_sandbox/meetings/${id}`)).status).toBe(204);
+      await sandbox.webhooksSettled();
+      expect(hook.received.map((r) => r.body.event)).toEqual(['meeting.updated', 'meeting.updated', 'meeting.deleted']);
+      expect(hook.received[1]!.body.payload.object).toMatchObject({ topic: 'New topic' });
+      expect(hook.received[2]!.body.payload.object).toEqual({
+        id: meeting.id,
+        uuid: meeting.uuid,
+        host_id: meeting.host_id,
+        topic: 'New topic',
+        type: 2,
+        start_time: '2030-02-01T11:00:00Z',
+        duration: 30,
+        timezone: 'Europe/Paris',
+      });
+      expect(sandbox.meetings()).toHaveLength(0);
+      expect(sandbox.webhookDeliveries().map((d) => d.status)).toEqual([200, 200, 200]);
+      expect((await http().delete(`/_sandbox/meetings/${id}`)).status).toBe(404);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('drops events while told to, and is driven over HTTP under /_sandbox', async () => {
+    const hook = await receiver();
+    try {
+      const { access_token } = await userTokens();
+      const meeting = (await createMeeting(access_token)).body;
+      const put = await http().put('/_sandbox/webhook').send({ url: hook.url, secretToken: 's', dropEvents: true });
+      expect(put.body).toEqual({ url: hook.url, dropEvents: true });
+      const moved = await http().patch(`/_sandbox/meetings/${meeting.id}`).send({ start_time: '2030-02-02T09:30:00Z' });
+      expect(moved.status).toBe(200);
+      expect(moved.body.start_time).toBe('2030-02-02T09:30:00Z');
+      expect((await http().patch(`/_sandbox/meetings/${meeting.id}`).send({ duration: 'long' })).status).toBe(400);
+      await sandbox.webhooksSettled();
+      expect(hook.received).toHaveLength(0);
+      const log = await http().get('/_sandbox/webhook');
+      expect(log.body).toMatchObject({ url: hook.url, dropEvents: true });
+      expect(log.body.deliveries).toEqual([
+        { event: 'meeting.updated', meetingId: String(meeting.id), at: START, status: null, dropped: true },
+      ]);
+      await http().put('/_sandbox/webhook').send({ dropEvents: false });
+      expect((await http().delete(`/_sandbox/meetings/${meeting.id}`)).status).toBe(204);
+      await sandbox.webhooksSettled();
+      expect(hook.received.map((r) => r.body.event)).toEqual(['meeting.deleted']);
+      expect((await http().put('/_sandbox/webhook').send({ url: 'not a url' })).status).toBe(400);
+    } finally {
+      await hook.close();
+    }
   });
 });

@@ -27,8 +27,9 @@ export function createZoomController(deps: {
         );
       if (!code || !state) return res.redirect(302, profileUrl({ zoom: 'error', reason: 'missing_code' }));
       try {
-        await deps.connection.completeAuthorization({ code, state });
-        res.redirect(302, profileUrl({ zoom: 'connected' }));
+        const { moved } = await deps.connection.completeAuthorization({ code, state });
+        // A different Zoom account: say how many upcoming meetings moved to it.
+        res.redirect(302, profileUrl({ zoom: 'connected', ...(moved === undefined ? {} : { moved: String(moved) }) }));
       } catch (err) {
         const reason =
           (err as { reason?: string }).reason ?? (err instanceof AppError ? err.code.toLowerCase() : 'internal');
@@ -44,7 +45,12 @@ export function createZoomController(deps: {
         state,
         expectedSpecialistId: principalOf(res).userId,
       });
-      res.status(200).json({ connected: true, zoomEmail: result.zoomEmail, zoomUserId: result.zoomUserId });
+      res.status(200).json({
+        connected: true,
+        zoomEmail: result.zoomEmail,
+        zoomUserId: result.zoomUserId,
+        ...(result.moved === undefined ? {} : { moved: result.moved }),
+      });
     },
 
     async status(_req: Request, res: Response) {

@@ -2,6 +2,16 @@ import { Schema, Types, model, type InferSchemaType } from 'mongoose';
 
 export const BOOKING_STATUSES = ['confirmed', 'cancelled'] as const;
 export const MEETING_STATUSES = ['pending', 'created', 'failed', 'cancelled', 'waiting_for_quota'] as const;
+export const REPAIR_CAUSES = [
+  'zoom_deleted',
+  'zoom_changed',
+  'reconnect_moved',
+  'verify_before_session',
+  'reconcile',
+] as const;
+export type RepairCause = (typeof REPAIR_CAUSES)[number];
+/** The states of the admins' meeting view (pending, failed and waiting_for_quota are `meeting.status` values). */
+export const MEETING_TROUBLE_STATES = ['pending', 'failed', 'waiting_for_quota', 'orphaned', 'repaired'] as const;
 
 const meetingSchema = new Schema(
   {
@@ -34,6 +44,14 @@ const meetingSchema = new Schema(
     quotaResumeAt: { type: Date, default: null },
     /** The removal of a cancelled booking's meeting gave up (MEETING_DELETE_GIVE_UP_DAYS) and admins were told. */
     deleteGaveUpAt: { type: Date, default: null },
+    /** The last repair of a change made outside our API (in Zoom, a reconnect), for the admins' meeting view. */
+    lastRepair: {
+      type: new Schema(
+        { at: { type: Date, required: true }, cause: { type: String, enum: REPAIR_CAUSES, required: true } },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { _id: false },
 );
@@ -82,6 +100,9 @@ bookingSchema.index({ 'meeting.status': 1, 'meeting.savedAt': 1 });
 // Maintenance: moves whose old cells may be held, and cancellations whose meeting removal may be unscheduled.
 bookingSchema.index({ staleCellsSince: 1 });
 bookingSchema.index({ status: 1, 'meeting.zoomDeleted': 1, cancelledAt: 1 });
+// Zoom's meeting events name the meeting; the admins' view lists recent repairs.
+bookingSchema.index({ zoomMeetingId: 1 });
+bookingSchema.index({ 'meeting.lastRepair.at': 1 });
 
 export type BookingRecord = InferSchemaType<typeof bookingSchema> & {
   _id: Types.ObjectId;

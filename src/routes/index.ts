@@ -13,6 +13,8 @@ import { registerManageRoutes } from './manage.routes';
 import { registerSpecialistRoutes } from './specialist.routes';
 import { createOpenApiRegistry } from '../openapi/registry';
 import { registerAdminRoutes } from './admin.routes';
+import { createAdminMeetingsController } from '../controllers/admin-meetings.controller';
+import { registerAdminMeetingsRoutes } from './admin-meetings.routes';
 import { registerAuthRoutes } from './auth.routes';
 import { createRouteBuilder } from './define-route';
 import { registerHealthRoutes } from './health.routes';
@@ -44,6 +46,7 @@ export function mountRoutes(app: Express, c: Container) {
       refreshLog: c.services.grantHealth.refreshLog,
     }),
   );
+  registerAdminMeetingsRoutes(route, createAdminMeetingsController({ meetings: c.services.meetingAdmin }));
   registerSpecialistRoutes(route, createSpecialistController(c.services.specialists));
   registerBookingRoutes(
     route,

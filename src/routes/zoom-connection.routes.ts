@@ -27,7 +27,8 @@ export function registerZoomRoutes(route: DefineRoute, controller: ReturnType<ty
     tags,
     summary: "Zoom's redirect target: stores the grant, then 302 to the frontend profile page",
     description:
-      'Always answers 302: `${FRONTEND_URL}/specialist/profile?zoom=connected`, or `?zoom=error&reason=<code>` ' +
+      'Always answers 302: `${FRONTEND_URL}/specialist/profile?zoom=connected` (plus `&moved=<n>` when the ' +
+      'reconnect brought a different Zoom account and n upcoming meetings moved to it), or `?zoom=error&reason=<code>` ' +
       '(access_denied, invalid_state, exchange_failed, zoom_unavailable, missing_code).',
     access: 'public',
     request: { query: CallbackQuery },
@@ -70,7 +71,9 @@ export function registerZoomRoutes(route: DefineRoute, controller: ReturnType<ty
     method: 'post',
     path: '/api/zoom/webhook',
     tags,
-    summary: 'Zoom webhook: endpoint.url_validation and app_deauthorized (signed with x-zm-signature)',
+    summary:
+      'Zoom webhook: endpoint.url_validation, app_deauthorized, meeting.deleted and meeting.updated ' +
+      '(signed with x-zm-signature)',
     access: 'public',
     request: { body: WebhookBody },
     before: [controller.verifyWebhookSignature],

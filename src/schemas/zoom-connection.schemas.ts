@@ -36,11 +36,29 @@ export const ConnectionStatus = z
       .string()
       .nullable()
       .meta({ description: 'When the current access token expires (not the token)' }),
+    accountChange: z
+      .object({
+        at: z.string(),
+        previousZoomEmail: z.string().nullable(),
+        moved: z.number().int().meta({ description: 'Upcoming meetings moved to the new Zoom account' }),
+        orphaned: z
+          .number()
+          .int()
+          .meta({ description: 'Meetings left in the previous account that could not be deleted (admins see them)' }),
+        finished: z.boolean(),
+      })
+      .nullable()
+      .meta({ description: 'The last reconnect that brought a different Zoom account (null: never)' }),
   })
   .meta({ id: 'ZoomConnectionStatus' });
 
 export const CallbackResult = z
-  .object({ connected: z.literal(true), zoomEmail: z.string(), zoomUserId: z.string() })
+  .object({
+    connected: z.literal(true),
+    zoomEmail: z.string(),
+    zoomUserId: z.string(),
+    moved: z.number().int().optional().meta({ description: 'Only after a reconnect to a different Zoom account' }),
+  })
   .meta({ id: 'ZoomCallbackResult' });
 
 export const WebhookBody = z

@@ -1,7 +1,15 @@
 import express, { Router } from 'express';
+import { z } from 'zod';
 import { InjectedFaultSchema } from './faults';
+import { hostDelete, hostUpdate } from './host-actions';
 import type { SandboxState } from './state';
-import type { InjectedFault } from './types';
+import type { HostMeetingUpdate, InjectedFault } from './types';
+
+const WebhookControl = z.strictObject({
+  url: z.url().optional(),
+  secretToken: z.string().min(1).optional(),
+  dropEvents: z.boolean().optional(),
+});
 
 /**
  * /_sandbox: the programmatic controls over HTTP, so a standalone sandbox can be driven by another process.
@@ -53,6 +61,31 @@ export function controlRoutes(state: SandboxState): Router {
 
   router.get('/meetings', (_req, res) => {
     res.json(state.meetings.all());
+  });
+
+  // The host's own Zoom app: edits and deletions that Zoom reports to us only through webhooks.
+  router.patch('/meetings/:id', (req, res) => {
+    const result = hostUpdate(state, req.params.id, (req.body ?? {}) as HostMeetingUpdate);
+    if (!result.found) return void res.status(404).json({ error: 'unknown meeting' });
+    if (result.invalid) return void res.status(400).json({ error: `invalid ${result.invalid}` });
+    res.json(state.meetings.find(req.params.id));
+  });
+
+  router.delete('/meetings/:id', (req, res) => {
+    if (!hostDelete(state, req.params.id)) return void res.status(404).json({ error: 'unknown meeting' });
+    res.status(204).end();
+  });
+
+  router.get('/webhook', (_req, res) => {
+    const { url, dropEvents } = state.webhooks.config;
+    res.json({ url: url ?? null, dropEvents, deliveries: state.webhooks.deliveries() });
+  });
+
+  router.put('/webhook', (req, res) => {
+    const parsed = WebhookControl.safeParse(req.body ?? {});
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid webhook settings' });
+    const { url, dropEvents } = state.webhooks.configure(parsed.data);
+    res.json({ url: url ?? null, dropEvents });
   });
 
   router.get('/users', (_req, res) => {

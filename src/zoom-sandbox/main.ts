@@ -15,6 +15,8 @@ async function main(): Promise<void> {
       's2s-account-id': { type: 'string', default: DEFAULT_S2S_APP.accountId },
       's2s-client-id': { type: 'string', default: DEFAULT_S2S_APP.clientId },
       's2s-client-secret': { type: 'string', default: DEFAULT_S2S_APP.clientSecret },
+      'webhook-url': { type: 'string' },
+      'webhook-secret': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -22,7 +24,8 @@ async function main(): Promise<void> {
   if (values.help) {
     console.log(
       'Usage: zoom-sandbox [--port 4010] [--host 127.0.0.1] [--auto-approve] [--token-ttl seconds]\n' +
-        '       [--client-id id --client-secret secret] [--s2s-account-id id --s2s-client-id id --s2s-client-secret secret]',
+        '       [--client-id id --client-secret secret] [--s2s-account-id id --s2s-client-id id --s2s-client-secret secret]\n' +
+        '       [--webhook-url https://api.example/api/zoom/webhook --webhook-secret token]',
     );
     return;
   }
@@ -43,6 +46,9 @@ async function main(): Promise<void> {
       },
     ],
     logger: (line) => console.log(`[zoom-sandbox] ${line}`),
+    ...(values['webhook-url'] && values['webhook-secret']
+      ? { webhook: { url: values['webhook-url'], secretToken: values['webhook-secret'] } }
+      : {}),
   });
 
   console.log(`Zoom sandbox listening on ${sandbox.url}`);

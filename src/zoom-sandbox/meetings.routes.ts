@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import { isApiFailure, principalOf, resolveUser, type Principal } from './api-auth';
+import { deleteMeeting, updateMeeting } from './host-actions';
 import { INVALID_JSON, MeetingCreateInput, MeetingUpdateInput, validationError } from './meeting-schemas';
 import { meetingDetail, meetingListItem } from './meeting-view';
 import type { WriteQuota } from './meetings';
@@ -69,7 +70,7 @@ export function meetingsRoutes(state: SandboxState): Router {
     if (!parsed.success) return void res.status(400).json(validationError(parsed.error.issues));
     const quota = meetings.checkWriteQuota(meeting.host_id);
     if (!quota.allowed) return dailyLimitReached(res, quota);
-    const invalid = meetings.update(meeting, parsed.data);
+    const invalid = updateMeeting(state, meeting, parsed.data, principalOf(res).user?.id);
     if (invalid) return void res.status(400).json(validationError([{ path: [invalid.field] }]));
     meetings.recordWrite(meeting.host_id);
     res.status(204).end();
@@ -78,7 +79,7 @@ export function meetingsRoutes(state: SandboxState): Router {
   router.delete('/meetings/:meetingId', (req, res) => {
     const meeting = accessibleMeeting(principalOf(res), req.params.meetingId);
     if (!meeting) return meetingNotFound(res, req.params.meetingId);
-    meetings.delete(meeting.id);
+    deleteMeeting(state, meeting, principalOf(res).user?.id);
     res.status(204).end();
   });
 

@@ -30,6 +30,7 @@ export interface ResolvedOptions {
   /** The account every sandbox user belongs to (the first S2S app's account). */
   accountId: string;
   log: (line: string) => void;
+  webhook?: { url: string; secretToken: string };
 }
 
 export const DEFAULT_USER_MANAGED_APP = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret' };
@@ -57,6 +58,7 @@ export function resolveOptions(options: ZoomSandboxOptions = {}): ResolvedOption
     defaultUserEmail: options.defaultUserEmail ?? 'sandbox.user@example.com',
     accountId: s2sApps[0]?.accountId ?? DEFAULT_S2S_APP.accountId,
     log: options.logger ?? (() => {}),
+    webhook: options.webhook,
   };
 }
 

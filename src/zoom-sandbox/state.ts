@@ -7,6 +7,7 @@ import { resolveOptions, type ResolvedOptions } from './options';
 import { CallRecorder } from './recorder';
 import type { ZoomSandboxOptions } from './types';
 import { UserStore } from './users';
+import { WebhookSender } from './webhooks';
 
 /** Everything one sandbox instance holds in memory. */
 export interface SandboxState extends FaultRuntime {
@@ -20,6 +21,7 @@ export interface SandboxState extends FaultRuntime {
   auth: AuthStore;
   consents: ConsentStore;
   recorder: CallRecorder;
+  webhooks: WebhookSender;
 }
 
 export function createSandboxState(options: ZoomSandboxOptions = {}): SandboxState {
@@ -45,8 +47,15 @@ export function createSandboxState(options: ZoomSandboxOptions = {}): SandboxSta
     }),
     consents: new ConsentStore(now),
     recorder: new CallRecorder(),
+    webhooks: createWebhooks(resolved),
     faults: new FaultRegistry(),
     timers: new Set<NodeJS.Timeout>(),
     hung: new Set<Response>(),
   };
+}
+
+function createWebhooks(resolved: ResolvedOptions): WebhookSender {
+  const sender = new WebhookSender({ now: resolved.now, accountId: resolved.accountId, log: resolved.log });
+  if (resolved.webhook) sender.configure(resolved.webhook);
+  return sender;
 }

@@ -16,6 +16,8 @@ export interface ZoomSandboxOptions {
   s2sApps?: Array<{ accountId: string; clientId: string; clientSecret: string }>;
   defaultUserEmail?: string;
   logger?: (line: string) => void;
+  /** Where meeting events (`meeting.updated`, `meeting.deleted`) are posted, signed with `secretToken`. */
+  webhook?: { url: string; secretToken: string };
 }
 
 export interface InjectedFault {
@@ -89,6 +91,25 @@ export interface SandboxMeeting {
   pre_schedule: false;
 }
 
+/** One meeting event the sandbox sent (or dropped). `status`: our endpoint's answer, null until it came. */
+export interface SandboxWebhookDelivery {
+  event: string;
+  meetingId: string;
+  at: number;
+  status: number | null;
+  dropped?: boolean;
+  error?: string;
+}
+
+/** Fields a host can change in Zoom's own app (the sandbox's host-side update). */
+export interface HostMeetingUpdate {
+  topic?: string;
+  start_time?: string;
+  duration?: number;
+  timezone?: string;
+  agenda?: string;
+}
+
 export interface ZoomSandbox {
   readonly url: string;
   readonly oauthBaseUrl: string;
@@ -103,4 +124,13 @@ export interface ZoomSandbox {
   users(): SandboxUser[];
   ensureUser(email: string): SandboxUser;
   revokeUserGrants(zoomUserId: string): void;
+  /** The host changes a meeting in Zoom's own app: a `meeting.updated` event follows. False if unknown. */
+  hostUpdateMeeting(meetingId: string, update: HostMeetingUpdate): boolean;
+  /** The host deletes a meeting in Zoom's own app: a `meeting.deleted` event follows. False if unknown. */
+  hostDeleteMeeting(meetingId: string): boolean;
+  /** Sets where events go, the secret that signs them, and whether they are dropped. */
+  configureWebhook(patch: { url?: string; secretToken?: string; dropEvents?: boolean }): void;
+  webhookDeliveries(): SandboxWebhookDelivery[];
+  /** Resolves when every event sent so far has been answered (or failed). */
+  webhooksSettled(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { apiRoutes, meetingLinkRoutes } from './api.routes';
 import { controlRoutes } from './control.routes';
 import { faultMiddleware } from './faults';
+import { hostDelete, hostUpdate } from './host-actions';
 import { oauthAuthorizeRoutes } from './oauth-authorize.routes';
 import { oauthTokenRoutes } from './oauth-token.routes';
 import { apiJsonBodyParser, logRequests, oauthBodyParser, recordRequests, routeKeyOf } from './pipeline';
@@ -11,11 +12,13 @@ import { createSandboxState, type SandboxState } from './state';
 import type { ZoomSandbox, ZoomSandboxOptions } from './types';
 
 export type {
+  HostMeetingUpdate,
   InjectedFault,
   RecordedRequest,
   SandboxClock,
   SandboxMeeting,
   SandboxUser,
+  SandboxWebhookDelivery,
   ZoomSandbox,
   ZoomSandboxOptions,
 } from './types';
@@ -89,6 +92,15 @@ export async function startZoomSandbox(options: ZoomSandboxOptions = {}): Promis
     users: () => structuredClone(state.users.list()),
     ensureUser: (email) => structuredClone(state.users.ensure(email)),
     revokeUserGrants: (zoomUserId) => state.auth.revokeUser(zoomUserId),
+    hostUpdateMeeting: (meetingId, update) => {
+      const result = hostUpdate(state, meetingId, update);
+      if (result.found && result.invalid) throw new RangeError(`invalid ${result.invalid}`);
+      return result.found;
+    },
+    hostDeleteMeeting: (meetingId) => hostDelete(state, meetingId),
+    configureWebhook: (patch) => void state.webhooks.configure(patch),
+    webhookDeliveries: () => state.webhooks.deliveries(),
+    webhooksSettled: () => state.webhooks.settled(),
   };
 }
 

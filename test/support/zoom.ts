@@ -35,7 +35,9 @@ export async function authorizeAtZoom(app: Express, specialistToken: string, zoo
 export async function connectZoom(app: Express, specialistToken: string, zoomEmail: string) {
   const { redirect } = await authorizeAtZoom(app, specialistToken, zoomEmail);
   const callback = await request(app).get(`/api/zoom/callback${redirect.search}`).redirects(0);
-  if (callback.status !== 302 || !String(callback.headers.location).endsWith('zoom=connected')) {
+  // A reconnect to another Zoom account adds `moved=<n>`.
+  const landed = callback.status === 302 ? new URL(String(callback.headers.location)) : undefined;
+  if (landed?.searchParams.get('zoom') !== 'connected') {
     throw new Error(`callback failed: ${callback.status} ${callback.headers.location}`);
   }
 }

@@ -39,6 +39,8 @@ export function createAdminDigest(deps: {
   frontendUrl: string;
   /** The refresh log is pruned here too, so it stays bounded with the keep-alive sweep turned off. */
   logMaxAgeMs: number;
+  /** Meetings orphaned (left in an old Zoom account, or not deletable) and repaired in the last day. */
+  meetingSections?: () => Promise<DigestSection[]>;
 }) {
   const now = () => deps.clock.now();
   const todayAt = (t: Date) =>
@@ -122,9 +124,9 @@ export function createAdminDigest(deps: {
     });
     if (!claimed.upsertedId) return 'already_done';
     await deps.refreshLog.prune(new Date(t.getTime() - deps.logMaxAgeMs));
-    const sections = (await Promise.all([connectionsSection(t), meetingsSection(t), failuresSection(t)])).filter(
-      (s) => s.total > 0,
-    );
+    const meetingSections = deps.meetingSections?.() ?? Promise.resolve([]);
+    const all = [connectionsSection(t), meetingsSection(t), failuresSection(t), meetingSections];
+    const sections = (await Promise.all(all)).flat().filter((s) => s.total > 0);
     const summary = Object.fromEntries(sections.map((s) => [s.title, s.total]));
     if (sections.length === 0) return 'healthy';
     for (const admin of await deps.users.findAdmins()) {

@@ -7,6 +7,8 @@ import { compareAndSet } from '../../db/compare-and-set';
 import { OAuthStateModel } from '../../models/oauth-state.model';
 import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import { connectionState, type ConnectionState } from '../grant-health/grant-state';
+import { RetiredGrantModel, type RetiredGrantRecord } from '../../models/retired-grant.model';
+import type { RetiredGrants } from './retired-grant.service';
 import type { ZoomApiClient } from './zoom-api.client';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
 import { OAuthCallbackError, ZoomApiError } from './zoom.errors';
@@ -23,6 +25,14 @@ export interface ZoomConnectionStatus {
   state: ConnectionState;
   lastRefreshedAt: string | null;
   accessTokenExpiresAt: string | null;
+  /** The last reconnect that brought a different Zoom account, and what became of the meetings. */
+  accountChange: {
+    at: string;
+    previousZoomEmail: string | null;
+    moved: number;
+    orphaned: number;
+    finished: boolean;
+  } | null;
 }
 
 const isWorking = (doc: UserOAuthTokenRecord | null): doc is UserOAuthTokenRecord =>
@@ -44,6 +54,12 @@ export function createZoomConnectionService(deps: {
   onConnected?(specialistId: string): Promise<void>;
   /** The grant was removed in Zoom (app_deauthorized): e.g. tell the specialist, once per grant. */
   onDeauthorized?(specialistId: string): Promise<void>;
+  /** Keeps the grant a reconnect to another Zoom account replaces (to delete the meetings left there). */
+  retiredGrants?: Pick<RetiredGrants, 'retire'>;
+  /** Another Zoom account, before the new grant is stored: note which meetings must move. */
+  onAccountChanging?(specialistId: string, retiredGrantId: string): Promise<void>;
+  /** Another Zoom account, after the new grant is stored: move the meetings; resolves to how many moved. */
+  onAccountChanged?(specialistId: string, retiredGrantId: string): Promise<number>;
 }) {
   const now = () => deps.clock.now();
 
@@ -63,6 +79,35 @@ export function createZoomConnectionService(deps: {
       },
       $inc: { version: 1 },
     });
+  }
+
+  async function baseStatus(specialistId: string): Promise<Omit<ZoomConnectionStatus, 'accountChange'>> {
+    const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
+    const state = connectionState(doc);
+    const live = doc && !doc.isRevoked ? doc : null;
+    return {
+      connected: state === 'connected',
+      zoomEmail: live?.zoomEmail ?? null,
+      zoomUserId: live?.zoomUserId ?? null,
+      authorizedAt: iso(live?.authorizedAt),
+      lastUsedAt: iso(live?.lastUsedAt),
+      needsReauth: state === 'needs_reauth',
+      state,
+      lastRefreshedAt: iso(live?.lastRefreshedAt),
+      accessTokenExpiresAt: iso(live?.zoomAccessTokenExpiry),
+    };
+  }
+
+  async function lastAccountChange(specialistId: string): Promise<ZoomConnectionStatus['accountChange']> {
+    const change = await RetiredGrantModel.findOne({ specialistId }).sort({ retiredAt: -1 }).lean<RetiredGrantRecord>();
+    if (!change) return null;
+    return {
+      at: change.retiredAt.toISOString(),
+      previousZoomEmail: change.zoomEmail ?? null,
+      moved: change.moved,
+      orphaned: change.orphaned,
+      finished: Boolean(change.finishedAt),
+    };
   }
 
   return {
@@ -144,38 +189,39 @@ export function createZoomConnectionService(deps: {
         refreshLeaseUntil: null,
         refreshLeaseOwner: null,
       };
+      // Another Zoom account: the old grant is kept (sealed) to delete the meetings left there, then revoked.
+      const previous = await UserOAuthTokenModel.findOne({ userId: pending.userId }).lean<UserOAuthTokenRecord>();
+      const accountChanged = Boolean(previous?.zoomUserId && previous.zoomUserId !== me.id && deps.retiredGrants);
+      const retired = accountChanged ? await deps.retiredGrants!.retire(previous!, me.id) : undefined;
+      if (retired) await deps.onAccountChanging?.(specialistId, retired._id.toString());
       // A reconnect replaces the old grant; bumping version makes any refresh of the old grant in flight lose its CAS.
       await UserOAuthTokenModel.updateOne(
         { userId: pending.userId },
         { $set: grant, $inc: { version: 1 } },
         { upsert: true },
       );
-      deps.logger.info({ specialistId, zoomUserId: me.id }, 'Zoom connected');
+      deps.logger.info({ specialistId, zoomUserId: me.id, accountChanged }, 'Zoom connected');
+      let moved: number | undefined;
+      if (retired)
+        moved = await (deps.onAccountChanged?.(specialistId, retired._id.toString()) ?? Promise.resolve(0)).catch(
+          (error: unknown) => (
+            deps.logger.warn({ specialistId, err: error }, 'Moving meetings failed; its job retries'),
+            0
+          ),
+        );
       await deps
         .onConnected?.(specialistId)
         .catch((error) => deps.logger.warn({ specialistId, err: error }, 'onConnected failed'));
-      return { specialistId, zoomUserId: me.id, zoomEmail: me.email };
+      return { specialistId, zoomUserId: me.id, zoomEmail: me.email, moved };
     },
 
     async status(specialistId: string): Promise<ZoomConnectionStatus> {
-      const doc = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean<UserOAuthTokenRecord>();
-      const state = connectionState(doc);
-      const live = doc && !doc.isRevoked ? doc : null;
-      return {
-        connected: state === 'connected',
-        zoomEmail: live?.zoomEmail ?? null,
-        zoomUserId: live?.zoomUserId ?? null,
-        authorizedAt: iso(live?.authorizedAt),
-        lastUsedAt: iso(live?.lastUsedAt),
-        needsReauth: state === 'needs_reauth',
-        state,
-        lastRefreshedAt: iso(live?.lastRefreshedAt),
-        accessTokenExpiresAt: iso(live?.zoomAccessTokenExpiry),
-      };
+      const [base, accountChange] = await Promise.all([baseStatus(specialistId), lastAccountChange(specialistId)]);
+      return { ...base, accountChange };
     },
 
     async isConnected(specialistId: string): Promise<boolean> {
-      return (await this.status(specialistId)).connected;
+      return (await baseStatus(specialistId)).connected;
     },
 
     /** The working grant itself (one read), for callers that go on to use its token: see getAccessToken's `grant`. */

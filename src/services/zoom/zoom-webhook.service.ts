@@ -21,6 +21,8 @@ export function createZoomWebhookService(deps: {
   clock: Clock;
   logger: Logger;
   onDeauthorized(zoomUserId: string): Promise<unknown>;
+  /** `meeting.deleted` / `meeting.updated` (payload.object): must be quick, the repair itself runs as a job. */
+  onMeetingChanged?(event: string, object: Record<string, unknown>): Promise<unknown>;
 }) {
   function verify(req: WebhookRequest): void {
     if (!deps.secretToken) throw new ZoomWebhookNotConfiguredError();
@@ -58,6 +60,13 @@ export function createZoomWebhookService(deps: {
         case 'app_deauthorized': {
           const zoomUserId = String(payload.user_id ?? '');
           if (zoomUserId) await deps.onDeauthorized(zoomUserId);
+          return { received: true };
+        }
+        case 'meeting.deleted':
+        case 'meeting.updated': {
+          const object = payload.object;
+          if (object && typeof object === 'object' && !Array.isArray(object))
+            await deps.onMeetingChanged?.(body.event, object as Record<string, unknown>);
           return { received: true };
         }
         default:

@@ -329,7 +329,7 @@ export interface paths {
         };
         /**
          * Zoom's redirect target: stores the grant, then 302 to the frontend profile page
-         * @description Always answers 302: `${FRONTEND_URL}/specialist/profile?zoom=connected`, or `?zoom=error&reason=<code>` (access_denied, invalid_state, exchange_failed, zoom_unavailable, missing_code).
+         * @description Always answers 302: `${FRONTEND_URL}/specialist/profile?zoom=connected` (plus `&moved=<n>` when the reconnect brought a different Zoom account and n upcoming meetings moved to it), or `?zoom=error&reason=<code>` (access_denied, invalid_state, exchange_failed, zoom_unavailable, missing_code).
          */
         get: {
             parameters: {
@@ -537,7 +537,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Zoom webhook: endpoint.url_validation and app_deauthorized (signed with x-zm-signature) */
+        /** Zoom webhook: endpoint.url_validation, app_deauthorized, meeting.deleted and meeting.updated (signed with x-zm-signature) */
         post: {
             parameters: {
                 query?: never;
@@ -1091,6 +1091,162 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Meetings in trouble (pending, failed, waiting for quota, orphaned) and those repaired in the last 7 days
+         * @description Sorted by session start. `counts` covers every state whatever the `state` filter.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description pending / failed / waiting_for_quota: upcoming bookings whose meeting is in that state; orphaned: meetings left in an old Zoom account or that Zoom would not delete; repaired: repaired in the last 7 days */
+                    state?: "pending" | "failed" | "waiting_for_quota" | "orphaned" | "repaired";
+                    /** @description From 1 (default 1) */
+                    page?: number;
+                    /** @description Default 50, at most 200 */
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of meetings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MeetingTroublePage"];
+                    };
+                };
+                /** @description Malformed or invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Missing, invalid or expired bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Requires role: admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/meetings/{bookingId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes the next attempt on a booking's meeting now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    bookingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The attempt is due now */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MeetingRetryResult"];
+                    };
+                };
+                /** @description Malformed or invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Missing, invalid or expired bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Requires role: admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No such booking */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description The session is over, or the booking changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2095,6 +2251,8 @@ export interface components {
             connected: true;
             zoomEmail: string;
             zoomUserId: string;
+            /** @description Only after a reconnect to a different Zoom account */
+            moved?: number;
         };
         ZoomCallbackRequest: {
             code: string;
@@ -2115,6 +2273,16 @@ export interface components {
             lastRefreshedAt: string | null;
             /** @description When the current access token expires (not the token) */
             accessTokenExpiresAt: string | null;
+            /** @description The last reconnect that brought a different Zoom account (null: never) */
+            accountChange: {
+                at: string;
+                previousZoomEmail: string | null;
+                /** @description Upcoming meetings moved to the new Zoom account */
+                moved: number;
+                /** @description Meetings left in the previous account that could not be deleted (admins see them) */
+                orphaned: number;
+                finished: boolean;
+            } | null;
         };
         ZoomWebhookResponse: {
             plainToken: string;
@@ -2253,6 +2421,49 @@ export interface components {
             grantAgeSeconds: number | null;
             /** @description invalid_grant only: time since its last successful refresh */
             sinceLastRefreshSeconds: number | null;
+        };
+        MeetingTroublePage: {
+            items: components["schemas"]["MeetingTroubleRow"][];
+            counts: {
+                pending: number;
+                failed: number;
+                waiting_for_quota: number;
+                orphaned: number;
+                repaired: number;
+            };
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        MeetingTroubleRow: {
+            bookingId: string;
+            specialist: {
+                id: string;
+                name: string;
+            };
+            /** @description ISO 8601 instant (UTC) */
+            start: string;
+            zoomMeetingId: string | null;
+            /**
+             * @description pending / failed / waiting_for_quota: upcoming bookings whose meeting is in that state; orphaned: meetings left in an old Zoom account or that Zoom would not delete; repaired: repaired in the last 7 days
+             * @enum {string}
+             */
+            state: "pending" | "failed" | "waiting_for_quota" | "orphaned" | "repaired";
+            lastError: string | null;
+            /** @description zoom_deleted, zoom_changed, reconnect_moved, verify_before_session, reconcile */
+            lastRepair: {
+                at: string;
+                /** @enum {string} */
+                cause: "zoom_deleted" | "zoom_changed" | "reconnect_moved" | "verify_before_session" | "reconcile";
+            } | null;
+        };
+        MeetingRetryResult: {
+            bookingId: string;
+            /**
+             * @description meeting: the pending/failed/waiting meeting is due now; check: a live meeting is read from Zoom and repaired now; delete: a cancelled booking’s meeting is deleted now (orphaned meetings are tried at once)
+             * @enum {string}
+             */
+            retried: "meeting" | "check" | "delete";
         };
         Availability: {
             headline: string;

@@ -24,3 +24,7 @@ export type ZoomConnectionPage = Schemas['ZoomConnectionPage'];
 export type ZoomConnectionRow = Schemas['ZoomConnectionRow'];
 export type ConnectionState = ZoomConnectionRow['state'];
 export type RefreshEvent = Schemas['RefreshEvent'];
+/** The admins' meeting view (`/api/admin/meetings`). */
+export type MeetingTroublePage = Schemas['MeetingTroublePage'];
+export type MeetingTroubleRow = MeetingTroublePage['items'][number];
+export type MeetingTroubleState = MeetingTroubleRow['state'];

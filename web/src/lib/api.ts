@@ -108,9 +108,14 @@ export const api = {
     unwrap(client.GET('/api/admin/zoom-connections', { params: { query } })),
   refreshEvents: (query: { page?: number; pageSize?: number } & RefreshEventFilter) =>
     unwrap(client.GET('/api/admin/refresh-events', { params: { query } })),
+  adminMeetings: (query: { state?: MeetingStateFilter; page?: number; pageSize?: number }) =>
+    unwrap(client.GET('/api/admin/meetings', { params: { query } })),
+  retryMeeting: (bookingId: string) =>
+    unwrap(client.POST('/api/admin/meetings/{bookingId}/retry', { params: { path: { bookingId } } })),
 };
 
 type ConnectionStateFilter = NonNullable<paths['/api/admin/zoom-connections']['get']['parameters']['query']>['state'];
+type MeetingStateFilter = NonNullable<paths['/api/admin/meetings']['get']['parameters']['query']>['state'];
 type RefreshEventFilter = Omit<
   NonNullable<paths['/api/admin/refresh-events']['get']['parameters']['query']>,
   'page' | 'pageSize'

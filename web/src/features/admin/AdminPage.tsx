@@ -5,6 +5,7 @@ import { api } from '../../lib/api';
 import { browserTimeZone, formatDateTime } from '../../lib/time';
 import type { ConnectionState } from '../../lib/api-types';
 import { adminLoadError, STATES, stateLabel } from './admin-view';
+import { AdminMeetings } from './AdminMeetings';
 
 const PAGE_SIZE = 25;
 
@@ -69,6 +70,7 @@ export function AdminPage() {
         )}
         {c && <Pager page={c.page} pageSize={c.pageSize} total={c.total} onPage={setPage} what="connections" />}
       </Section>
+      <AdminMeetings zone={zone} />
       <Section title="Token refresh log">
         <LoadError error={events.error} />
         {e && (

@@ -4,7 +4,7 @@ import { callbackErrorMessage, connectionView } from './zoom-messages';
 
 const status: ZoomStatus = {
   connected: false, zoomEmail: null, zoomUserId: null, authorizedAt: null, lastUsedAt: null, needsReauth: false,
-  state: 'never', lastRefreshedAt: null, accessTokenExpiresAt: null,
+  state: 'never', lastRefreshedAt: null, accessTokenExpiresAt: null, accountChange: null,
 };
 
 describe('Zoom callback outcomes', () => {

@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../lib/clock';
+import type { Logger } from '../../lib/logger';
+import { compareAndSet } from '../../db/compare-and-set';
+import { BookingModel, type BookingRecord, type RepairCause } from '../../models/booking.model';
+import type { JobQueue } from '../jobs/job-queue';
+import type { MailOutbox } from '../mail/mail-outbox.service';
+import { meetingSetBackMail, renewedMeetingMails, type RenewalReason } from '../mail/meeting-repair-mail.templates';
+import type { ZoomApiClient } from '../zoom/zoom-api.client';
+import type { ZoomMeeting, ZoomMeetingInput } from '../zoom/zoom-api.schemas';
+import { ZoomApiError } from '../zoom/zoom.errors';
+import { JobModel } from '../../models/job.model';
+import { JOB_MEETING_SYNC } from './booking-jobs.service';
+import type { BookingNotifier } from './booking-notification.service';
+import type { MeetingChangesService } from './meeting-changes.service';
+import type { MeetingHost } from './meeting-host.service';
+import { meetingInput } from './meeting-input';
+import { decideRetry } from './meeting-retry';
+import { quotaKeyOf, type ZoomQuota } from './zoom-quota';
+
+export const JOB_MEETING_REPAIR = 'meeting-repair';
+/** The updated invitation after a new meeting replaced a booking's: durable, so a crash after the save loses none. */
+export const JOB_RENEWAL_NOTICE = 'meeting-renewal-notice';
+const NOTICE_GRACE_MS = 60_000;
+/** What noticed the trouble: a Zoom event, the check before the session, or the reconciliation sweep. */
+export type RepairTrigger = 'webhook' | 'verify_before_session' | 'reconcile';
+export type RepairOutcome =
+  | { status: 'in_sync' | 'skipped' }
+  | { status: 'recreated' | 'set_back'; cause: RepairCause }
+  | { status: 'later'; at: Date; reason: string };
+
+type Drift = { start?: Date; durationMinutes?: number; topic?: string };
+
+/** Zoom no longer has the meeting: 404 / code 3001. */
+export const isMeetingGone = (error: unknown) =>
+  error instanceof ZoomApiError && (error.zoomStatus === 404 || String(error.zoomCode) === '3001');
+
+/** What of the booking (time, duration, topic) a Zoom meeting no longer matches. */
+export function driftOf(zoom: Pick<ZoomMeeting, 'start_time' | 'duration' | 'topic'>, input: ZoomMeetingInput): Drift {
+  const drift: Drift = {};
+  if (zoom.start_time && Date.parse(zoom.start_time) !== Date.parse(input.start_time))
+    drift.start = new Date(zoom.start_time);
+  if (zoom.duration !== undefined && zoom.duration !== input.duration) drift.durationMinutes = zoom.duration;
+  if (zoom.topic !== undefined && zoom.topic !== input.topic) drift.topic = zoom.topic;
+  return drift;
+}
+
+/** A confirmed, not yet ended booking whose meeting we made: the only ones a change in Zoom is repaired for. */
+export const isRepairable = (b: BookingRecord, now: Date) =>
+  b.status === 'confirmed' && b.end > now && b.meeting.status === 'created' && Boolean(b.zoomMeetingId);
+
+/**
+ * The booking is the source of truth for its Zoom meeting. A meeting deleted in Zoom is made again (new join link,
+ * updated invitation to both parties: same UID, SEQUENCE + 1); a time, duration or topic changed in Zoom is set back
+ * and the specialist is told once. Every repair reads the meeting from Zoom first, so an echo of our own change, a
+ * duplicate event or a stale one changes nothing.
+ */
+export function createMeetingRepair(deps: {
+  host: MeetingHost;
+  api: ZoomApiClient;
+  changes: Pick<MeetingChangesService, 'contextOf'>;
+  notifier: Pick<BookingNotifier, 'contextOf'>;
+  reminders: { sync(bookingId: string): Promise<void> };
+  mail: MailOutbox;
+  jobs: JobQueue;
+  clock: Clock;
+  logger: Logger;
+  maxAttempts: number;
+  frontendUrl: string;
+  quota?: ZoomQuota;
+}) {
+  const now = () => deps.clock.now();
+
+  async function reserve(booking: BookingRecord): Promise<RepairOutcome | undefined> {
+    if (!deps.quota) return undefined;
+    const r = await deps.quota.reserve(quotaKeyOf(booking));
+    return r.ok ? undefined : { status: 'later', at: r.resumeAt, reason: 'waiting_for_quota' };
+  }
+
+  /** After a new meeting replaced the booking's: both parties get the new links; reminders follow the new version. */
+  async function announceRenewal(bookingId: string, reason: RenewalReason): Promise<void> {
+    const fresh = await BookingModel.findById(bookingId).lean<BookingRecord>();
+    if (!fresh || fresh.status !== 'confirmed') return;
+    await deps.mail.enqueueMany(renewedMeetingMails(await deps.notifier.contextOf(fresh), reason));
+    await deps.reminders.sync(bookingId);
+  }
+
+  /**
+   * Written after Zoom made the new meeting and before the booking points at it: if the process dies after the save,
+   * this job sends the updated invitation (the outbox's dedupe key keeps it to one); if the save never happens, the
+   * booking does not point at the meeting and the job sends nothing.
+   */
+  function noteRenewal(bookingId: string, meetingId: string, reason: RenewalReason) {
+    const at = new Date(now().getTime() + NOTICE_GRACE_MS);
+    const key = `${JOB_RENEWAL_NOTICE}:${bookingId}:${meetingId}`;
+    return deps.jobs.schedule(JOB_RENEWAL_NOTICE, key, { bookingId, meetingId, reason }, at);
+  }
+
+  deps.jobs.define(JOB_RENEWAL_NOTICE, async ({ bookingId, meetingId, reason }) => {
+    const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+    if (booking?.zoomMeetingId === meetingId) await announceRenewal(bookingId!, reason as RenewalReason);
+  });
+
+  async function recreate(booking: BookingRecord, input: ZoomMeetingInput, cause: RepairCause): Promise<RepairOutcome> {
+    const waiting = await reserve(booking);
+    if (waiting) return waiting;
+    const specialistId = booking.specialistId.toString();
+    const hostUserId = booking.meeting.hostZoomUserId ?? (await deps.host.hostUserId(specialistId));
+    const made = await deps.host.call(specialistId, (tk) => deps.api.createMeeting(tk, hostUserId, input));
+    const reason = cause === 'zoom_deleted' ? 'zoom_deleted' : 'missing';
+    await noteRenewal(booking._id.toString(), made.id, reason);
+    const won = await compareAndSet(
+      BookingModel,
+      {
+        _id: booking._id,
+        status: 'confirmed',
+        sequence: booking.sequence,
+        zoomMeetingId: booking.zoomMeetingId,
+        'meeting.status': 'created',
+      },
+      {
+        $set: {
+          zoomMeetingId: made.id,
+          zoomJoinUrl: made.join_url,
+          'meeting.syncedSequence': booking.sequence + 1,
+          'meeting.lastError': null,
+          'meeting.lastRepair': { at: now(), cause },
+        },
+        $inc: { sequence: 1 },
+      },
+    );
+    if (!won) {
+      // Moved, cancelled or repaired meanwhile: ours must not stay in the host's calendar; look again.
+      await deps.host
+        .call(specialistId, (tk) => deps.api.deleteMeeting(tk, made.id))
+        .catch((error: unknown) => deps.logger.warn({ err: error, meetingId: made.id }, 'Could not remove a spare'));
+      return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
+    }
+    deps.logger.info({ bookingId: booking._id, cause, meetingId: made.id }, 'Zoom meeting made again');
+    await announceRenewal(booking._id.toString(), reason);
+    return { status: 'recreated', cause };
+  }
+
+  async function setBack(
+    booking: BookingRecord,
+    input: ZoomMeetingInput,
+    drift: Drift,
+    cause: RepairCause,
+    quiet: boolean,
+  ): Promise<RepairOutcome> {
+    const waiting = await reserve(booking);
+    if (waiting) return waiting;
+    const { topic, start_time, duration, timezone, agenda } = input;
+    await deps.host.call(booking.specialistId.toString(), (tk) =>
+      deps.api.updateMeeting(tk, booking.zoomMeetingId!, { topic, start_time, duration, timezone, agenda }),
+    );
+    const kept = await compareAndSet(
+      BookingModel,
+      { _id: booking._id, sequence: booking.sequence },
+      {
+        $set: {
+          'meeting.lastRepair': { at: now(), cause },
+          'meeting.lastError': null,
+          'meeting.syncedSequence': booking.sequence,
+        },
+      },
+    );
+    if (!kept) {
+      // Moved while we set it back: our PATCH may have undone the move's, so look again (without a second mail).
+      await schedule(booking._id.toString(), 'reconcile', now(), true);
+      return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
+    }
+    deps.logger.info({ bookingId: booking._id, cause, drift }, 'Zoom meeting set back to the booking');
+    if (!quiet) {
+      const key = createHash('sha256').update(JSON.stringify(drift)).digest('hex').slice(0, 12);
+      const ctx = await deps.notifier.contextOf(booking);
+      await deps.mail.enqueue(meetingSetBackMail(ctx, drift, key, `${deps.frontendUrl}/bookings`));
+    }
+    return { status: 'set_back', cause };
+  }
+
+  /** Reads the meeting from Zoom and repairs it when it is missing or differs from the booking. */
+  async function repair(bookingId: string, trigger: RepairTrigger, quiet = false): Promise<RepairOutcome> {
+    const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+    if (!booking || !isRepairable(booking, now())) return { status: 'skipped' };
+    let zoom: ZoomMeeting | undefined;
+    try {
+      zoom = await deps.host.call(booking.specialistId.toString(), (tk) =>
+        deps.api.getMeeting(tk, booking.zoomMeetingId!),
+      );
+    } catch (error) {
+      if (!isMeetingGone(error)) throw error;
+    }
+    const input = meetingInput(booking, await deps.changes.contextOf(booking));
+    if (!zoom) return recreate(booking, input, trigger === 'webhook' ? 'zoom_deleted' : trigger);
+    // Our own move has not reached Zoom yet: its sync job pushes the booking's time, not us. A sync that gave up
+    // (no job left) is finished here, without telling the specialist of a change they did not make.
+    const unsynced = booking.meeting.syncedSequence < booking.sequence;
+    if (unsynced && (await JobModel.exists({ key: `${JOB_MEETING_SYNC}:${bookingId}` }))) return { status: 'skipped' };
+    const drift = driftOf(zoom, input);
+    if (Object.keys(drift).length === 0) return { status: 'in_sync' };
+    return setBack(booking, input, drift, trigger === 'webhook' ? 'zoom_changed' : trigger, quiet || unsynced);
+  }
+
+  function schedule(bookingId: string, trigger: RepairTrigger, at = now(), quiet = false) {
+    const data = { bookingId, trigger, ...(quiet ? { quiet: '1' } : {}) };
+    return deps.jobs.schedule(JOB_MEETING_REPAIR, `${JOB_MEETING_REPAIR}:${bookingId}`, data, at);
+  }
+
+  /** A failed repair: Zoom down or busy is waited out until the session begins; a refusal ends it (logged). */
+  async function afterFailure(bookingId: string, error: unknown, attempts: number): Promise<Date | undefined> {
+    const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+    const message = (error as Error).message;
+    await BookingModel.updateOne({ _id: bookingId }, { $set: { 'meeting.lastError': message } });
+    const decision = decideRetry(error, {
+      attempts,
+      counted: Math.max(0, attempts - 1),
+      maxCounted: deps.maxAttempts,
+      now: now(),
+      sessionStart: booking?.start ?? now(),
+    });
+    if ('retryAt' in decision) return decision.retryAt;
+    deps.logger.error({ bookingId, err: message }, 'Giving up on repairing a Zoom meeting');
+    return undefined;
+  }
+
+  deps.jobs.define(JOB_MEETING_REPAIR, async ({ bookingId, trigger, quiet }, meta) => {
+    try {
+      const outcome = await repair(bookingId!, trigger as RepairTrigger, quiet === '1');
+      if (outcome.status === 'later') return { retryAt: outcome.at };
+    } catch (error) {
+      const retryAt = await afterFailure(bookingId!, error, meta.attempts);
+      if (retryAt) return { retryAt };
+    }
+  });
+
+  return {
+    repair,
+    schedule,
+    announceRenewal,
+    noteRenewal,
+
+    /**
+     * A `meeting.deleted` / `meeting.updated` event: cheap (one read, one job write) so the webhook answers well
+     * within Zoom's 3 seconds; the repair runs as a durable job. Unknown meetings, cancelled or past bookings and
+     * echoes of our own moves are ignored.
+     */
+    async noticeZoomEvent(event: string, object: Record<string, unknown>): Promise<'scheduled' | 'ignored'> {
+      if (object.id === undefined || object.id === null) return 'ignored';
+      const booking = await BookingModel.findOne({ zoomMeetingId: String(object.id) }).lean<BookingRecord>();
+      if (!booking || !isRepairable(booking, now())) return 'ignored';
+      if (event === 'meeting.updated' && isEchoOf(object, booking)) return 'ignored';
+      await schedule(booking._id.toString(), 'webhook');
+      return 'scheduled';
+    },
+
+    /**
+     * Before a reminder (or MEETING_VERIFY_BEFORE_MINUTES before the start): the meeting is read from Zoom and
+     * repaired now, so the link the reminder carries works. A failure leaves it to the durable job.
+     */
+    async verify(bookingId: string): Promise<RepairOutcome | undefined> {
+      try {
+        return await repair(bookingId, 'verify_before_session');
+      } catch (error) {
+        deps.logger.warn({ bookingId, err: (error as Error).message }, 'Meeting check before the session failed');
+        const retryAt = await afterFailure(bookingId, error, 1);
+        if (retryAt) await schedule(bookingId, 'verify_before_session', retryAt);
+        return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * An update whose new values are the booking's own (the echo of a reschedule we pushed, or of a set-back): nothing
+ * to do. A changed topic cannot be judged without the parties' names; the job's read of the meeting settles it.
+ */
+function isEchoOf(object: Record<string, unknown>, booking: BookingRecord): boolean {
+  if ('topic' in object) return false;
+  const start = object.start_time;
+  const duration = object.duration;
+  if (start !== undefined && Date.parse(String(start)) !== booking.start.getTime()) return false;
+  if (duration !== undefined && Number(duration) !== booking.durationMinutes) return false;
+  return start !== undefined || duration !== undefined;
+}
+
+export type MeetingRepair = ReturnType<typeof createMeetingRepair>;

@@ -1,0 +1,47 @@
+import { BookingModel } from '../src/models/booking.model';
+import { JobModel } from '../src/models/job.model';
+import { createSmtpTransport } from '../src/services/mail/mail-transport';
+import { createTestApp, registerUser, type TestApp } from './support/app';
+import { book, drainJobs, readySpecialist } from './support/booking';
+import { useStack } from './support/stack';
+import { sandboxEnv } from './support/zoom';
+
+const NOW = '2026-11-23T08:00:00.000Z';
+const MIDNIGHT = new Date('2026-11-24T00:00:00.000Z');
+const CREATE = 'POST /v2/users/:userId/meetings';
+
+describe('repairs count against the Zoom quota ledger', () => {
+  const s = useStack({ now: NOW });
+  // The ledger is shared through MongoDB: the booking's own create uses the day's only call.
+  let withQuota: TestApp;
+  beforeAll(() => {
+    withQuota = createTestApp({
+      clock: s.clock,
+      env: { ...sandboxEnv(s.sandbox), ZOOM_DAILY_MEETING_LIMIT: '1' },
+      mailTransport: createSmtpTransport(s.smtp.url),
+    });
+  });
+
+  it('when the host is at its daily quota, then a deleted meeting is made again only after 00:00 UTC, without calling Zoom before', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-25T09:00:00Z' });
+    await drainJobs(s.container);
+    const bookingId = res.body.id as string;
+    s.sandbox.hostDeleteMeeting(res.body.meeting.zoomMeetingId);
+    const creates = s.sandbox.calls(CREATE);
+
+    await withQuota.container.services.meetingRepair.schedule(bookingId, 'webhook');
+    await withQuota.container.services.jobs.runDue();
+    expect(s.sandbox.calls(CREATE)).toBe(creates);
+    expect((await JobModel.findOne({ key: `meeting-repair:${bookingId}` }).lean())!.runAt).toEqual(MIDNIGHT);
+
+    s.clock.set(MIDNIGHT);
+    await drainJobs(withQuota.container);
+    expect(s.sandbox.calls(CREATE)).toBe(creates + 1);
+    expect(await BookingModel.findById(bookingId).lean()).toMatchObject({
+      sequence: 1,
+      meeting: { lastRepair: { cause: 'zoom_deleted' } },
+    });
+  });
+});
