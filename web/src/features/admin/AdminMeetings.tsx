@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Section } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
-import { api } from '../../lib/api';
+import { api, ApiError } from '../../lib/api';
 import { describeError } from '../../lib/error-messages';
 import { formatDateTime } from '../../lib/time';
 import type { MeetingTroubleState } from '../../lib/api-types';
@@ -28,6 +28,9 @@ const CAUSES: Record<string, string> = {
 const meetingStateLabel = (state: string) => MEETING_STATES.find((s) => s.value === state)?.label ?? state;
 
 function loadError(error: unknown): string {
+  if (error instanceof ApiError && error.status === 404 && error.code === 'ROUTE_NOT_FOUND') {
+    return 'This server does not have the admin API for meetings yet (it comes with the meeting-integrity update).';
+  }
   return describeError(error);
 }
 
