@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './lib/logger';
 import { createTokenCipher } from './lib/token-cipher';
 import { createAuthService } from './services/auth/auth.service';
 import { createJwtService } from './services/auth/jwt.service';
+import { createAccountLimits } from './services/auth/account-limits';
 import { createLoginThrottle } from './services/auth/login-throttle.service';
 import { createUserService } from './services/auth/user.service';
 import { createBookingJobs } from './services/booking/booking-jobs.service';
@@ -62,8 +63,11 @@ export function createContainer(deps: AppDeps) {
     maxPerIp: config.auth.loginMaxPerIp,
     maxFailuresPerEmail: config.auth.loginMaxPerEmail,
     windowSeconds: config.auth.loginWindowSeconds,
+    clock,
     redis,
+    logger,
   });
+  const accountLimits = createAccountLimits({ auth: config.auth, clock, redis, logger });
   const users = createUserService();
   const mail = createMailOutbox({
     transport: deps.mailTransport,
@@ -166,7 +170,7 @@ export function createContainer(deps: AppDeps) {
     offsetsMinutes: config.reminders.offsetsMinutes,
     context: notifier.contextOf,
   });
-  const auth = createAuthService({ jwt, throttle });
+  const auth = createAuthService({ jwt, throttle, limits: accountLimits });
   const bookings = createBookingService({
     policy,
     reminders,

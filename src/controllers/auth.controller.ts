@@ -5,8 +5,8 @@ import type { UserService } from '../services/auth/user.service';
 
 export function createAuthController(auth: AuthService, users: UserService) {
   return {
-    async register(_req: Request, res: Response) {
-      res.status(201).json(await auth.register(res.locals.body));
+    async register(req: Request, res: Response) {
+      res.status(201).json(await auth.register({ ...res.locals.body, ip: req.ip ?? 'unknown' }));
     },
     async login(req: Request, res: Response) {
       res.status(200).json(await auth.login({ ...res.locals.body, ip: req.ip ?? 'unknown' }));

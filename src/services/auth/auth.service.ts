@@ -4,6 +4,7 @@ import { ConflictError, isDuplicateKeyError, UnauthenticatedError, ValidationErr
 import { isValidTimeZone } from '../../lib/timezone';
 import { UserModel, type UserRole } from '../../models/user.model';
 import type { JwtService } from './jwt.service';
+import type { AccountLimits } from './account-limits';
 import type { LoginThrottle } from './login-throttle.service';
 import { toUserDto, type UserDto } from './user.service';
 
@@ -25,7 +26,7 @@ export interface Principal {
 // A fixed hash to verify against when the email is unknown, so response time does not reveal which emails exist.
 const DUMMY_HASH_INPUT = 'timing-equaliser';
 
-export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrottle }) {
+export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrottle; limits: AccountLimits }) {
   const dummyHash = argon2.hash(DUMMY_HASH_INPUT);
 
   async function createAccount(input: NewAccount): Promise<UserDto> {
@@ -55,8 +56,10 @@ export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrott
   return {
     createAccount,
 
-    async register(input: NewAccount & { role: 'specialist' | 'customer' }) {
-      const user = await createAccount(input);
+    async register(input: NewAccount & { role: 'specialist' | 'customer'; ip: string }) {
+      await deps.limits.signup(input.ip);
+      const { ip: _ip, ...account } = input;
+      const user = await createAccount(account);
       const token = await deps.jwt.signAccessToken({ userId: user.id, role: user.role });
       return { token, user };
     },
@@ -69,7 +72,6 @@ export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrott
         ? await argon2.verify(user.passwordHash, input.password)
         : (await argon2.verify(await dummyHash, input.password), false);
       if (!user || !ok) {
-        await deps.throttle.recordFailure(email);
         throw new UnauthenticatedError('Wrong email or password', 'INVALID_CREDENTIALS');
       }
       await deps.throttle.recordSuccess(email);

@@ -52,6 +52,7 @@ export async function startWorld(options: { sandbox?: ZoomSandboxOptions } = {})
       ZOOM_WEBHOOK_SECRET_TOKEN: 'faults-webhook-secret',
       SMTP_URL: smtp.url,
       JOBS_PROCESS_EVERY_MS: '1000',
+      SIGNUP_MAX_PER_IP: '100000',
       ...extra,
     }),
     async close() {
