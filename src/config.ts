@@ -184,7 +184,10 @@ function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | number | 
     return z.NEVER;
   }
   if (/^\d+$/.test(v)) return Number(v);
-  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const bad = entries.filter((e) => !TRUST_PROXY_NAMES.has(e) && !isAddressOrSubnet(e));
   if (bad.length > 0) {
     ctx.addIssue({

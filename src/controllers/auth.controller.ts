@@ -14,5 +14,8 @@ export function createAuthController(auth: AuthService, users: UserService) {
     async me(_req: Request, res: Response) {
       res.status(200).json(await users.getById(principalOf(res).userId));
     },
+    async updateMe(_req: Request, res: Response) {
+      res.status(200).json(await users.updateProfile(principalOf(res).userId, res.locals.body));
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { createAuthController } from '../controllers/auth.controller';
-import { AuthResponse, LoginBody, RegisterBody, User } from '../schemas/auth.schemas';
+import { AuthResponse, LoginBody, RegisterBody, UpdateMeBody, User } from '../schemas/auth.schemas';
 import type { DefineRoute } from './define-route';
 
 export function registerAuthRoutes(route: DefineRoute, controller: ReturnType<typeof createAuthController>) {
@@ -33,5 +33,15 @@ export function registerAuthRoutes(route: DefineRoute, controller: ReturnType<ty
     access: 'authenticated',
     responses: { 200: { description: 'The current user', schema: User } },
     handler: controller.me,
+  });
+  route({
+    method: 'patch',
+    path: '/api/me',
+    tags: ['Auth'],
+    summary: 'Change the name or time zone of the signed-in account',
+    access: 'authenticated',
+    request: { body: UpdateMeBody },
+    responses: { 200: { description: 'The updated user', schema: User } },
+    handler: controller.updateMe,
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { USER_ROLES } from '../models/user.model';
-import { TimeZone } from './common.schemas';
+import { PersonName, TimeZone } from './common.schemas';
 
 export const User = z
   .object({
@@ -9,6 +9,8 @@ export const User = z
     name: z.string(),
     email: z.email(),
     timezone: z.string(),
+    emailVerified: z.boolean(),
+    pendingEmail: z.email().nullable().meta({ description: 'a new address waiting for its verification link' }),
     createdAt: z.string(),
   })
   .meta({ id: 'User' });
@@ -16,7 +18,7 @@ export const User = z
 export const RegisterBody = z
   .strictObject({
     role: z.enum(['specialist', 'customer']).meta({ description: 'admins are created with `npm run create-admin`' }),
-    name: z.string().trim().min(1).max(120),
+    name: PersonName,
     email: z.email().max(254),
     password: z.string().min(8).max(256),
     timezone: TimeZone,
@@ -28,3 +30,10 @@ export const LoginBody = z
   .meta({ id: 'LoginRequest' });
 
 export const AuthResponse = z.object({ token: z.string(), user: User }).meta({ id: 'AuthResponse' });
+
+export const UpdateMeBody = z
+  .strictObject({
+    name: PersonName.optional(),
+    timezone: TimeZone.optional(),
+  })
+  .meta({ id: 'UpdateMeRequest' });

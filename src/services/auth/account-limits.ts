@@ -45,7 +45,7 @@ export function createAccountLimits(deps: {
       await mailsPerIp.consume(ip);
       await mailsPerEmail.consume(email);
     },
-    /** A mail we send on our own (the sign-up's verification): counted, and skipped once the address's limit is spent. */
+    /** A mail we send unasked (the sign-up's verification): counted; skipped once the address's limit is spent. */
     mailAllowed: (email: string) => mailsPerEmail.tryConsume(email),
   };
 }

@@ -56,7 +56,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     const key = keyOf(window, id);
     if (options.redis) {
       try {
-        const [n] = await options.redis.multi().incr(key).pExpire(key, windowMs + 60_000).exec();
+        const [n] = await options.redis
+          .multi()
+          .incr(key)
+          .pExpire(key, windowMs + 60_000)
+          .exec();
         redisDown = false;
         return Number(n);
       } catch (error) {
