@@ -6,6 +6,9 @@ import { createTokenCipher } from './lib/token-cipher';
 import { createAuthService } from './services/auth/auth.service';
 import { createJwtService } from './services/auth/jwt.service';
 import { createAccountLimits } from './services/auth/account-limits';
+import { createAccountLinks } from './services/auth/account-links.service';
+import { createAccountService } from './services/auth/account.service';
+import { bookableSpecialists, createEmailPolicy, verifiedCustomersOnly } from './services/auth/email-policy';
 import { createLoginThrottle } from './services/auth/login-throttle.service';
 import { createUserService } from './services/auth/user.service';
 import { createBookingJobs } from './services/booking/booking-jobs.service';
@@ -170,18 +173,30 @@ export function createContainer(deps: AppDeps) {
     offsetsMinutes: config.reminders.offsetsMinutes,
     context: notifier.contextOf,
   });
-  const auth = createAuthService({ jwt, throttle, limits: accountLimits });
-  const bookings = createBookingService({
+  const accountLinks = createAccountLinks({ jwt, clock, frontendUrl: config.frontendUrl });
+  const account = createAccountService({
+    links: accountLinks,
+    mail,
+    limits: accountLimits,
+    throttle,
+    users,
+    clock,
+    frontendUrl: config.frontendUrl,
+  });
+  const emailPolicy = createEmailPolicy(config.auth.requireVerifiedEmail);
+  const auth = createAuthService({ jwt, throttle, limits: accountLimits, onSignedUp: account.afterSignUp });
+  const bookingService = createBookingService({
     policy,
     reminders,
     clock,
-    specialists,
+    specialists: bookableSpecialists(specialists, emailPolicy),
     accountOf: (userId) => auth.account(userId),
     host: meetingHost,
     meetings: bookingMeetings,
     jobs: bookingJobs,
     publicBaseUrl: config.http.publicBaseUrl,
   });
+  const bookings = verifiedCustomersOnly(bookingService, emailPolicy, (userId) => auth.account(userId));
   const maintenance = registerMaintenance({
     jobs,
     clock,
@@ -229,6 +244,7 @@ export function createContainer(deps: AppDeps) {
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
     users,
     auth,
+    account,
     health: createHealthService({ redis }),
     jobs,
     zoom: {

@@ -35,6 +35,24 @@ export class ForbiddenError extends AppError {
     super(403, 'FORBIDDEN', message);
   }
 }
+/** Booking (or being booked) needs a verified email address (REQUIRE_VERIFIED_EMAIL). */
+export class EmailNotVerifiedError extends AppError {
+  constructor(message: string) {
+    super(403, 'EMAIL_NOT_VERIFIED', message);
+  }
+}
+/** A signed-in person confirming an account change with the wrong current password (not 401: the session is fine). */
+export class WrongPasswordError extends AppError {
+  constructor(message = 'The current password is wrong') {
+    super(403, 'WRONG_PASSWORD', message);
+  }
+}
+/** A mailed account link that is malformed, expired, already used or superseded. */
+export class InvalidLinkError extends AppError {
+  constructor(message = 'This link is invalid, expired or already used; ask for a new one') {
+    super(400, 'LINK_INVALID', message);
+  }
+}
 export class NotFoundError extends AppError {
   constructor(what = 'Resource', code = 'NOT_FOUND') {
     super(404, code, `${what} not found`);

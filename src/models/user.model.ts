@@ -22,7 +22,7 @@ const userSchema = new Schema(
      * authentication reads it with the account, so ending one costs no extra read per request.
      */
     sessions: { type: Schema.Types.Mixed, default: () => ({}) },
-    /** Deletion started (durable intent): tokens are dead, the rest is finished by the request or the maintenance sweep. */
+    /** Deletion started (durable intent): tokens are dead; the request or the maintenance sweep finishes the rest. */
     deletingAt: { type: Date, default: null },
   },
   { timestamps: true, minimize: false },

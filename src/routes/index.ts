@@ -24,7 +24,7 @@ export function mountRoutes(app: Express, c: Container) {
   const registry = createOpenApiRegistry();
   const { router, route } = createRouteBuilder(registry, c.services.auth);
   registerHealthRoutes(route, createHealthController(c.services.health));
-  registerAuthRoutes(route, createAuthController(c.services.auth, c.services.users));
+  registerAuthRoutes(route, createAuthController(c.services.auth, c.services.users, c.services.account));
   registerZoomRoutes(
     route,
     createZoomController({

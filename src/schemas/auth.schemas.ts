@@ -35,5 +35,25 @@ export const UpdateMeBody = z
   .strictObject({
     name: PersonName.optional(),
     timezone: TimeZone.optional(),
+    email: z
+      .email()
+      .max(254)
+      .optional()
+      .meta({ description: 'takes effect when the link mailed to it is opened; the old address is told' }),
+    currentPassword: z.string().min(1).max(256).optional().meta({ description: 'required with `email`' }),
+  })
+  .refine((body) => body.email === undefined || body.currentPassword !== undefined, {
+    path: ['currentPassword'],
+    message: 'is required to change the email address',
   })
   .meta({ id: 'UpdateMeRequest' });
+
+export const LinkTokenBody = z
+  .strictObject({ token: z.string().min(1).max(2048).meta({ description: 'the `token` of the mailed link' }) })
+  .meta({ id: 'LinkTokenRequest' });
+
+export const EmailBody = z.strictObject({ email: z.email().max(254) }).meta({ id: 'EmailRequest' });
+
+export const Accepted = z
+  .object({ message: z.string() })
+  .meta({ id: 'Accepted', example: { message: 'If the address has an account, a mail is on its way' } });

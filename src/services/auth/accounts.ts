@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { ConflictError, isDuplicateKeyError, ValidationError } from '../../lib/errors';
+import { ConflictError, WrongPasswordError, isDuplicateKeyError, ValidationError } from '../../lib/errors';
 import { isValidTimeZone } from '../../lib/timezone';
 import { UserModel, type UserRole } from '../../models/user.model';
 import { toUserDto, type UserDto } from './user.service';
@@ -18,6 +18,15 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
+}
+
+/** Compares in constant time for the hash; a malformed stored hash counts as a wrong password. */
+export async function passwordMatches(hash: string, password: string): Promise<boolean> {
+  return argon2.verify(hash, password).catch(() => false);
+}
+
+export function wrongCurrentPassword() {
+  return new WrongPasswordError();
 }
 
 export function emailTaken() {

@@ -26,7 +26,13 @@ export interface Principal {
 // A fixed hash to verify against when the email is unknown, so response time does not reveal which emails exist.
 const DUMMY_HASH_INPUT = 'timing-equaliser';
 
-export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrottle; limits: AccountLimits }) {
+export function createAuthService(deps: {
+  jwt: JwtService;
+  throttle: LoginThrottle;
+  limits: AccountLimits;
+  /** After an account is stored (its verification mail). */
+  onSignedUp?: (user: UserDto) => Promise<void>;
+}) {
   const dummyHash = argon2.hash(DUMMY_HASH_INPUT);
 
   async function createAccount(input: NewAccount): Promise<UserDto> {
@@ -60,6 +66,7 @@ export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrott
       await deps.limits.signup(input.ip);
       const { ip: _ip, ...account } = input;
       const user = await createAccount(account);
+      await deps.onSignedUp?.(user);
       const token = await deps.jwt.signAccessToken({ userId: user.id, role: user.role });
       return { token, user };
     },

@@ -42,6 +42,27 @@ export function createJwtService(secret: Uint8Array, clock: Clock, ttlSeconds: n
       const payload = await verify(token, purpose);
       return String(payload.sub);
     },
+    /** A link whose use is recorded under `jti` (single-use account links). */
+    async signRecordedLink(purpose: string, subject: string, jti: string, expiresAt: Date): Promise<string> {
+      return new SignJWT({ typ: purpose })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(subject)
+        .setJti(jti)
+        .setIssuer(ISSUER)
+        .setIssuedAt(nowSeconds())
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(secret);
+    },
+    async verifyRecordedLink(token: string, purposes: readonly string[]) {
+      for (const purpose of purposes) {
+        const payload = await verify(token, purpose).catch((error: unknown) => {
+          if (error instanceof UnauthenticatedError && error.code === 'INVALID_TOKEN') return undefined;
+          throw error;
+        });
+        if (payload?.jti) return { purpose, subject: String(payload.sub), jti: payload.jti };
+      }
+      throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
+    },
   };
 
   async function verify(token: string, typ: string) {
