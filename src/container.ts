@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './lib/logger';
 import { createTokenCipher } from './lib/token-cipher';
 import { createAuthService } from './services/auth/auth.service';
 import { createJwtService } from './services/auth/jwt.service';
+import { createPasswordService } from './services/auth/password.service';
 import { createAccountLimits } from './services/auth/account-limits';
 import { createAccountLinks } from './services/auth/account-links.service';
 import { createAccountService } from './services/auth/account.service';
@@ -180,11 +181,29 @@ export function createContainer(deps: AppDeps) {
     limits: accountLimits,
     throttle,
     users,
+    jobs,
     clock,
     frontendUrl: config.frontendUrl,
   });
   const emailPolicy = createEmailPolicy(config.auth.requireVerifiedEmail);
-  const auth = createAuthService({ jwt, throttle, limits: accountLimits, onSignedUp: account.afterSignUp });
+  const auth = createAuthService({
+    jwt,
+    throttle,
+    limits: accountLimits,
+    clock,
+    ttlSeconds: config.auth.jwtTtlSeconds,
+    onSignedUp: account.afterSignUp,
+  });
+  const passwords = createPasswordService({
+    auth,
+    links: accountLinks,
+    mail,
+    limits: accountLimits,
+    throttle,
+    jobs,
+    logger,
+    frontendUrl: config.frontendUrl,
+  });
   const bookingService = createBookingService({
     policy,
     reminders,
@@ -245,6 +264,7 @@ export function createContainer(deps: AppDeps) {
     users,
     auth,
     account,
+    passwords,
     health: createHealthService({ redis }),
     jobs,
     zoom: {

@@ -2,10 +2,12 @@ import type { createAuthController } from '../controllers/auth.controller';
 import {
   Accepted,
   AuthResponse,
+  ChangePasswordBody,
   EmailBody,
   LinkTokenBody,
   LoginBody,
   RegisterBody,
+  ResetPasswordBody,
   UpdateMeBody,
   User,
 } from '../schemas/auth.schemas';
@@ -82,5 +84,40 @@ export function registerAuthRoutes(route: DefineRoute, controller: ReturnType<ty
     responses: { 202: { description: 'Accepted', schema: Accepted } },
     errors: { 429: 'RATE_LIMITED: too many mails for this address or from this IP' },
     handler: controller.resendVerification,
+  });
+  route({
+    method: 'post',
+    path: '/api/auth/forgot-password',
+    tags: ['Auth'],
+    summary: 'Mail a password-reset link (always 202: it never says whether the address has an account)',
+    description:
+      'The link (`${FRONTEND_URL}/reset-password?token=…`) works once, for 30 minutes; a newer one replaces it.',
+    access: 'public',
+    request: { body: EmailBody },
+    responses: { 202: { description: 'Accepted', schema: Accepted } },
+    errors: { 429: 'RATE_LIMITED: too many mails for this address or from this IP' },
+    handler: controller.forgotPassword,
+  });
+  route({
+    method: 'post',
+    path: '/api/auth/reset-password',
+    tags: ['Auth'],
+    summary: 'Set a new password from a reset link; every session of the account ends',
+    access: 'public',
+    request: { body: ResetPasswordBody },
+    responses: { 204: { description: 'Password set; sign in with it' } },
+    errors: { 400: 'LINK_INVALID: malformed, expired, used or superseded; or VALIDATION_FAILED' },
+    handler: controller.resetPassword,
+  });
+  route({
+    method: 'post',
+    path: '/api/me/password',
+    tags: ['Auth'],
+    summary: 'Change the password (the current one required); every other session ends',
+    access: 'authenticated',
+    request: { body: ChangePasswordBody },
+    responses: { 200: { description: 'Changed: a new token for this session', schema: AuthResponse } },
+    errors: { 403: 'WRONG_PASSWORD', 429: 'RATE_LIMITED: too many wrong passwords' },
+    handler: controller.changePassword,
   });
 }

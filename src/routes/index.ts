@@ -24,7 +24,15 @@ export function mountRoutes(app: Express, c: Container) {
   const registry = createOpenApiRegistry();
   const { router, route } = createRouteBuilder(registry, c.services.auth);
   registerHealthRoutes(route, createHealthController(c.services.health));
-  registerAuthRoutes(route, createAuthController(c.services.auth, c.services.users, c.services.account));
+  registerAuthRoutes(
+    route,
+    createAuthController({
+      auth: c.services.auth,
+      users: c.services.users,
+      account: c.services.account,
+      passwords: c.services.passwords,
+    }),
+  );
   registerZoomRoutes(
     route,
     createZoomController({

@@ -57,3 +57,13 @@ export const EmailBody = z.strictObject({ email: z.email().max(254) }).meta({ id
 export const Accepted = z
   .object({ message: z.string() })
   .meta({ id: 'Accepted', example: { message: 'If the address has an account, a mail is on its way' } });
+
+const NewPassword = z.string().min(8).max(256);
+
+export const ResetPasswordBody = z
+  .strictObject({ token: z.string().min(1).max(2048), password: NewPassword })
+  .meta({ id: 'ResetPasswordRequest' });
+
+export const ChangePasswordBody = z
+  .strictObject({ currentPassword: z.string().min(1).max(256), newPassword: NewPassword })
+  .meta({ id: 'ChangePasswordRequest' });

@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock';
 import { InvalidLinkError, isDuplicateKeyError, NotFoundError } from '../../lib/errors';
 import { UserModel, type UserRecord } from '../../models/user.model';
 import { emailChangeNoticeMail, verifyEmailMail } from '../mail/account-mail.templates';
+import type { JobQueue } from '../jobs/job-queue';
 import type { MailOutbox } from '../mail/mail-outbox.service';
 import type { AccountLimits } from './account-limits';
 import type { AccountLinks } from './account-links.service';
@@ -26,6 +27,7 @@ export function createAccountService(deps: {
   limits: AccountLimits;
   throttle: LoginThrottle;
   users: UserService;
+  jobs: Pick<JobQueue, 'soon'>;
   clock: Clock;
   frontendUrl: string;
 }) {
@@ -70,14 +72,19 @@ export function createAccountService(deps: {
       if (await deps.limits.mailAllowed(user.email)) await mailVerification(user, user.email, false);
     },
 
-    /** Always quiet about whether the address has an account; only the limits answer back (429). */
+    /**
+     * Always the same answer, in the same time: the address is looked up after the response. Only the limits answer
+     * back (429).
+     */
     async resendVerification(input: { email: string; ip: string }): Promise<void> {
       const email = normaliseEmail(input.email);
       await deps.limits.mailAsked(input.ip, email);
-      const user = await UserModel.findOne({ email }).lean();
-      if (user && !user.emailVerified && !user.deletingAt) {
-        await mailVerification({ id: user._id.toString(), name: user.name }, email, false);
-      }
+      deps.jobs.soon(async () => {
+        const user = await UserModel.findOne({ email }).lean();
+        if (user && !user.emailVerified && !user.deletingAt) {
+          await mailVerification({ id: user._id.toString(), name: user.name }, email, false);
+        }
+      });
     },
 
     /** Opens a verification link: the sign-up's address, or the new address of an email change, is now verified. */

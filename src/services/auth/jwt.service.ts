@@ -6,6 +6,15 @@ import type { UserRole } from '../../models/user.model';
 export interface AccessClaims {
   userId: string;
   role: UserRole;
+  /** The signed-in device (absent in tokens issued before sessions existed, and in tests' admin tokens). */
+  sessionId?: string;
+  /** The account's session version when issued: a raised version ends the token. */
+  sessionVersion?: number;
+}
+
+export interface VerifiedAccessClaims extends AccessClaims {
+  sessionVersion: number;
+  issuedAt: Date;
 }
 
 const ISSUER = 'specialist-booking';
@@ -16,7 +25,8 @@ export function createJwtService(secret: Uint8Array, clock: Clock, ttlSeconds: n
   return {
     async signAccessToken(claims: AccessClaims): Promise<string> {
       const iat = nowSeconds();
-      return new SignJWT({ role: claims.role, typ: 'access' })
+      const extra = claims.sessionId ? { sid: claims.sessionId, sv: claims.sessionVersion ?? 0 } : {};
+      return new SignJWT({ role: claims.role, typ: 'access', ...extra })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(claims.userId)
         .setIssuer(ISSUER)
@@ -24,9 +34,15 @@ export function createJwtService(secret: Uint8Array, clock: Clock, ttlSeconds: n
         .setExpirationTime(iat + ttlSeconds)
         .sign(secret);
     },
-    async verifyAccessToken(token: string): Promise<AccessClaims> {
+    async verifyAccessToken(token: string): Promise<VerifiedAccessClaims> {
       const payload = await verify(token, 'access');
-      return { userId: String(payload.sub), role: payload.role as UserRole };
+      return {
+        userId: String(payload.sub),
+        role: payload.role as UserRole,
+        sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+        sessionVersion: typeof payload.sv === 'number' ? payload.sv : 0,
+        issuedAt: new Date((payload.iat ?? 0) * 1000),
+      };
     },
     /** A link that acts for one purpose on one subject until `expiresAt` (e.g. the specialist's start link). */
     async signLink(purpose: string, subject: string, expiresAt: Date): Promise<string> {
