@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { principalOf } from '../middlewares/authenticate';
+import { clearSessionCookies, setSessionCookies, type SessionCookieSettings } from '../middlewares/session-cookies';
 import type { AccountService } from '../services/auth/account.service';
 import type { AuthService } from '../services/auth/auth.service';
 import type { PasswordService } from '../services/auth/password.service';
@@ -14,14 +15,20 @@ export function createAuthController(deps: {
   users: UserService;
   account: AccountService;
   passwords: PasswordService;
+  cookies: SessionCookieSettings;
 }) {
-  const { auth, users, account, passwords } = deps;
+  const { auth, users, account, passwords, cookies } = deps;
+  /** Every sign-in answers with the token (API clients) and sets the session cookies (browsers). */
+  const signedIn = <T extends { token: string; csrfToken: string }>(res: Response, status: number, session: T) => {
+    setSessionCookies(res, cookies, session.token, session.csrfToken);
+    res.status(status).json(session);
+  };
   return {
     async register(req: Request, res: Response) {
-      res.status(201).json(await auth.register({ ...res.locals.body, ...clientOf(req) }));
+      signedIn(res, 201, await auth.register({ ...res.locals.body, ...clientOf(req) }));
     },
     async login(req: Request, res: Response) {
-      res.status(200).json(await auth.login({ ...res.locals.body, ...clientOf(req) }));
+      signedIn(res, 200, await auth.login({ ...res.locals.body, ...clientOf(req) }));
     },
     async me(_req: Request, res: Response) {
       res.status(200).json(await users.getById(principalOf(res).userId));
@@ -45,7 +52,20 @@ export function createAuthController(deps: {
       res.status(204).end();
     },
     async changePassword(req: Request, res: Response) {
-      res.status(200).json(await passwords.changePassword(principalOf(res), res.locals.body, clientOf(req)));
+      signedIn(res, 200, await passwords.changePassword(principalOf(res), res.locals.body, clientOf(req)));
+    },
+    async logout(_req: Request, res: Response) {
+      await auth.logout(principalOf(res));
+      clearSessionCookies(res, cookies);
+      res.status(204).end();
+    },
+    async logoutEverywhere(_req: Request, res: Response) {
+      await auth.endAllSessions(principalOf(res).userId);
+      clearSessionCookies(res, cookies);
+      res.status(204).end();
+    },
+    async sessions(_req: Request, res: Response) {
+      res.status(200).json({ items: await auth.listSessions(principalOf(res)) });
     },
   };
 }

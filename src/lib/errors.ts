@@ -47,6 +47,16 @@ export class WrongPasswordError extends AppError {
     super(403, 'WRONG_PASSWORD', message);
   }
 }
+/** A state-changing request authenticated by the session cookie without the session's CSRF header. */
+export class CsrfTokenError extends AppError {
+  constructor() {
+    super(
+      403,
+      'CSRF_TOKEN_INVALID',
+      'Requests signed in by cookie must send the X-CSRF-Token header (the csrf cookie of this session)',
+    );
+  }
+}
 /** A mailed account link that is malformed, expired, already used or superseded. */
 export class InvalidLinkError extends AppError {
   constructor(message = 'This link is invalid, expired or already used; ask for a new one') {

@@ -8,6 +8,7 @@ import {
   LoginBody,
   RegisterBody,
   ResetPasswordBody,
+  SessionList,
   UpdateMeBody,
   User,
 } from '../schemas/auth.schemas';
@@ -29,7 +30,7 @@ export function registerAuthRoutes(route: DefineRoute, controller: ReturnType<ty
     method: 'post',
     path: '/api/auth/login',
     tags: ['Auth'],
-    summary: 'Exchange email and password for a bearer token',
+    summary: 'Sign in: a bearer token in the body, and the HttpOnly session cookie plus the csrf cookie',
     access: 'public',
     request: { body: LoginBody },
     responses: { 200: { description: 'Logged in', schema: AuthResponse } },
@@ -119,5 +120,32 @@ export function registerAuthRoutes(route: DefineRoute, controller: ReturnType<ty
     responses: { 200: { description: 'Changed: a new token for this session', schema: AuthResponse } },
     errors: { 403: 'WRONG_PASSWORD', 429: 'RATE_LIMITED: too many wrong passwords' },
     handler: controller.changePassword,
+  });
+  route({
+    method: 'post',
+    path: '/api/auth/logout',
+    tags: ['Auth'],
+    summary: 'End this session (its token and cookie stop working at once)',
+    access: 'authenticated',
+    responses: { 204: { description: 'Signed out; the session cookies are cleared' } },
+    handler: controller.logout,
+  });
+  route({
+    method: 'post',
+    path: '/api/auth/logout-everywhere',
+    tags: ['Auth'],
+    summary: 'End every session of the account, on every device',
+    access: 'authenticated',
+    responses: { 204: { description: 'Every token issued so far stops working' } },
+    handler: controller.logoutEverywhere,
+  });
+  route({
+    method: 'get',
+    path: '/api/auth/sessions',
+    tags: ['Auth'],
+    summary: 'The signed-in devices (sessions not ended or expired), newest first',
+    access: 'authenticated',
+    responses: { 200: { description: 'Sessions; `current` is the caller’s', schema: SessionList } },
+    handler: controller.sessions,
   });
 }

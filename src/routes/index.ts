@@ -22,7 +22,11 @@ import { registerZoomAdminRoutes } from './zoom-admin.routes';
 /** Every route of the service, each documented in the returned OpenAPI registry. */
 export function mountRoutes(app: Express, c: Container) {
   const registry = createOpenApiRegistry();
-  const { router, route } = createRouteBuilder(registry, c.services.auth);
+  const cookies = {
+    secure: c.config.isProduction || c.config.http.publicBaseUrl.startsWith('https://'),
+    maxAgeSeconds: c.config.auth.jwtTtlSeconds,
+  };
+  const { router, route } = createRouteBuilder(registry, c.services.auth, cookies);
   registerHealthRoutes(route, createHealthController(c.services.health));
   registerAuthRoutes(
     route,
@@ -31,6 +35,7 @@ export function mountRoutes(app: Express, c: Container) {
       users: c.services.users,
       account: c.services.account,
       passwords: c.services.passwords,
+      cookies,
     }),
   );
   registerZoomRoutes(

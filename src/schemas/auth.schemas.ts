@@ -29,7 +29,27 @@ export const LoginBody = z
   .strictObject({ email: z.email().max(254), password: z.string().min(1).max(256) })
   .meta({ id: 'LoginRequest' });
 
-export const AuthResponse = z.object({ token: z.string(), user: User }).meta({ id: 'AuthResponse' });
+export const AuthResponse = z
+  .object({
+    token: z.string().meta({ description: 'bearer token for API clients (browsers use the session cookie)' }),
+    csrfToken: z.string().meta({ description: 'send as X-CSRF-Token with cookie-authenticated writes' }),
+    user: User,
+  })
+  .meta({ id: 'AuthResponse' });
+
+export const SessionList = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        createdAt: z.string(),
+        userAgent: z.string().nullable(),
+        ip: z.string().nullable(),
+        current: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'SessionList' });
 
 export const UpdateMeBody = z
   .strictObject({

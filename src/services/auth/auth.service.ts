@@ -37,6 +37,12 @@ interface StoredSession {
 }
 type Sessions = Record<string, StoredSession>;
 
+/** A signed-in session: the bearer token (also the cookie's value) and the CSRF token cookie clients send back. */
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+}
+
 export interface SessionDto {
   id: string;
   createdAt: string;
@@ -66,7 +72,7 @@ export function createAuthService(deps: {
   const now = () => deps.clock.now();
 
   /** Stores a new session on the account (pruning ended and expired ones) and signs its token. */
-  async function startSession(userId: string, role: UserRole, client: ClientInfo): Promise<string> {
+  async function startSession(userId: string, role: UserRole, client: ClientInfo): Promise<NewSession> {
     const user = await UserModel.findById(userId).lean();
     if (!user || user.deletingAt) throw new UnauthenticatedError('Account no longer exists', 'INVALID_TOKEN');
     const sessionId = randomBytes(16).toString('hex');
@@ -84,7 +90,8 @@ export function createAuthService(deps: {
       { _id: userId },
       { $set: { [`sessions.${sessionId}`]: session }, ...(stale.length ? { $unset: Object.fromEntries(stale) } : {}) },
     );
-    return deps.jwt.signAccessToken({ userId, role, sessionId, sessionVersion: user.sessionVersion ?? 0 });
+    const token = await deps.jwt.signAccessToken({ userId, role, sessionId, sessionVersion: user.sessionVersion ?? 0 });
+    return { token, csrfToken: deps.jwt.csrfTokenFor(sessionId) };
   }
 
   /** The signed-in user's account; a token of a deleted account is refused. */
@@ -129,8 +136,8 @@ export function createAuthService(deps: {
       const { ip, userAgent, ...fields } = input;
       const user = await createAccount(fields);
       await deps.onSignedUp?.(user);
-      const token = await startSession(user.id, user.role, { ip, userAgent });
-      return { token, user };
+      const session = await startSession(user.id, user.role, { ip, userAgent });
+      return { ...session, user };
     },
 
     async login(input: { email: string; password: string } & ClientInfo) {
@@ -144,8 +151,8 @@ export function createAuthService(deps: {
         throw new UnauthenticatedError('Wrong email or password', 'INVALID_CREDENTIALS');
       }
       await deps.throttle.recordSuccess(email);
-      const token = await startSession(user._id.toString(), user.role, input);
-      return { token, user: toUserDto(user) };
+      const session = await startSession(user._id.toString(), user.role, input);
+      return { ...session, user: toUserDto(user) };
     },
 
     /** Ends the caller's session (its token, and its cookie, stop working at once). */
@@ -162,6 +169,8 @@ export function createAuthService(deps: {
     },
 
     endAllSessions,
+
+    csrfMatches: (sessionId: string, sent: string) => deps.jwt.csrfMatches(sessionId, sent),
 
     async listSessions(principal: Principal): Promise<SessionDto[]> {
       const user = await UserModel.findById(principal.userId).lean();

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Clock } from '../../lib/clock';
 import { UnauthenticatedError } from '../../lib/errors';
@@ -43,6 +44,18 @@ export function createJwtService(secret: Uint8Array, clock: Clock, ttlSeconds: n
         sessionVersion: typeof payload.sv === 'number' ? payload.sv : 0,
         issuedAt: new Date((payload.iat ?? 0) * 1000),
       };
+    },
+    /**
+     * The CSRF token of a session (signed double-submit): derived from the session id, so a token planted in a cookie
+     * by someone else (a sibling subdomain) matches no session of the victim's.
+     */
+    csrfTokenFor(sessionId: string): string {
+      return createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+    },
+    csrfMatches(sessionId: string, sent: string): boolean {
+      const expected = Buffer.from(createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url'));
+      const given = Buffer.from(sent);
+      return given.length === expected.length && timingSafeEqual(given, expected);
     },
     /** A link that acts for one purpose on one subject until `expiresAt` (e.g. the specialist's start link). */
     async signLink(purpose: string, subject: string, expiresAt: Date): Promise<string> {

@@ -81,9 +81,9 @@ export function createPasswordService(deps: {
       const passwordHash = await hashPassword(input.newPassword);
       await deps.auth.endAllSessions(principal.userId, { passwordHash });
       await deps.links.revoke(principal.userId, 'reset-password');
-      const token = await deps.auth.startSession(principal.userId, user.role, client);
+      const session = await deps.auth.startSession(principal.userId, user.role, client);
       await mailChanged(user);
-      return { token, user: toUserDto(user) };
+      return { ...session, user: toUserDto(user) };
     },
   };
 }
