@@ -52,6 +52,16 @@ const OPERATIONS: Array<[string, string, string[]]> = [
   ['POST', '/api/manage/{token}/reschedule', ['start']],
   ['GET', '/api/admin/zoom-connections', []],
   ['GET', '/api/admin/refresh-events', []],
+  ['PATCH', '/api/me', ['name', 'timezone', 'email', 'currentPassword']],
+  ['POST', '/api/auth/verify-email', ['token']],
+  ['POST', '/api/auth/resend-verification', ['email']],
+  ['POST', '/api/auth/forgot-password', ['email']],
+  ['POST', '/api/auth/reset-password', ['token', 'password']],
+  ['POST', '/api/me/password', ['currentPassword', 'newPassword']],
+  ['GET', '/api/auth/sessions', []],
+  // Last: they end the sessions the operations above use.
+  ['POST', '/api/auth/logout', []],
+  ['POST', '/api/auth/logout-everywhere', []],
 ];
 const QUERY_KEYS = [
   'code',
