@@ -8,6 +8,8 @@ import { createJwtService } from './services/auth/jwt.service';
 import { createPasswordService } from './services/auth/password.service';
 import { createAccountLimits } from './services/auth/account-limits';
 import { createAccountLinks } from './services/auth/account-links.service';
+import { createAccountDeletion } from './services/auth/account-deletion.service';
+import { createAccountExport } from './services/auth/account-export.service';
 import { createAccountService } from './services/auth/account.service';
 import { bookableSpecialists, createEmailPolicy, verifiedCustomersOnly } from './services/auth/email-policy';
 import { createLoginThrottle } from './services/auth/login-throttle.service';
@@ -216,11 +218,19 @@ export function createContainer(deps: AppDeps) {
     publicBaseUrl: config.http.publicBaseUrl,
   });
   const bookings = verifiedCustomersOnly(bookingService, emailPolicy, (userId) => auth.account(userId));
+  const accountDeletion = createAccountDeletion({
+    bookings,
+    zoom: zoomConnection,
+    links: accountLinks,
+    throttle,
+    clock,
+    logger,
+  });
   const maintenance = registerMaintenance({
     jobs,
     clock,
     logger,
-    sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats],
+    sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats, accountDeletion.resumeDeletions],
   });
   const grantHealthJobs = {
     keepalive: createKeepalive({
@@ -265,6 +275,8 @@ export function createContainer(deps: AppDeps) {
     auth,
     account,
     passwords,
+    accountDeletion,
+    accountExport: createAccountExport({ auth, clock }),
     health: createHealthService({ redis }),
     jobs,
     zoom: {

@@ -59,9 +59,11 @@ const OPERATIONS: Array<[string, string, string[]]> = [
   ['POST', '/api/auth/reset-password', ['token', 'password']],
   ['POST', '/api/me/password', ['currentPassword', 'newPassword']],
   ['GET', '/api/auth/sessions', []],
-  // Last: they end the sessions the operations above use.
+  ['GET', '/api/me/export', []],
+  // Last: they end the sessions (and accounts) the operations above use.
   ['POST', '/api/auth/logout', []],
   ['POST', '/api/auth/logout-everywhere', []],
+  ['DELETE', '/api/me', ['password']],
 ];
 const QUERY_KEYS = [
   'code',

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import { principalOf } from '../middlewares/authenticate';
 import { clearSessionCookies, setSessionCookies, type SessionCookieSettings } from '../middlewares/session-cookies';
+import type { AccountDeletion } from '../services/auth/account-deletion.service';
+import type { AccountExport } from '../services/auth/account-export.service';
 import type { AccountService } from '../services/auth/account.service';
 import type { AuthService } from '../services/auth/auth.service';
 import type { PasswordService } from '../services/auth/password.service';
@@ -15,9 +17,11 @@ export function createAuthController(deps: {
   users: UserService;
   account: AccountService;
   passwords: PasswordService;
+  deletion: AccountDeletion;
+  exports: AccountExport;
   cookies: SessionCookieSettings;
 }) {
-  const { auth, users, account, passwords, cookies } = deps;
+  const { auth, users, account, passwords, deletion, exports, cookies } = deps;
   /** Every sign-in answers with the token (API clients) and sets the session cookies (browsers). */
   const signedIn = <T extends { token: string; csrfToken: string }>(res: Response, status: number, session: T) => {
     setSessionCookies(res, cookies, session.token, session.csrfToken);
@@ -63,6 +67,20 @@ export function createAuthController(deps: {
       await auth.endAllSessions(principalOf(res).userId);
       clearSessionCookies(res, cookies);
       res.status(204).end();
+    },
+    async deleteMe(req: Request, res: Response) {
+      const outcome = await deletion.deleteAccount(principalOf(res), res.locals.body, req.ip ?? 'unknown');
+      clearSessionCookies(res, cookies);
+      if (outcome === 'deleted') res.status(204).end();
+      else
+        res
+          .status(202)
+          .json({ message: 'Signed out everywhere; deletion finishes once Zoom has removed the meetings' });
+    },
+    async exportMe(_req: Request, res: Response) {
+      res.setHeader('Content-Disposition', 'attachment; filename="my-data.json"');
+      res.setHeader('Cache-Control', 'no-store');
+      res.status(200).json(await exports.exportFor(principalOf(res)));
     },
     async sessions(_req: Request, res: Response) {
       res.status(200).json({ items: await auth.listSessions(principalOf(res)) });

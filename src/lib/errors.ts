@@ -57,6 +57,12 @@ export class CsrfTokenError extends AppError {
     );
   }
 }
+/** Deleting an account needs the password, or a sign-in of the last few minutes. */
+export class ReauthenticationRequiredError extends AppError {
+  constructor() {
+    super(403, 'REAUTHENTICATION_REQUIRED', 'Send your password, or sign in again and retry within 5 minutes');
+  }
+}
 /** A mailed account link that is malformed, expired, already used or superseded. */
 export class InvalidLinkError extends AppError {
   constructor(message = 'This link is invalid, expired or already used; ask for a new one') {

@@ -1,6 +1,8 @@
 import type { createAuthController } from '../controllers/auth.controller';
 import {
   Accepted,
+  AccountExport,
+  DeleteMeBody,
   AuthResponse,
   ChangePasswordBody,
   EmailBody,
@@ -147,5 +149,34 @@ export function registerAuthRoutes(route: DefineRoute, controller: ReturnType<ty
     access: 'authenticated',
     responses: { 200: { description: 'Sessions; `current` is the caller’s', schema: SessionList } },
     handler: controller.sessions,
+  });
+  route({
+    method: 'delete',
+    path: '/api/me',
+    tags: ['Auth'],
+    summary: 'Delete the account (password, or a sign-in of the last 5 minutes)',
+    description:
+      'Every token stops working at once. Upcoming bookings are cancelled as by the person (the other party is ' +
+      'mailed, Zoom meetings deleted), the Zoom grant is revoked at Zoom and wiped, past bookings keep only ' +
+      'anonymised facts (no topic, notes or links), and the account is removed.',
+    access: 'authenticated',
+    request: { body: DeleteMeBody },
+    responses: {
+      204: { description: 'Deleted' },
+      202: { description: 'Signed out; finished by the maintenance sweep once Zoom confirms the meeting deletions' },
+    },
+    errors: { 403: 'WRONG_PASSWORD or REAUTHENTICATION_REQUIRED', 429: 'RATE_LIMITED: too many wrong passwords' },
+    handler: controller.deleteMe,
+  });
+  route({
+    method: 'get',
+    path: '/api/me/export',
+    tags: ['Auth'],
+    summary: 'Everything we hold about you, as JSON (never a token or password hash)',
+    access: 'authenticated',
+    responses: {
+      200: { description: 'Account, sessions, bookings, availability, Zoom connection', schema: AccountExport },
+    },
+    handler: controller.exportMe,
   });
 }

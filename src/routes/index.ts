@@ -35,6 +35,8 @@ export function mountRoutes(app: Express, c: Container) {
       users: c.services.users,
       account: c.services.account,
       passwords: c.services.passwords,
+      deletion: c.services.accountDeletion,
+      exports: c.services.accountExport,
       cookies,
     }),
   );

@@ -87,3 +87,25 @@ export const ResetPasswordBody = z
 export const ChangePasswordBody = z
   .strictObject({ currentPassword: z.string().min(1).max(256), newPassword: NewPassword })
   .meta({ id: 'ChangePasswordRequest' });
+
+export const DeleteMeBody = z
+  .strictObject({
+    password: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .meta({ description: 'required unless the token was issued in the last 5 minutes' }),
+  })
+  .meta({ id: 'DeleteMeRequest' });
+
+export const AccountExport = z
+  .object({
+    exportedAt: z.string(),
+    account: z.record(z.string(), z.unknown()),
+    sessions: z.array(z.record(z.string(), z.unknown())),
+    bookings: z.array(z.record(z.string(), z.unknown())),
+    availability: z.record(z.string(), z.unknown()).nullable(),
+    zoomConnection: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'AccountExport' });
