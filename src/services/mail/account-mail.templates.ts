@@ -7,7 +7,6 @@ export const ACCOUNT_MAIL_SUBJECTS = {
   changeNotice: 'Your email address is being changed',
   reset: 'Reset your password',
   passwordChanged: 'Your password was changed',
-  deleted: 'Your account was deleted',
 } as const;
 
 interface Recipient {
@@ -84,10 +83,4 @@ export function passwordChangedMail(r: Recipient & { id: string; resetUrl: strin
     ],
     [{ label: 'Forgot password?', href: r.resetUrl }],
   );
-}
-
-export function accountDeletedMail(r: Recipient & { id: string }): MailToSend {
-  return mail('deleted', r.id, r, ACCOUNT_MAIL_SUBJECTS.deleted, [
-    'Your account was deleted as you asked: your upcoming bookings were cancelled (the other party was told), your Zoom connection was removed, and past bookings keep no name, topic or note of yours.',
-  ]);
 }
