@@ -137,15 +137,13 @@ describe('session cookies in production', () => {
   afterAll(() => db.drop());
 
   it('when signing in, then the cookies are Secure and pinned to this host (__Host- prefix)', async () => {
-    const res = await request(app)
-      .post('/api/auth/register')
-      .send({
-        role: 'customer',
-        name: 'Cleo',
-        email: 'cleo.prod@example.com',
-        password: 'long enough',
-        timezone: 'UTC',
-      });
+    const res = await request(app).post('/api/auth/register').send({
+      role: 'customer',
+      name: 'Cleo',
+      email: 'cleo.prod@example.com',
+      password: 'long enough',
+      timezone: 'UTC',
+    });
     expect(res.status).toBe(201);
     const session = setCookies(res).find((c) => c.startsWith('__Host-session='))!;
     expect(session).toMatch(/; Secure/);
