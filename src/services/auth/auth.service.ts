@@ -72,8 +72,14 @@ export function createAuthService(deps: {
   const now = () => deps.clock.now();
 
   /** Stores a new session on the account (pruning ended and expired ones) and signs its token. */
-  async function startSession(userId: string, role: UserRole, client: ClientInfo): Promise<NewSession> {
-    const user = await UserModel.findById(userId).lean();
+  async function startSession(
+    userId: string,
+    role: UserRole,
+    client: ClientInfo,
+    /** The account as the caller just read it (a sign-in), to spare a read. */
+    known?: { sessionVersion?: number | null; sessions?: unknown; deletingAt?: Date | null },
+  ): Promise<NewSession> {
+    const user = known ?? (await UserModel.findById(userId).lean());
     if (!user || user.deletingAt) throw new UnauthenticatedError('Account no longer exists', 'INVALID_TOKEN');
     const sessionId = randomBytes(16).toString('hex');
     const expiredBefore = now().getTime() - deps.ttlSeconds * 1000;
@@ -136,7 +142,7 @@ export function createAuthService(deps: {
       const { ip, userAgent, ...fields } = input;
       const user = await createAccount(fields);
       await deps.onSignedUp?.(user);
-      const session = await startSession(user.id, user.role, { ip, userAgent });
+      const session = await startSession(user.id, user.role, { ip, userAgent }, { sessionVersion: 0, sessions: {} });
       return { ...session, user };
     },
 
@@ -151,7 +157,7 @@ export function createAuthService(deps: {
         throw new UnauthenticatedError('Wrong email or password', 'INVALID_CREDENTIALS');
       }
       await deps.throttle.recordSuccess(email);
-      const session = await startSession(user._id.toString(), user.role, input);
+      const session = await startSession(user._id.toString(), user.role, input, user);
       return { ...session, user: toUserDto(user) };
     },
 
