@@ -168,6 +168,7 @@ async function main() {
       ZOOM_OAUTH_BASE_URL: sandbox.oauthBaseUrl,
       ZOOM_API_BASE_URL: sandbox.apiBaseUrl,
       JOBS_PROCESS_EVERY_MS: String(JOBS_PROCESS_EVERY_MS),
+      SIGNUP_MAX_PER_IP: '100000',
     },
     /Listening on http:\/\/[^:]+:(\d+)/,
   );

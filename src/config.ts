@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -37,7 +38,7 @@ const envSchema = z
         .regex(/^\d+(b|kb|mb)$/i)
         .default('100kb'),
     ),
-    TRUST_PROXY: z.preprocess(emptyToUndefined, bool.default(false)),
+    TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false').transform(parseTrustProxy)),
     SHUTDOWN_GRACE_MS: intWithDefault(10_000, 0),
     WEB_DIST_DIR: optionalString,
 
@@ -59,6 +60,11 @@ const envSchema = z
     LOGIN_MAX_ATTEMPTS_PER_IP: intWithDefault(30, 1),
     LOGIN_MAX_ATTEMPTS_PER_EMAIL: intWithDefault(5, 1),
     LOGIN_WINDOW_SECONDS: intWithDefault(15 * 60, 1),
+    SIGNUP_MAX_PER_IP: intWithDefault(20, 1),
+    ACCOUNT_MAILS_MAX_PER_EMAIL: intWithDefault(5, 1),
+    ACCOUNT_MAILS_MAX_PER_IP: intWithDefault(30, 1),
+    ACCOUNT_LIMIT_WINDOW_SECONDS: intWithDefault(3600, 1),
+    REQUIRE_VERIFIED_EMAIL: z.preprocess(emptyToUndefined, z.enum(['none', 'specialists', 'all']).optional()),
 
     TOKEN_ENCRYPTION_KEY: optionalString.pipe(
       z
@@ -181,6 +187,48 @@ const envSchema = z
     }
   });
 
+/** Express's trust-proxy names for address ranges. */
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const TRUST_EVERY_HOP =
+  'true trusts every hop, so any client can pick its own IP with X-Forwarded-For and slip past the per-IP limits; ' +
+  'set the number of proxies in front of the app (e.g. 1) or their addresses/subnets (e.g. 10.0.0.0/8,loopback)';
+
+/**
+ * TRUST_PROXY in the forms Express accepts, except `true`: `false`, a hop count, or a comma-separated list of
+ * addresses, subnets (CIDR) and the names loopback, linklocal, uniquelocal.
+ */
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | number | string[] {
+  const v = value.trim().toLowerCase();
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  if (v === 'true' || v === 'yes') {
+    ctx.addIssue({ code: 'custom', message: TRUST_EVERY_HOP });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(v)) return Number(v);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const bad = entries.filter((e) => !TRUST_PROXY_NAMES.has(e) && !isAddressOrSubnet(e));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be false, a hop count, or addresses/subnets/loopback/linklocal/uniquelocal; not: ${bad.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return isIP(prefix) === 4 && family === 4; // a netmask, e.g. 255.255.0.0
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 /** "1440, 60,60" → [1440, 60]: distinct, positive, earliest reminder first. */
 function parseOffsets(value: string): number[] {
   if (value === 'none') return [];
@@ -236,6 +284,12 @@ export function loadConfig(env: Record<string, string | undefined>) {
       loginMaxPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
       loginMaxPerEmail: e.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+      signupMaxPerIp: e.SIGNUP_MAX_PER_IP,
+      mailsMaxPerEmail: e.ACCOUNT_MAILS_MAX_PER_EMAIL,
+      mailsMaxPerIp: e.ACCOUNT_MAILS_MAX_PER_IP,
+      accountLimitWindowSeconds: e.ACCOUNT_LIMIT_WINDOW_SECONDS,
+      /** Who must have a verified email to be booked (specialists) or to book (customers, with `all`). */
+      requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL ?? (e.NODE_ENV === 'production' ? 'specialists' : 'none'),
     },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? decodeKey(e.TOKEN_ENCRYPTION_KEY) : undefined,
     tokenEncryptionKeyPrevious: e.TOKEN_ENCRYPTION_KEY_PREVIOUS

@@ -5,6 +5,13 @@ import { createLogger, type Logger } from './lib/logger';
 import { createTokenCipher } from './lib/token-cipher';
 import { createAuthService } from './services/auth/auth.service';
 import { createJwtService } from './services/auth/jwt.service';
+import { createPasswordService } from './services/auth/password.service';
+import { createAccountLimits } from './services/auth/account-limits';
+import { createAccountLinks } from './services/auth/account-links.service';
+import { createAccountDeletion } from './services/auth/account-deletion.service';
+import { createAccountExport } from './services/auth/account-export.service';
+import { createAccountService } from './services/auth/account.service';
+import { bookableSpecialists, createEmailPolicy, verifiedCustomersOnly } from './services/auth/email-policy';
 import { createLoginThrottle } from './services/auth/login-throttle.service';
 import { createUserService } from './services/auth/user.service';
 import { createBookingJobs } from './services/booking/booking-jobs.service';
@@ -73,8 +80,11 @@ export function createContainer(deps: AppDeps) {
     maxPerIp: config.auth.loginMaxPerIp,
     maxFailuresPerEmail: config.auth.loginMaxPerEmail,
     windowSeconds: config.auth.loginWindowSeconds,
+    clock,
     redis,
+    logger,
   });
+  const accountLimits = createAccountLimits({ auth: config.auth, clock, redis, logger });
   const users = createUserService();
   const mail = createMailOutbox({
     transport: deps.mailTransport,
@@ -252,12 +262,41 @@ export function createContainer(deps: AppDeps) {
     jobs,
     clock,
   });
-  const auth = createAuthService({ jwt, throttle });
-  const bookings = createBookingService({
+  const accountLinks = createAccountLinks({ jwt, clock, frontendUrl: config.frontendUrl });
+  const account = createAccountService({
+    links: accountLinks,
+    mail,
+    limits: accountLimits,
+    throttle,
+    users,
+    jobs,
+    clock,
+    frontendUrl: config.frontendUrl,
+  });
+  const emailPolicy = createEmailPolicy(config.auth.requireVerifiedEmail);
+  const auth = createAuthService({
+    jwt,
+    throttle,
+    limits: accountLimits,
+    clock,
+    ttlSeconds: config.auth.jwtTtlSeconds,
+    onSignedUp: account.afterSignUp,
+  });
+  const passwords = createPasswordService({
+    auth,
+    links: accountLinks,
+    mail,
+    limits: accountLimits,
+    throttle,
+    jobs,
+    logger,
+    frontendUrl: config.frontendUrl,
+  });
+  const bookingService = createBookingService({
     policy,
     reminders,
     clock,
-    specialists,
+    specialists: bookableSpecialists(specialists, emailPolicy),
     accountOf: (userId) => auth.account(userId),
     host: meetingHost,
     meetings: bookingMeetings,
@@ -270,11 +309,25 @@ export function createContainer(deps: AppDeps) {
       changesPerHour: integrity.bookingRatePerHour,
     }),
   });
+  const bookings = verifiedCustomersOnly(bookingService, emailPolicy, (userId) => auth.account(userId));
+  const accountDeletion = createAccountDeletion({
+    bookings,
+    zoom: zoomConnection,
+    links: accountLinks,
+    throttle,
+    clock,
+    logger,
+  });
   const maintenance = registerMaintenance({
     jobs,
     clock,
     logger,
-    sweeps: [bookingJobs.sweepUnconfirmed, policy.sweepSeats, bookingJobs.sweepUnremoved],
+    sweeps: [
+      bookingJobs.sweepUnconfirmed,
+      policy.sweepSeats,
+      bookingJobs.sweepUnremoved,
+      accountDeletion.resumeDeletions,
+    ],
   });
   const grantHealthJobs = {
     keepalive: createKeepalive({
@@ -322,6 +375,10 @@ export function createContainer(deps: AppDeps) {
     meetingAdmin,
     users,
     auth,
+    account,
+    passwords,
+    accountDeletion,
+    accountExport: createAccountExport({ auth, clock }),
     health: createHealthService({ redis }),
     jobs,
     zoom: {

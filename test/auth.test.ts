@@ -24,6 +24,8 @@ describe('accounts and authentication', () => {
       name: 'Cara',
       email: email.toLowerCase(),
       timezone: 'America/New_York',
+      emailVerified: false,
+      pendingEmail: null,
       createdAt: expect.any(String),
     });
     expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|argon/);

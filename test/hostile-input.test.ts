@@ -54,6 +54,18 @@ const OPERATIONS: Array<[string, string, string[]]> = [
   ['GET', '/api/admin/refresh-events', []],
   ['GET', '/api/admin/meetings', []],
   ['POST', '/api/admin/meetings/{bookingId}/retry', []],
+  ['PATCH', '/api/me', ['name', 'timezone', 'email', 'currentPassword']],
+  ['POST', '/api/auth/verify-email', ['token']],
+  ['POST', '/api/auth/resend-verification', ['email']],
+  ['POST', '/api/auth/forgot-password', ['email']],
+  ['POST', '/api/auth/reset-password', ['token', 'password']],
+  ['POST', '/api/me/password', ['currentPassword', 'newPassword']],
+  ['GET', '/api/auth/sessions', []],
+  ['GET', '/api/me/export', []],
+  // Last: they end the sessions (and accounts) the operations above use.
+  ['POST', '/api/auth/logout', []],
+  ['POST', '/api/auth/logout-everywhere', []],
+  ['DELETE', '/api/me', ['password']],
 ];
 const QUERY_KEYS = [
   'code',

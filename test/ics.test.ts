@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import { buildInvitation } from '../src/services/mail/ics';
 
 const invitation = (title: string) =>
@@ -40,5 +41,41 @@ describe('calendar invitations', () => {
       .split('\r\n')
       .find((l) => l.startsWith('SUMMARY:'));
     expect(unfolded).toBe(`SUMMARY:${title}`);
+  });
+});
+
+describe('calendar invitations with hostile values', () => {
+  const hostile = (name: string, title: string, url: string | null = 'https://zoom.test/j/1') =>
+    buildInvitation({
+      uid: 'booking-2@specialist-booking',
+      sequence: 0,
+      method: 'REQUEST',
+      start: new Date('2026-11-24T08:00:00Z'),
+      end: new Date('2026-11-24T09:00:00Z'),
+      stamp: new Date('2026-11-23T08:00:00Z'),
+      title,
+      description: 'Join',
+      url,
+      organizer: { name: 'Specialist booking', email: 'noreply@example.com' },
+      attendees: [{ name, email: 'cleo@example.com' }],
+    });
+
+  it('when a name carries CRLF and a property, then no property is injected and the parser sees one attendee name', () => {
+    const ics = hostile('Cleo\r\nLOCATION:https://evil.test/phish\r\nX:"', 'CV review', null);
+    const event = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
+    expect(event.getAllProperties('location')).toHaveLength(0);
+    expect(event.getFirstProperty('attendee')!.getParameter('cn')).toBe("Cleo LOCATION:https://evil.test/phish X:'");
+    expect(
+      unfold(ics)
+        .split('\r\n')
+        .filter((l) => l.startsWith('LOCATION')),
+    ).toEqual([]);
+  });
+
+  it('when a topic carries a lone CR, a lone LF and other controls, then no lone CR is left and the text reads back', () => {
+    const ics = hostile('Cleo', 'one\rtwo\nthree\r\nfour\u0000\u0007\u2028five');
+    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    const event = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
+    expect(event.getFirstPropertyValue('summary')).toBe('one\ntwo\nthree\nfour\nfive');
   });
 });

@@ -39,7 +39,9 @@ export function applySecurity(app: Express, options: { frontendUrl: string; publ
     cors({
       origin,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-CSRF-Token'],
+      // A web app on another origin signs in with the session cookie.
+      credentials: true,
       exposedHeaders: ['Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
       maxAge: 600,
     }),

@@ -35,6 +35,40 @@ export class ForbiddenError extends AppError {
     super(403, 'FORBIDDEN', message);
   }
 }
+/** Booking (or being booked) needs a verified email address (REQUIRE_VERIFIED_EMAIL). */
+export class EmailNotVerifiedError extends AppError {
+  constructor(message: string) {
+    super(403, 'EMAIL_NOT_VERIFIED', message);
+  }
+}
+/** A signed-in person confirming an account change with the wrong current password (not 401: the session is fine). */
+export class WrongPasswordError extends AppError {
+  constructor(message = 'The current password is wrong') {
+    super(403, 'WRONG_PASSWORD', message);
+  }
+}
+/** A state-changing request authenticated by the session cookie without the session's CSRF header. */
+export class CsrfTokenError extends AppError {
+  constructor() {
+    super(
+      403,
+      'CSRF_TOKEN_INVALID',
+      'Requests signed in by cookie must send the X-CSRF-Token header (the csrf cookie of this session)',
+    );
+  }
+}
+/** Deleting an account needs the password, or a sign-in of the last few minutes. */
+export class ReauthenticationRequiredError extends AppError {
+  constructor() {
+    super(403, 'REAUTHENTICATION_REQUIRED', 'Send your password, or sign in again and retry within 5 minutes');
+  }
+}
+/** A mailed account link that is malformed, expired, already used or superseded. */
+export class InvalidLinkError extends AppError {
+  constructor(message = 'This link is invalid, expired or already used; ask for a new one') {
+    super(400, 'LINK_INVALID', message);
+  }
+}
 export class NotFoundError extends AppError {
   constructor(what = 'Resource', code = 'NOT_FOUND') {
     super(404, code, `${what} not found`);

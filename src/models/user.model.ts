@@ -11,8 +11,21 @@ const userSchema = new Schema(
     email: { type: String, required: true, lowercase: true, trim: true },
     passwordHash: { type: String, required: true },
     timezone: { type: String, required: true },
+    /** Set when the person opened the verification link mailed to `email` (accounts before verification: false). */
+    emailVerified: { type: Boolean, default: false },
+    /** An address asked for by PATCH /api/me that takes effect only when its link is opened. */
+    pendingEmail: { type: String, default: null },
+    /** Raised by logout-everywhere, password change/reset and deletion: every token of an older version fails. */
+    sessionVersion: { type: Number, default: 0 },
+    /**
+     * Signed-in devices by session id (random hex): `{ createdAt, userAgent, ip, endedAt }`. A token names its session;
+     * authentication reads it with the account, so ending one costs no extra read per request.
+     */
+    sessions: { type: Schema.Types.Mixed, default: () => ({}) },
+    /** Deletion started (durable intent): tokens are dead; the request or the maintenance sweep finishes the rest. */
+    deletingAt: { type: Date, default: null },
   },
-  { timestamps: true },
+  { timestamps: true, minimize: false },
 );
 
 userSchema.index({ email: 1 }, { unique: true });

@@ -2,6 +2,7 @@ import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-ope
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { ZodObject, ZodType } from 'zod';
 import { authenticate, type Access } from '../middlewares/authenticate';
+import type { SessionCookieSettings } from '../middlewares/session-cookies';
 import { validate } from '../middlewares/validate';
 import { ErrorResponse } from '../schemas/common.schemas';
 import type { AuthService } from '../services/auth/auth.service';
@@ -15,8 +16,8 @@ export interface RouteSpec {
   tags: string[];
   access: Access;
   /**
-   * 'token': authentication only checks the token (signature, expiry, role); the handler's service reads the account
-   * itself, together with its other reads, and refuses a deleted one (see AuthService.account).
+   * 'token' once meant "check only the token; the service reads the account". Sessions live on the account, so
+   * authentication always reads it now and hands it to the service on the principal; the flag is kept for callers.
    */
   accountRead?: 'token';
   description?: string;
@@ -35,7 +36,7 @@ const errorContent = { 'application/json': { schema: ErrorResponse } };
  * Mounts a route and documents it from the same zod schemas that validate it, so /openapi.json cannot drift
  * from what the API accepts.
  */
-export function createRouteBuilder(registry: OpenAPIRegistry, auth: AuthService) {
+export function createRouteBuilder(registry: OpenAPIRegistry, auth: AuthService, cookies: SessionCookieSettings) {
   const router = Router();
   function route(spec: RouteSpec): void {
     const responses: Record<string, ResponseConfig> = {};
@@ -73,7 +74,7 @@ export function createRouteBuilder(registry: OpenAPIRegistry, auth: AuthService)
       responses,
     });
     const chain: RequestHandler[] = [];
-    if (spec.access !== 'public') chain.push(authenticate(auth, spec.access, { accountRead: spec.accountRead }));
+    if (spec.access !== 'public') chain.push(authenticate(auth, spec.access, cookies));
     chain.push(...(spec.before ?? []));
     if (spec.request) chain.push(validate(spec.request));
     chain.push(async (req, res) => {

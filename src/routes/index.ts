@@ -24,9 +24,24 @@ import { registerZoomAdminRoutes } from './zoom-admin.routes';
 /** Every route of the service, each documented in the returned OpenAPI registry. */
 export function mountRoutes(app: Express, c: Container) {
   const registry = createOpenApiRegistry();
-  const { router, route } = createRouteBuilder(registry, c.services.auth);
+  const cookies = {
+    secure: c.config.isProduction || c.config.http.publicBaseUrl.startsWith('https://'),
+    maxAgeSeconds: c.config.auth.jwtTtlSeconds,
+  };
+  const { router, route } = createRouteBuilder(registry, c.services.auth, cookies);
   registerHealthRoutes(route, createHealthController(c.services.health));
-  registerAuthRoutes(route, createAuthController(c.services.auth, c.services.users));
+  registerAuthRoutes(
+    route,
+    createAuthController({
+      auth: c.services.auth,
+      users: c.services.users,
+      account: c.services.account,
+      passwords: c.services.passwords,
+      deletion: c.services.accountDeletion,
+      exports: c.services.accountExport,
+      cookies,
+    }),
+  );
   registerZoomRoutes(
     route,
     createZoomController({

@@ -26,6 +26,9 @@ export function testConfig(env: Record<string, string | undefined> = {}) {
     ZOOM_USER_MANAGED_CLIENT_ID: 'sandbox-client-id',
     ZOOM_USER_MANAGED_CLIENT_SECRET: 'sandbox-client-secret',
     ZOOM_WEBHOOK_SECRET_TOKEN: 'test-webhook-secret',
+    // Every test signs up from one address: the per-IP limits are tested where they are raised back down.
+    SIGNUP_MAX_PER_IP: '100000',
+    ACCOUNT_MAILS_MAX_PER_IP: '100000',
     ...env,
   });
 }

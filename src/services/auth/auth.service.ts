@@ -1,18 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { isValidObjectId } from 'mongoose';
-import { ConflictError, isDuplicateKeyError, UnauthenticatedError, ValidationError } from '../../lib/errors';
-import { isValidTimeZone } from '../../lib/timezone';
+import type { Clock } from '../../lib/clock';
+import { UnauthenticatedError } from '../../lib/errors';
 import { UserModel, type UserRole } from '../../models/user.model';
+import type { AccountLimits } from './account-limits';
+import { createAccount, normaliseEmail, type NewAccount } from './accounts';
 import type { JwtService } from './jwt.service';
 import type { LoginThrottle } from './login-throttle.service';
 import { toUserDto, type UserDto } from './user.service';
 
-export interface NewAccount {
-  role: UserRole;
-  name: string;
-  email: string;
-  password: string;
-  timezone: string;
+export type { NewAccount } from './accounts';
+
+/** Where a sign-in comes from: shown in the list of signed-in devices. */
+export interface ClientInfo {
+  ip: string;
+  userAgent?: string;
 }
 
 export interface Principal {
@@ -20,87 +23,185 @@ export interface Principal {
   role: UserRole;
   /** The account as authenticate read it, so a request does not read it again. */
   user?: UserDto;
+  /** The signed-in device the token belongs to (absent for tokens made before sessions existed). */
+  sessionId?: string;
+  /** When the token was issued: a "fresh sign-in" check reads it. */
+  issuedAt?: Date;
+}
+
+interface StoredSession {
+  createdAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+  endedAt?: Date | null;
+}
+type Sessions = Record<string, StoredSession>;
+
+/** A signed-in session: the bearer token (also the cookie's value) and the CSRF token cookie clients send back. */
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+}
+
+export interface SessionDto {
+  id: string;
+  createdAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
 }
 
 // A fixed hash to verify against when the email is unknown, so response time does not reveal which emails exist.
 const DUMMY_HASH_INPUT = 'timing-equaliser';
 
-export function createAuthService(deps: { jwt: JwtService; throttle: LoginThrottle }) {
+/**
+ * Accounts and their sessions. A token names its session and the account's session version; both live on the user
+ * document, which authentication reads anyway, so logout (one session) and logout-everywhere, password change, reset
+ * and deletion (a raised version) end tokens at once without a read of their own.
+ */
+export function createAuthService(deps: {
+  jwt: JwtService;
+  throttle: LoginThrottle;
+  limits: AccountLimits;
+  clock: Clock;
+  ttlSeconds: number;
+  /** After an account is stored (its verification mail). */
+  onSignedUp?: (user: UserDto) => Promise<void>;
+}) {
   const dummyHash = argon2.hash(DUMMY_HASH_INPUT);
+  const now = () => deps.clock.now();
 
-  async function createAccount(input: NewAccount): Promise<UserDto> {
-    if (!isValidTimeZone(input.timezone)) {
-      throw new ValidationError('Invalid time zone', [{ path: ['timezone'], message: 'must be an IANA time zone' }]);
-    }
-    const email = input.email.trim().toLowerCase();
-    if (await UserModel.exists({ email })) throw emailTaken();
-    const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
-    try {
-      const user = await UserModel.create({ ...input, email, passwordHash });
-      return toUserDto(user);
-    } catch (error) {
-      // Two registrations racing for one address: the unique index decides.
-      if (isDuplicateKeyError(error)) throw emailTaken();
-      throw error;
-    }
+  /** Stores a new session on the account (pruning ended and expired ones) and signs its token. */
+  async function startSession(
+    userId: string,
+    role: UserRole,
+    client: ClientInfo,
+    /** The account as the caller just read it (a sign-in), to spare a read. */
+    known?: { sessionVersion?: number | null; sessions?: unknown; deletingAt?: Date | null },
+  ): Promise<NewSession> {
+    const user = known ?? (await UserModel.findById(userId).lean());
+    if (!user || user.deletingAt) throw new UnauthenticatedError('Account no longer exists', 'INVALID_TOKEN');
+    const sessionId = randomBytes(16).toString('hex');
+    const expiredBefore = now().getTime() - deps.ttlSeconds * 1000;
+    const stale = Object.entries((user.sessions ?? {}) as Sessions)
+      .filter(([, s]) => s.endedAt || new Date(s.createdAt).getTime() < expiredBefore)
+      .map(([id]) => [`sessions.${id}`, 1]);
+    const session: StoredSession = {
+      createdAt: now(),
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+      ip: client.ip,
+      endedAt: null,
+    };
+    await UserModel.updateOne(
+      { _id: userId },
+      { $set: { [`sessions.${sessionId}`]: session }, ...(stale.length ? { $unset: Object.fromEntries(stale) } : {}) },
+    );
+    const token = await deps.jwt.signAccessToken({ userId, role, sessionId, sessionVersion: user.sessionVersion ?? 0 });
+    return { token, csrfToken: deps.jwt.csrfTokenFor(sessionId) };
   }
 
   /** The signed-in user's account; a token of a deleted account is refused. */
   async function account(userId: string): Promise<UserDto> {
     const user = await UserModel.findById(userId).lean();
-    if (!user) throw new UnauthenticatedError('Account no longer exists', 'INVALID_TOKEN');
+    if (!user || user.deletingAt) throw new UnauthenticatedError('Account no longer exists', 'INVALID_TOKEN');
     return toUserDto(user);
+  }
+
+  async function authenticate(token: string): Promise<Principal> {
+    const claims = await deps.jwt.verifyAccessToken(token);
+    if (!isValidObjectId(claims.userId)) throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
+    const user = await UserModel.findById(claims.userId).lean();
+    if (!user || user.deletingAt) throw new UnauthenticatedError('Account no longer exists', 'INVALID_TOKEN');
+    if ((user.sessionVersion ?? 0) !== claims.sessionVersion) throw sessionEnded();
+    if (claims.sessionId) {
+      const session = ((user.sessions ?? {}) as Sessions)[claims.sessionId];
+      if (!session || session.endedAt) throw sessionEnded();
+    }
+    return {
+      userId: claims.userId,
+      role: user.role,
+      user: toUserDto(user),
+      sessionId: claims.sessionId,
+      issuedAt: claims.issuedAt,
+    };
   }
 
   return {
     createAccount,
+    startSession,
+    account,
+    authenticate,
+    /**
+     * Routes whose service would read the account anyway used to check only the token here; sessions live on the
+     * account, so this reads it too (the service then takes it from the principal instead of reading it again).
+     */
+    verify: authenticate,
 
-    async register(input: NewAccount & { role: 'specialist' | 'customer' }) {
-      const user = await createAccount(input);
-      const token = await deps.jwt.signAccessToken({ userId: user.id, role: user.role });
-      return { token, user };
+    async register(input: NewAccount & { role: 'specialist' | 'customer' } & ClientInfo) {
+      await deps.limits.signup(input.ip);
+      const { ip, userAgent, ...fields } = input;
+      const user = await createAccount(fields);
+      await deps.onSignedUp?.(user);
+      const session = await startSession(user.id, user.role, { ip, userAgent }, { sessionVersion: 0, sessions: {} });
+      return { ...session, user };
     },
 
-    async login(input: { email: string; password: string; ip: string }) {
-      const email = input.email.trim().toLowerCase();
+    async login(input: { email: string; password: string } & ClientInfo) {
+      const email = normaliseEmail(input.email);
       await deps.throttle.beforeAttempt(input.ip, email);
       const user = await UserModel.findOne({ email }).lean();
       const ok = user
         ? await argon2.verify(user.passwordHash, input.password)
         : (await argon2.verify(await dummyHash, input.password), false);
-      if (!user || !ok) {
-        await deps.throttle.recordFailure(email);
+      if (!user || !ok || user.deletingAt) {
         throw new UnauthenticatedError('Wrong email or password', 'INVALID_CREDENTIALS');
       }
       await deps.throttle.recordSuccess(email);
-      const token = await deps.jwt.signAccessToken({ userId: user._id.toString(), role: user.role });
-      return { token, user: toUserDto(user) };
+      const session = await startSession(user._id.toString(), user.role, input, user);
+      return { ...session, user: toUserDto(user) };
     },
 
-    /** Resolves a bearer token to the current user; a deleted user's token stops working at once. */
-    async authenticate(token: string): Promise<Principal> {
-      const claims = await deps.jwt.verifyAccessToken(token);
-      if (!isValidObjectId(claims.userId)) throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
-      const user = await account(claims.userId);
-      return { userId: claims.userId, role: user.role, user };
+    /** Ends the caller's session (its token, and its cookie, stop working at once). */
+    async logout(principal: Principal): Promise<void> {
+      if (!principal.sessionId) {
+        // A token from before sessions existed names none: only ending every session ends it.
+        await endAllSessions(principal.userId);
+        return;
+      }
+      await UserModel.updateOne(
+        { _id: principal.userId, [`sessions.${principal.sessionId}`]: { $exists: true } },
+        { $set: { [`sessions.${principal.sessionId}.endedAt`]: now() } },
+      );
     },
 
-    /**
-     * The token alone (signature, expiry, the role it was issued for), for routes whose service reads the account
-     * anyway: it must then call `account`, so a deleted user's token still stops working at once.
-     */
-    async verify(token: string): Promise<Principal> {
-      const claims = await deps.jwt.verifyAccessToken(token);
-      if (!isValidObjectId(claims.userId)) throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
-      return { userId: claims.userId, role: claims.role };
-    },
+    endAllSessions,
 
-    account,
+    csrfMatches: (sessionId: string, sent: string) => deps.jwt.csrfMatches(sessionId, sent),
+
+    async listSessions(principal: Principal): Promise<SessionDto[]> {
+      const user = await UserModel.findById(principal.userId).lean();
+      const cutoff = now().getTime() - deps.ttlSeconds * 1000;
+      return Object.entries((user?.sessions ?? {}) as Sessions)
+        .filter(([, s]) => !s.endedAt && new Date(s.createdAt).getTime() >= cutoff)
+        .map(([id, s]) => ({
+          id,
+          createdAt: new Date(s.createdAt).toISOString(),
+          userAgent: s.userAgent ?? null,
+          ip: s.ip ?? null,
+          current: id === principal.sessionId,
+        }))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
   };
+
+  /** Raises the session version: every token issued before fails at once (and the session list empties). */
+  async function endAllSessions(userId: string, extra: Record<string, unknown> = {}): Promise<void> {
+    await UserModel.updateOne({ _id: userId }, { $inc: { sessionVersion: 1 }, $set: { sessions: {}, ...extra } });
+  }
 }
 
-function emailTaken() {
-  return new ConflictError('An account with this email already exists', 'EMAIL_TAKEN');
+function sessionEnded() {
+  return new UnauthenticatedError('This session has ended; sign in again', 'SESSION_ENDED');
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

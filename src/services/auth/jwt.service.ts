@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Clock } from '../../lib/clock';
 import { UnauthenticatedError } from '../../lib/errors';
@@ -6,6 +7,15 @@ import type { UserRole } from '../../models/user.model';
 export interface AccessClaims {
   userId: string;
   role: UserRole;
+  /** The signed-in device (absent in tokens issued before sessions existed, and in tests' admin tokens). */
+  sessionId?: string;
+  /** The account's session version when issued: a raised version ends the token. */
+  sessionVersion?: number;
+}
+
+export interface VerifiedAccessClaims extends AccessClaims {
+  sessionVersion: number;
+  issuedAt: Date;
 }
 
 const ISSUER = 'specialist-booking';
@@ -16,7 +26,8 @@ export function createJwtService(secret: Uint8Array, clock: Clock, ttlSeconds: n
   return {
     async signAccessToken(claims: AccessClaims): Promise<string> {
       const iat = nowSeconds();
-      return new SignJWT({ role: claims.role, typ: 'access' })
+      const extra = claims.sessionId ? { sid: claims.sessionId, sv: claims.sessionVersion ?? 0 } : {};
+      return new SignJWT({ role: claims.role, typ: 'access', ...extra })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(claims.userId)
         .setIssuer(ISSUER)
@@ -24,9 +35,27 @@ export function createJwtService(secret: Uint8Array, clock: Clock, ttlSeconds: n
         .setExpirationTime(iat + ttlSeconds)
         .sign(secret);
     },
-    async verifyAccessToken(token: string): Promise<AccessClaims> {
+    async verifyAccessToken(token: string): Promise<VerifiedAccessClaims> {
       const payload = await verify(token, 'access');
-      return { userId: String(payload.sub), role: payload.role as UserRole };
+      return {
+        userId: String(payload.sub),
+        role: payload.role as UserRole,
+        sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+        sessionVersion: typeof payload.sv === 'number' ? payload.sv : 0,
+        issuedAt: new Date((payload.iat ?? 0) * 1000),
+      };
+    },
+    /**
+     * The CSRF token of a session (signed double-submit): derived from the session id, so a token planted in a cookie
+     * by someone else (a sibling subdomain) matches no session of the victim's.
+     */
+    csrfTokenFor(sessionId: string): string {
+      return createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+    },
+    csrfMatches(sessionId: string, sent: string): boolean {
+      const expected = Buffer.from(createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url'));
+      const given = Buffer.from(sent);
+      return given.length === expected.length && timingSafeEqual(given, expected);
     },
     /** A link that acts for one purpose on one subject until `expiresAt` (e.g. the specialist's start link). */
     async signLink(purpose: string, subject: string, expiresAt: Date): Promise<string> {
@@ -41,6 +70,27 @@ export function createJwtService(secret: Uint8Array, clock: Clock, ttlSeconds: n
     async verifyLink(token: string, purpose: string): Promise<string> {
       const payload = await verify(token, purpose);
       return String(payload.sub);
+    },
+    /** A link whose use is recorded under `jti` (single-use account links). */
+    async signRecordedLink(purpose: string, subject: string, jti: string, expiresAt: Date): Promise<string> {
+      return new SignJWT({ typ: purpose })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(subject)
+        .setJti(jti)
+        .setIssuer(ISSUER)
+        .setIssuedAt(nowSeconds())
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(secret);
+    },
+    async verifyRecordedLink(token: string, purposes: readonly string[]) {
+      for (const purpose of purposes) {
+        const payload = await verify(token, purpose).catch((error: unknown) => {
+          if (error instanceof UnauthenticatedError && error.code === 'INVALID_TOKEN') return undefined;
+          throw error;
+        });
+        if (payload?.jti) return { purpose, subject: String(payload.sub), jti: payload.jti };
+      }
+      throw new UnauthenticatedError('Invalid token', 'INVALID_TOKEN');
     },
   };
 

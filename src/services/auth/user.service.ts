@@ -1,5 +1,6 @@
 import { isValidObjectId } from 'mongoose';
-import { NotFoundError } from '../../lib/errors';
+import { NotFoundError, ValidationError } from '../../lib/errors';
+import { isValidTimeZone } from '../../lib/timezone';
 import { UserModel, type UserRole } from '../../models/user.model';
 
 export interface UserDto {
@@ -8,6 +9,9 @@ export interface UserDto {
   name: string;
   email: string;
   timezone: string;
+  emailVerified: boolean;
+  /** The new address of an email change waiting for its link to be opened. */
+  pendingEmail: string | null;
   createdAt: string;
 }
 
@@ -17,6 +21,8 @@ interface UserLike {
   name: string;
   email: string;
   timezone: string;
+  emailVerified?: boolean | null;
+  pendingEmail?: string | null;
   createdAt?: Date;
 }
 
@@ -28,6 +34,8 @@ export function toUserDto(user: UserLike): UserDto {
     name: user.name,
     email: user.email,
     timezone: user.timezone,
+    emailVerified: user.emailVerified === true,
+    pendingEmail: user.pendingEmail ?? null,
     createdAt: (user.createdAt ?? new Date(0)).toISOString(),
   };
 }
@@ -39,6 +47,15 @@ export function createUserService() {
       const user = await UserModel.findById(id).lean();
       if (!user) throw new NotFoundError('User');
       return toUserDto(user);
+    },
+    /** Name and time zone; the email changes through its own verified path (AccountMails.requestEmailChange). */
+    async updateProfile(id: string, input: { name?: string; timezone?: string }): Promise<UserDto> {
+      if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) {
+        throw new ValidationError('Invalid time zone', [{ path: ['timezone'], message: 'must be an IANA time zone' }]);
+      }
+      const $set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+      if (Object.keys($set).length > 0) await UserModel.updateOne({ _id: id }, { $set });
+      return this.getById(id);
     },
     async findAdmins(): Promise<UserDto[]> {
       const admins = await UserModel.find({ role: 'admin' }).lean();

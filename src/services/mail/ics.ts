@@ -13,11 +13,32 @@ export interface InvitationInput {
   attendees: Array<{ name: string; email: string }>;
 }
 
-/** TEXT values (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines escaped. */
-const text = (value: string) =>
-  value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
-/** Quoted parameter values (RFC 5545 §3.2) cannot contain a double quote. */
-const quoted = (value: string) => `"${value.replace(/"/g, "'")}"`;
+// RFC 5545 §3.1 CONTROL: every C0 character but HTAB, and DEL; C1 controls and the Unicode line/paragraph
+// separators go too, since some parsers break lines on them.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** Any line break: CRLF, a lone CR or a lone LF, and the Unicode separators. */
+const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029]/g;
+
+/**
+ * TEXT values (RFC 5545 §3.3.11): backslash, semicolon and comma escaped, every kind of line break written as `\n`,
+ * other control characters dropped, so no value can end its content line and start a property of its own.
+ */
+export const text = (value: string) =>
+  value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(LINE_BREAKS, '\\n')
+    .replace(CONTROLS, '');
+/**
+ * Quoted parameter values (RFC 5545 §3.2, QSAFE-CHAR): no double quote and no control character; a line break
+ * becomes a space.
+ */
+export const quoted = (value: string) =>
+  `"${value.replace(/"/g, "'").replace(LINE_BREAKS, ' ').replace(CONTROLS, '')}"`;
+/** Values written as they are (an address, a URL): controls and whitespace can only be an attack here. */
+const bare = (value: string) => value.replace(LINE_BREAKS, '').replace(CONTROLS, '').replace(/\s/g, '');
 /** UTC DATE-TIME, e.g. 20261124T080000Z. */
 const utc = (d: Date) =>
   d
@@ -57,18 +78,19 @@ export function buildInvitation(input: InvitationInput): string {
     'PRODID:-//specialist-booking//bookings//EN',
     `METHOD:${input.method}`,
     'BEGIN:VEVENT',
-    `UID:${input.uid}`,
+    `UID:${bare(input.uid)}`,
     `SUMMARY:${text(input.title)}`,
     `DTSTAMP:${utc(input.stamp)}`,
     `DTSTART:${utc(input.start)}`,
     `DTEND:${utc(input.end)}`,
     `SEQUENCE:${input.sequence}`,
     `DESCRIPTION:${text(input.description)}`,
-    ...(input.url ? [`URL:${input.url}`, `LOCATION:${text(input.url)}`] : []),
+    ...(input.url ? [`URL:${bare(input.url)}`, `LOCATION:${text(bare(input.url))}`] : []),
     `STATUS:${input.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`,
-    `ORGANIZER;CN=${quoted(input.organizer.name)}:mailto:${input.organizer.email}`,
+    `ORGANIZER;CN=${quoted(input.organizer.name)}:mailto:${bare(input.organizer.email)}`,
     ...input.attendees.map(
-      (a) => `ATTENDEE;RSVP=TRUE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;CN=${quoted(a.name)}:mailto:${a.email}`,
+      (a) =>
+        `ATTENDEE;RSVP=TRUE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;CN=${quoted(a.name)}:mailto:${bare(a.email)}`,
     ),
     'END:VEVENT',
     'END:VCALENDAR',

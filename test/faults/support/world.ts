@@ -61,6 +61,7 @@ export async function startWorld(options: { sandbox?: ZoomSandboxOptions } = {})
       ZOOM_WEBHOOK_SECRET_TOKEN: 'faults-webhook-secret',
       SMTP_URL: smtp.url,
       JOBS_PROCESS_EVERY_MS: '1000',
+      SIGNUP_MAX_PER_IP: '100000',
       ...extra,
     }),
     /** Each step bounded and reported, never thrown: a teardown must not hang the suite or hide its result. */

@@ -1,0 +1,151 @@
+import { isValidObjectId, type Types } from 'mongoose';
+import type { Clock } from '../../lib/clock';
+import { AppError, NotFoundError, ReauthenticationRequiredError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { BookingModel } from '../../models/booking.model';
+import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
+import { OutboxMailModel } from '../../models/outbox-mail.model';
+import { RefreshEventModel } from '../../models/refresh-event.model';
+import { SpecialistProfileModel } from '../../models/specialist-profile.model';
+import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
+import { UserModel, type UserRole } from '../../models/user.model';
+import type { AccountLinks } from './account-links.service';
+import { passwordMatches, wrongCurrentPassword } from './accounts';
+import type { Principal } from './auth.service';
+import type { LoginThrottle } from './login-throttle.service';
+
+/** A sign-in this recent may delete the account without typing the password again. */
+const FRESH_SIGN_IN_MS = 5 * 60_000;
+/** Deletions a request left unfinished (a crash, Zoom down) are taken up by the maintenance sweep after this. */
+const RESUME_AFTER_MS = 2 * 60_000;
+
+interface Viewer {
+  userId: string;
+  role: UserRole;
+}
+
+/**
+ * Deleting an account: first the durable intent (`deletingAt`, a raised session version: every token dies at once),
+ * then the steps, each safe to repeat: upcoming bookings cancelled through the usual cancel (mails to the other party,
+ * Zoom meetings deleted), then, once Zoom confirmed every deletion, the grant revoked at Zoom and wiped, past bookings
+ * stripped of topic, notes and links, and every record of the person removed.
+ */
+export function createAccountDeletion(deps: {
+  bookings: { cancel(bookingId: string, viewer: Viewer): Promise<unknown> };
+  zoom: { disconnect(specialistId: string): Promise<void> };
+  links: AccountLinks;
+  throttle: LoginThrottle;
+  clock: Clock;
+  logger: Logger;
+}) {
+  const now = () => deps.clock.now();
+
+  async function cancelUpcoming(userId: string, role: UserRole): Promise<void> {
+    const upcoming = await BookingModel.find({
+      $or: [{ customerId: userId }, { specialistId: userId }],
+      status: 'confirmed',
+      end: { $gt: now() },
+    }).lean();
+    for (const booking of upcoming) {
+      const id = booking._id.toString();
+      try {
+        await deps.bookings.cancel(id, { userId, role });
+      } catch (error) {
+        // Inside the specialist's cancellation notice a customer may not cancel; leaving the platform still does.
+        if (!(error instanceof AppError) || error.code !== 'TOO_LATE_TO_CHANGE') throw error;
+        await deps.bookings.cancel(id, { userId, role: 'admin' });
+      }
+    }
+  }
+
+  /** Meetings of the cancelled bookings that Zoom has not confirmed deleted (the cancel's job retries them). */
+  function liveMeetings(userId: string, since: Date): Promise<number> {
+    return BookingModel.countDocuments({
+      $or: [{ customerId: userId }, { specialistId: userId }],
+      status: 'cancelled',
+      cancelledAt: { $gte: since },
+      zoomMeetingId: { $ne: null },
+      'meeting.zoomDeleted': { $ne: true },
+    });
+  }
+
+  /** Mail that names the person's address: to them, or an invitation listing them as an attendee. */
+  const mailMentioning = (email: string) => {
+    const pattern = email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return { $or: [{ to: email }, { icalContent: { $regex: pattern, $options: 'i' } }] };
+  };
+
+  /**
+   * Runs every remaining step, each safe to repeat. 'zoom': a meeting still waits for Zoom's deletion (its job
+   * retries); 'mail': mail naming the person is still on its way (the cancellations), so the account's last record
+   * stays until the sweep purges the sent copies; 'done': nothing of the person is left.
+   */
+  async function finish(userId: string): Promise<'done' | 'zoom' | 'mail'> {
+    const user = await UserModel.findById(userId).lean();
+    if (!user) return 'done';
+    if (!user.deletingAt) throw new Error('finish() without deletingAt');
+    await cancelUpcoming(userId, user.role);
+    const live = await liveMeetings(userId, user.deletingAt);
+    if (live > 0) {
+      deps.logger.warn({ userId, live }, 'Account deletion waits for Zoom to delete meetings');
+      return 'zoom';
+    }
+    if (user.role === 'specialist') {
+      await deps.zoom.disconnect(userId); // revoked at Zoom (best effort) and wiped
+      await UserOAuthTokenModel.deleteMany({ userId });
+      await RefreshEventModel.deleteMany({ specialistId: userId });
+      await SpecialistProfileModel.deleteMany({ userId });
+    }
+    await BookingModel.updateMany(
+      { $or: [{ customerId: userId }, { specialistId: userId }] },
+      { $set: { topic: null, notes: null, idempotencyKey: null, zoomJoinUrl: null, 'meeting.lastError': null } },
+    );
+    await IdempotencyKeyModel.deleteMany({ scope: { $regex: `^booking:${userId}:` } });
+    await deps.links.forgetUser(userId);
+    // The person asked to leave: mail to them is dropped, mail naming them to others goes out, then its copy goes.
+    await OutboxMailModel.deleteMany({ to: user.email });
+    if (await OutboxMailModel.exists({ ...mailMentioning(user.email), status: 'pending' })) return 'mail';
+    await OutboxMailModel.deleteMany(mailMentioning(user.email));
+    await UserModel.deleteOne({ _id: userId, deletingAt: { $ne: null } });
+    return 'done';
+  }
+
+  return {
+    /**
+     * 'deleted' (the person is gone for every purpose; copies of the cancellation mails are purged by the sweep), or
+     * 'pending' while Zoom has yet to confirm a meeting's deletion (the sweep finishes within minutes).
+     */
+    async deleteAccount(principal: Principal, input: { password?: string }, ip: string) {
+      if (!isValidObjectId(principal.userId)) throw new NotFoundError('User');
+      const user = await UserModel.findById(principal.userId).lean();
+      if (!user) throw new NotFoundError('User');
+      if (input.password !== undefined) {
+        await deps.throttle.beforeAttempt(ip, user.email);
+        if (!(await passwordMatches(user.passwordHash, input.password))) throw wrongCurrentPassword();
+      } else if (!principal.issuedAt || now().getTime() - principal.issuedAt.getTime() > FRESH_SIGN_IN_MS) {
+        throw new ReauthenticationRequiredError();
+      }
+      await UserModel.updateOne(
+        { _id: user._id, deletingAt: null },
+        { $set: { deletingAt: now(), sessions: {} }, $inc: { sessionVersion: 1 } },
+      );
+      return (await finish(principal.userId)) === 'zoom' ? ('pending' as const) : ('deleted' as const);
+    },
+
+    /** Maintenance sweep: deletions a request left unfinished. */
+    async resumeDeletions(): Promise<void> {
+      const stuck = await UserModel.find({
+        deletingAt: { $ne: null, $lte: new Date(now().getTime() - RESUME_AFTER_MS) },
+      })
+        .limit(20)
+        .lean<Array<{ _id: Types.ObjectId }>>();
+      for (const user of stuck) {
+        await finish(user._id.toString()).catch((error: unknown) =>
+          deps.logger.warn({ err: error, userId: user._id }, 'Account deletion not finished yet'),
+        );
+      }
+    },
+  };
+}
+
+export type AccountDeletion = ReturnType<typeof createAccountDeletion>;

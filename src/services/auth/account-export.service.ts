@@ -1,0 +1,82 @@
+import type { Clock } from '../../lib/clock';
+import { NotFoundError } from '../../lib/errors';
+import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { SpecialistProfileModel, type SpecialistProfileRecord } from '../../models/specialist-profile.model';
+import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
+import { UserModel } from '../../models/user.model';
+import type { AuthService, Principal } from './auth.service';
+import { toUserDto } from './user.service';
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/**
+ * Everything we hold about a person, as JSON: the account, their sessions, bookings on either side, availability and
+ * Zoom connection metadata. Built field by field, so no token, hash or secret can slip in with a new model field.
+ */
+export function createAccountExport(deps: { auth: Pick<AuthService, 'listSessions'>; clock: Clock }) {
+  return {
+    async exportFor(principal: Principal) {
+      const userId = principal.userId;
+      const [user, bookings, profile, grant, sessions] = await Promise.all([
+        UserModel.findById(userId).lean(),
+        BookingModel.find({ $or: [{ customerId: userId }, { specialistId: userId }] })
+          .sort({ start: 1 })
+          .lean<BookingRecord[]>(),
+        SpecialistProfileModel.findOne({ userId }).lean<SpecialistProfileRecord>(),
+        UserOAuthTokenModel.findOne({ userId }).lean(),
+        deps.auth.listSessions(principal),
+      ]);
+      if (!user) throw new NotFoundError('User');
+      return {
+        exportedAt: deps.clock.now().toISOString(),
+        account: { ...toUserDto(user), updatedAt: iso(user.updatedAt) },
+        sessions,
+        bookings: bookings.map((b) => ({
+          id: b._id.toString(),
+          as: b.customerId.toString() === userId ? 'customer' : 'specialist',
+          specialistId: b.specialistId.toString(),
+          customerId: b.customerId.toString(),
+          start: iso(b.start),
+          end: iso(b.end),
+          durationMinutes: b.durationMinutes,
+          topic: b.topic ?? null,
+          notes: b.notes ?? null,
+          status: b.status,
+          cancelledAt: iso(b.cancelledAt),
+          cancelledBy: b.cancelledBy ?? null,
+          meeting: { status: b.meeting.status, zoomMeetingId: b.zoomMeetingId ?? null, joinUrl: b.zoomJoinUrl ?? null },
+          createdAt: iso(b.createdAt),
+        })),
+        availability: profile
+          ? {
+              headline: profile.headline,
+              timezone: profile.timezone,
+              weekly: profile.weekly.map((w) => ({ day: w.day, start: w.start, end: w.end })),
+              slotMinutes: profile.slotMinutes,
+              bufferMinutes: profile.bufferMinutes,
+              minNoticeMinutes: profile.minNoticeMinutes,
+              maxDaysAhead: profile.maxDaysAhead,
+              cancelNoticeMinutes: profile.cancelNoticeMinutes ?? 0,
+              maxBookingsPerDay: profile.maxBookingsPerDay ?? null,
+            }
+          : null,
+        zoomConnection: grant
+          ? {
+              zoomUserId: grant.zoomUserId,
+              zoomEmail: grant.zoomEmail,
+              zoomAccountId: grant.zoomAccountId,
+              scope: grant.scope,
+              authorizedAt: iso(grant.authorizedAt),
+              lastUsedAt: iso(grant.lastUsedAt),
+              lastRefreshedAt: iso(grant.lastRefreshedAt),
+              revoked: grant.isRevoked,
+              revokedAt: iso(grant.revokedAt),
+              needsReauth: grant.needsReauth,
+            }
+          : null,
+      };
+    },
+  };
+}
+
+export type AccountExport = ReturnType<typeof createAccountExport>;

@@ -1,0 +1,163 @@
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { BookingModel } from '../src/models/booking.model';
+import { UserOAuthTokenModel } from '../src/models/user-oauth-token.model';
+import { UserModel } from '../src/models/user.model';
+import { registerUser } from './support/app';
+import { book, drainJobs, readySpecialist } from './support/booking';
+import { useStack } from './support/stack';
+
+// Monday 2026-11-23 08:00 UTC (09:00 in Berlin).
+const NOW = '2026-11-23T08:00:00.000Z';
+
+/** Every stored document that mentions `needle` (a name or an address), by collection. */
+async function mentions(needle: string): Promise<string[]> {
+  const found: string[] = [];
+  // jongodb has no listCollections: every collection belongs to a model.
+  for (const model of Object.values(mongoose.models)) {
+    for (const doc of await model.find().lean()) {
+      if (JSON.stringify(doc).toLowerCase().includes(needle.toLowerCase())) found.push(model.collection.name);
+    }
+  }
+  return [...new Set(found)];
+}
+
+describe('deleting an account', () => {
+  const s = useStack({ now: NOW });
+  const del = (token: string, body: object = {}) =>
+    request(s.app).delete('/api/me').set('Authorization', `Bearer ${token}`).send(body);
+
+  it('when a specialist deletes their account, then upcoming bookings are cancelled with mails and Zoom deletions, the grant is revoked, past bookings keep only facts, and nothing of them remains', async () => {
+    const specialist = await readySpecialist(s.app, { name: 'Sam Deleteme' });
+    const customer = await registerUser(s.app, 'customer', { name: 'Cleo Stays' });
+    const past = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-23T10:00:00Z',
+      topic: 'Past topic',
+      notes: 'Past notes',
+    });
+    const upcoming = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-25T08:00:00Z',
+      topic: 'Upcoming topic',
+    });
+    expect([past.status, upcoming.status]).toEqual([201, 201]);
+    await drainJobs(s.container);
+    s.clock.set('2026-11-23T12:00:00Z'); // the first booking is over
+    const login = await request(s.app)
+      .post('/api/auth/login')
+      .send({ email: specialist.user.email, password: specialist.password });
+
+    const refused = await del(specialist.token, { password: 'not my password' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('WRONG_PASSWORD');
+    expect((await del(specialist.token)).body.error.code).toBe('REAUTHENTICATION_REQUIRED'); // signed in long ago
+    expect(await UserModel.exists({ _id: specialist.user.id })).not.toBeNull();
+
+    const deleted = await del(specialist.token, { password: specialist.password });
+    expect(deleted.status).toBe(204);
+    await drainJobs(s.container);
+
+    for (const token of [specialist.token, login.body.token]) {
+      expect((await request(s.app).get('/api/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+    }
+    expect(
+      (
+        await request(s.app)
+          .post('/api/auth/login')
+          .send({ email: specialist.user.email, password: specialist.password })
+      ).status,
+    ).toBe(401);
+    // Zoom: the upcoming meeting deleted, the grant revoked; no token of theirs is stored.
+    expect(s.sandbox.meetings().find((m) => String(m.id) === upcoming.body.meeting.zoomMeetingId)).toBeUndefined();
+    expect(s.sandbox.calls('POST /oauth/revoke')).toBe(1);
+    expect(await UserOAuthTokenModel.countDocuments({ userId: specialist.user.id })).toBe(0);
+    // The customer heard about the cancellation.
+    expect(s.smtp.to(customer.user.email).map((m) => m.subject)).toContainEqual(expect.stringMatching(/cancelled/i));
+    // Bookings keep only the facts.
+    const [pastStored, upcomingStored] = await Promise.all([
+      BookingModel.findById(past.body.id).lean(),
+      BookingModel.findById(upcoming.body.id).lean(),
+    ]);
+    expect(pastStored).toMatchObject({ status: 'confirmed', topic: null, notes: null, zoomJoinUrl: null });
+    expect(upcomingStored).toMatchObject({ status: 'cancelled', topic: null });
+    // Once the cancellation mails have gone out, the sweep purges their copies and the account's last record.
+    s.clock.advance(3 * 60_000);
+    await s.container.services.accountDeletion.resumeDeletions();
+    expect(await UserModel.exists({ _id: specialist.user.id })).toBeNull();
+    expect(await mentions(specialist.user.email)).toEqual([]);
+    expect(await mentions('Sam Deleteme')).toEqual([]);
+    // The customer's own account and history still work.
+    const list = await request(s.app).get('/api/bookings').set('Authorization', `Bearer ${customer.token}`);
+    expect(list.status).toBe(200);
+  });
+
+  it('when a customer deletes right after signing in, then no password is needed and their upcoming booking is cancelled', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer', { name: 'Quick Leaver' });
+    const booking = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-26T08:00:00Z',
+    });
+    await drainJobs(s.container);
+    expect((await del(customer.token)).status).toBe(204);
+    await drainJobs(s.container);
+    expect(await BookingModel.findById(booking.body.id).lean()).toMatchObject({ status: 'cancelled' });
+    expect(s.smtp.to(specialist.user.email).map((m) => m.subject)).toContainEqual(expect.stringMatching(/cancelled/i));
+    s.clock.advance(3 * 60_000);
+    await s.container.services.accountDeletion.resumeDeletions();
+    expect(await mentions(customer.user.email)).toEqual([]);
+  });
+
+  it('when Zoom cannot delete a meeting, then every token dies at once and the deletion finishes after Zoom does', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const booking = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-27T08:00:00Z',
+    });
+    await drainJobs(s.container);
+    s.sandbox.inject({ route: 'DELETE /v2/meetings/:meetingId', status: 503, times: Infinity });
+    const res = await del(specialist.token, { password: specialist.password });
+    expect(res.status).toBe(202);
+    expect((await request(s.app).get('/api/me').set('Authorization', `Bearer ${specialist.token}`)).status).toBe(401);
+    expect(await UserModel.exists({ _id: specialist.user.id })).not.toBeNull();
+    expect(await UserOAuthTokenModel.countDocuments({ userId: specialist.user.id, isRevoked: false })).toBe(1);
+
+    s.sandbox.clearFaults();
+    s.clock.advance(3 * 60_000);
+    await drainJobs(s.container); // the cancel's meeting deletion retries
+    await s.container.services.accountDeletion.resumeDeletions();
+    expect(s.sandbox.meetings().find((m) => String(m.id) === booking.body.meeting.zoomMeetingId)).toBeUndefined();
+    expect(await UserModel.exists({ _id: specialist.user.id })).toBeNull();
+    expect(await UserOAuthTokenModel.countDocuments({ userId: specialist.user.id })).toBe(0);
+  });
+});
+
+describe('exporting one’s data', () => {
+  const s = useStack({ now: NOW });
+
+  it('when a specialist exports, then account, bookings, availability and Zoom metadata come back, never a token or hash', async () => {
+    const specialist = await readySpecialist(s.app, { name: 'Sam Export' });
+    const customer = await registerUser(s.app, 'customer');
+    await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z', topic: 'CV' });
+    await drainJobs(s.container);
+    const res = await request(s.app).get('/api/me/export').set('Authorization', `Bearer ${specialist.token}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(/attachment/);
+    expect(res.body).toMatchObject({
+      account: { id: specialist.user.id, email: specialist.user.email, name: 'Sam Export' },
+      sessions: [expect.objectContaining({ current: true })],
+      bookings: [expect.objectContaining({ as: 'specialist', topic: 'CV', customerId: customer.user.id })],
+      availability: expect.objectContaining({ timezone: 'Europe/Berlin', slotMinutes: 60 }),
+      zoomConnection: expect.objectContaining({ zoomEmail: specialist.zoomEmail, revoked: false }),
+    });
+    const grant = (await UserOAuthTokenModel.findOne({ userId: specialist.user.id }).lean())!;
+    const user = (await UserModel.findById(specialist.user.id).lean())!;
+    const text = JSON.stringify(res.body);
+    for (const secret of [grant.zoomAccessToken!, grant.zoomRefreshToken!, user.passwordHash, specialist.token]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toMatch(/argon2|passwordHash|RefreshToken|AccessToken|startUrl|csrf/i);
+  });
+});
