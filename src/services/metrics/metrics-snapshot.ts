@@ -2,8 +2,10 @@ import type { Clock } from '../../lib/clock';
 import { BookingModel } from '../../models/booking.model';
 import { JobModel } from '../../models/job.model';
 import { OutboxMailModel } from '../../models/outbox-mail.model';
+import { UsageCounterModel } from '../../models/usage-counter.model';
 import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
 import { STATE_FILTERS } from '../grant-health/grant-state';
+import { utcDay } from '../usage-ledger';
 
 /** The figures every instance reads from MongoDB alike (so all instances report the same values). */
 export interface SharedFigures {
@@ -36,8 +38,6 @@ async function dueJobs(now: Date): Promise<SharedFigures['jobs']> {
 }
 
 async function read(now: Date): Promise<SharedFigures> {
-  const midnight = new Date(now);
-  midnight.setUTCHours(0, 0, 0, 0);
   const pendingMeeting = { status: 'confirmed' as const, 'meeting.status': 'pending' as const };
   const [connected, needsReauth, revoked, jobs, outboxPending, oldestMail, meetingsPending, oldestMeeting, writes] =
     await Promise.all([
@@ -49,18 +49,15 @@ async function read(now: Date): Promise<SharedFigures> {
       OutboxMailModel.findOne({ status: 'pending' }, { createdAt: 1 }).sort({ createdAt: 1 }).lean(),
       BookingModel.countDocuments(pendingMeeting),
       BookingModel.findOne(pendingMeeting, { createdAt: 1 }).sort({ createdAt: 1 }).lean(),
-      // Today's creates per host, from the bookings themselves (first attempt today, host fixed by it).
-      BookingModel.aggregate<{ _id: string; writes: number }>([
-        { $match: { 'meeting.firstAttemptAt': { $gte: midnight }, 'meeting.hostZoomUserId': { $ne: null } } },
-        { $group: { _id: '$meeting.hostZoomUserId', writes: { $sum: 1 } } },
-      ]),
+      // Today's meeting creates + updates per host, from the quota ledger (keys `zoom:<host>`, one per UTC day).
+      UsageCounterModel.find({ window: utcDay(now), key: { $gte: 'zoom:', $lt: 'zoom;' } }, { count: 1 }).lean(),
     ]);
   return {
     grants: { connected, needs_reauth: needsReauth, revoked },
     jobs,
     outbox: { pending: outboxPending, oldestAgeSeconds: ageSeconds(now, oldestMail?.createdAt) },
     meetings: { pending: meetingsPending, oldestAgeSeconds: ageSeconds(now, oldestMeeting?.createdAt) },
-    meetingWritesTodayPerHost: writes.map((w) => w.writes),
+    meetingWritesTodayPerHost: writes.map((w) => w.count),
   };
 }
 
