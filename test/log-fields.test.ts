@@ -53,10 +53,11 @@ describe('log lines an operator can search (README "Runbook")', () => {
 
     clock.advance(60_000);
     await drainJobs(t.container); // the meeting is made; the confirmations cannot be sent
+    // Every failed mail names itself; the booking's two confirmations also name their booking (account mails, such
+    // as the sign-ups' verification mails failing alongside, are about no booking).
     const mailLines = logged('Mail delivery failed');
-    expect(mailLines.length).toBeGreaterThanOrEqual(2);
-    for (const line of mailLines)
-      expect(line).toEqual(expect.objectContaining({ bookingId, mailId: expect.any(String) }));
+    for (const line of mailLines) expect(line).toEqual(expect.objectContaining({ mailId: expect.any(String) }));
+    expect(mailLines.filter((line) => line.bookingId === bookingId).length).toBeGreaterThanOrEqual(2);
 
     t.container.services.jobs.define('test-failing-job', async () => {
       throw new Error('boom');
