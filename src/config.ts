@@ -122,6 +122,12 @@ const envSchema = z
 
     METRICS_ENABLED: z.preprocess(emptyToUndefined, bool.default(false)),
     METRICS_TOKEN: optionalString,
+
+    CALENDAR_SYNC_EVERY_MINUTES: numberWithDefault(10, 0, 24 * 60),
+    CALENDAR_FEED_STALE_HOURS: numberWithDefault(24, 0.01, 24 * 365),
+    CALENDAR_FEED_MAX_BYTES: intWithDefault(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    CALENDAR_FEED_TIMEOUT_MS: intWithDefault(10_000, 100, 120_000),
+    CALENDAR_FEED_ALLOW_PRIVATE: z.preprocess(emptyToUndefined, bool.default(false)),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [
@@ -140,6 +146,13 @@ const envSchema = z
       });
     }
     if (env.NODE_ENV !== 'production') return;
+    if (env.CALENDAR_FEED_ALLOW_PRIVATE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CALENDAR_FEED_ALLOW_PRIVATE'],
+        message: 'must not be true in production',
+      });
+    }
     const httpsOnly: Array<[string, string | undefined]> = [
       ['ZOOM_REDIRECT_URI', env.ZOOM_REDIRECT_URI],
       ['FRONTEND_URL', env.FRONTEND_URL ?? env.PUBLIC_BASE_URL],
@@ -260,6 +273,15 @@ export function loadConfig(env: Record<string, string | undefined>) {
     reminders: { offsetsMinutes: e.REMINDER_OFFSETS_MINUTES },
     /** GET /metrics (Prometheus); a set token is required as `Authorization: Bearer <token>`. */
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
+    calendars: {
+      /** 0 = the periodic sync is off (feeds sync when added and on demand). */
+      syncEveryMs: Math.round(e.CALENDAR_SYNC_EVERY_MINUTES * 60_000),
+      staleAfterMs: Math.round(e.CALENDAR_FEED_STALE_HOURS * 3_600_000),
+      maxBytes: e.CALENDAR_FEED_MAX_BYTES,
+      timeoutMs: e.CALENDAR_FEED_TIMEOUT_MS,
+      /** Loopback feeds (plain http allowed there) for tests and local development only. */
+      allowPrivate: e.CALENDAR_FEED_ALLOW_PRIVATE,
+    },
   };
 }
 

@@ -39,6 +39,9 @@ import { createZoomOAuthClient } from './services/zoom/zoom-oauth.client';
 import { createS2STokenService } from './services/zoom/zoom-s2s-token.service';
 import { createZoomUserTokenService } from './services/zoom/zoom-user-token.service';
 import { createZoomWebhookService } from './services/zoom/zoom-webhook.service';
+import { createBookingFeedService } from './services/calendar/booking-feed.service';
+import { createCalendarFeedService } from './services/calendar/calendar-feed.service';
+import { createFeedFetcher } from './services/calendar/safe-fetch';
 
 export interface AppDeps {
   config: AppConfig;
@@ -47,6 +50,8 @@ export interface AppDeps {
   redis?: RedisClient;
   mailTransport: MailTransport;
   jobs: JobQueue;
+  /** Tests: a name resolver and trusted CA for calendar feeds (see safe-fetch). */
+  calendarFetch?: Pick<Parameters<typeof createFeedFetcher>[0], 'resolve' | 'ca'>;
 }
 
 /** Wires services from their dependencies and defines no behaviour. One container per app; tests build several. */
@@ -215,7 +220,23 @@ export function createContainer(deps: AppDeps) {
     }),
   };
 
+  const calendarFeeds = createCalendarFeedService({
+    fetcher: createFeedFetcher({ ...config.calendars, ...deps.calendarFetch }),
+    cipher,
+    clock,
+    logger,
+    jobs,
+    mail,
+    users,
+    frontendUrl: config.frontendUrl,
+    syncEveryMs: config.calendars.syncEveryMs,
+    staleAfterMs: config.calendars.staleAfterMs,
+  });
+  const bookingFeed = createBookingFeedService({ cipher, clock, jwt, publicBaseUrl: config.http.publicBaseUrl });
+
   const services = {
+    calendarFeeds,
+    bookingFeed,
     jwt,
     metrics,
     maintenance,

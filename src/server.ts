@@ -137,6 +137,7 @@ export async function start() {
     await container.services.maintenance.ensureScheduled();
     await container.services.grantHealth.keepalive.ensureScheduled();
     await container.services.grantHealth.digest.ensureScheduled();
+    await container.services.calendarFeeds.ensureScheduled();
     await jobs.start();
     onClose('job queue', () => jobs.stop());
     checkpoint();

@@ -19,6 +19,7 @@ import type { BookingPolicyService } from './booking-policy.service';
 import type { BookingReminders } from './booking-reminder.service';
 import { toRules, type SpecialistService } from '../specialist/specialist.service';
 import type { ServiceMetrics } from '../metrics/metrics';
+import { assertCalendarFree } from '../calendar/calendar-busy';
 
 export interface NewBooking {
   specialistId: string;
@@ -139,6 +140,7 @@ export function createBookingService(deps: {
       const access = settledValue(accessRead);
       const { rules, duration, end } = checkBookable(profile, start, input.durationMinutes);
       if (!access) throw new ZoomNotConnectedError();
+      await assertCalendarFree(specialistId, start, end, rules.bufferMinutes); // stored feed copies only: no fetch
 
       const bookingId = new Types.ObjectId();
       if (scope) {
@@ -200,6 +202,7 @@ export function createBookingService(deps: {
       const { profile } = await deps.specialists.profileOf(booking.specialistId.toString());
       const { rules, end } = checkBookable(profile, start, booking.durationMinutes);
       if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.publicBaseUrl);
+      await assertCalendarFree(booking.specialistId.toString(), start, end, rules.bufferMinutes);
       const cells = cellsFor(start, end, rules.bufferMinutes);
       const specialistId = booking.specialistId.toString();
       const target = { specialistId, bookingId: booking._id, start, movingFrom: booking.start };

@@ -14,6 +14,7 @@ import {
 } from './slot-calculator';
 import type { MeetingHost } from '../booking/meeting-host.service';
 import { toPolicy, withoutFullDays, type BookingPolicy } from './booking-policy';
+import { calendarBusyBetween } from '../calendar/calendar-busy';
 
 export interface AvailabilityInput extends AvailabilityRules, BookingPolicy {
   headline?: string;
@@ -138,6 +139,13 @@ export function createSpecialistService(deps: {
         end: { $gt: from.minus({ days: 2 }).toJSDate() },
       }).lean();
       const intervals: BusyInterval[] = busy.map((b) => ({ start: b.start, end: b.end }));
+      intervals.push(
+        ...(await calendarBusyBetween(
+          specialistId,
+          from.minus({ days: 2 }).toJSDate(),
+          to.plus({ days: 2 }).toJSDate(),
+        )),
+      );
       const slots = computeSlots(toRules(profile), range, intervals, deps.clock.now());
       // days already at maxBookingsPerDay offer nothing
       return {

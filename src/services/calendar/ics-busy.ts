@@ -1,0 +1,104 @@
+import ICAL from 'ical.js';
+import { DateTime, IANAZone } from 'luxon';
+import type { BusyInterval } from '../specialist/slot-calculator';
+
+/** Recurrence expansion stops here per event (a FREQ=MINUTELY rule must not eat the CPU). */
+const MAX_OCCURRENCES_PER_EVENT = 5_000;
+const MAX_INTERVALS = 20_000;
+
+export class IcsParseError extends Error {
+  override name = 'IcsParseError';
+}
+
+type IcalTime = InstanceType<typeof ICAL.Time>;
+type IcalEvent = InstanceType<typeof ICAL.Event>;
+
+/**
+ * The busy intervals of an iCalendar text between `from` and `to`, merged and in UTC. Recurrences are expanded with
+ * their EXDATEs and RECURRENCE-ID overrides; times in a VTIMEZONE (or a known IANA TZID) are exact, floating times and
+ * all-day events are read in the specialist's zone. Transparent and cancelled events (or occurrences) block nothing.
+ */
+export function busyFromIcs(text: string, window: { timezone: string; from: Date; to: Date }): BusyInterval[] {
+  let root: InstanceType<typeof ICAL.Component>;
+  try {
+    root = new ICAL.Component(ICAL.parse(text));
+  } catch (error) {
+    throw new IcsParseError(`Not an iCalendar file (${(error as Error).message.slice(0, 120)})`);
+  }
+  if (root.name !== 'vcalendar') throw new IcsParseError('Not an iCalendar file (no VCALENDAR)');
+
+  const toUtc = (t: IcalTime, tzid?: string): Date => {
+    if (t.isDate)
+      return DateTime.fromObject({ year: t.year, month: t.month, day: t.day }, { zone: window.timezone }).toJSDate();
+    const zone = t.zone?.tzid;
+    if (zone && zone !== 'floating') return t.toJSDate();
+    // Floating, or a TZID without its VTIMEZONE: an IANA name is honoured, anything else is the specialist's zone.
+    const named = tzid && IANAZone.isValidZone(tzid) ? tzid : window.timezone;
+    const { year, month, day, hour, minute, second } = t;
+    return DateTime.fromObject({ year, month, day, hour, minute, second }, { zone: named }).toJSDate();
+  };
+  const blocks = (e: IcalEvent) => {
+    const status = String(e.component.getFirstPropertyValue('status') ?? '').toUpperCase();
+    const transp = String(e.component.getFirstPropertyValue('transp') ?? '').toUpperCase();
+    return status !== 'CANCELLED' && transp !== 'TRANSPARENT';
+  };
+
+  const from = window.from.getTime();
+  const to = window.to.getTime();
+  const found: BusyInterval[] = [];
+  const tzidOf = (e: IcalEvent) => {
+    const tzid = e.component.getFirstProperty('dtstart')?.getParameter('tzid');
+    return typeof tzid === 'string' ? tzid : undefined;
+  };
+  const add = (start: IcalTime, end: IcalTime, item: IcalEvent) => {
+    const s = toUtc(start, tzidOf(item));
+    const e = toUtc(end, tzidOf(item));
+    if (e.getTime() > from && s.getTime() < to && e > s) found.push({ start: s, end: e });
+  };
+
+  // Overrides (RECURRENCE-ID) belong to the master with the same UID; an override without its master stands alone.
+  const vevents = root.getAllSubcomponents('vevent');
+  const masters = new Map<string, IcalEvent>();
+  const overrides: IcalEvent[] = [];
+  for (const comp of vevents) {
+    const event = new ICAL.Event(comp);
+    if (!comp.getFirstPropertyValue('dtstart')) continue;
+    if (event.isRecurrenceException()) overrides.push(event);
+    else masters.set(event.uid, event);
+  }
+  for (const o of overrides) {
+    const master = masters.get(o.uid);
+    if (master?.isRecurring()) master.relateException(o);
+    else if (blocks(o)) add(o.startDate, o.endDate, o);
+  }
+
+  for (const event of masters.values()) {
+    if (!event.isRecurring()) {
+      if (blocks(event)) add(event.startDate, event.endDate, event);
+      continue;
+    }
+    const it = event.iterator();
+    for (let n = 0; n < MAX_OCCURRENCES_PER_EVENT && found.length < MAX_INTERVALS; n += 1) {
+      const next = it.next();
+      if (!next) break;
+      // A moved occurrence can land anywhere; one starting a day past the window is the last one looked at.
+      if (toUtc(next, tzidOf(event)).getTime() > to + 86_400_000) break;
+      const details = event.getOccurrenceDetails(next);
+      // An override is judged on its own STATUS/TRANSP (e.g. one cancelled occurrence of a busy series).
+      if (blocks(details.item)) add(details.startDate, details.endDate, details.item);
+    }
+  }
+  return merge(found);
+}
+
+function merge(intervals: BusyInterval[]): BusyInterval[] {
+  const sorted = [...intervals].sort((a, b) => a.start.getTime() - b.start.getTime());
+  const out: BusyInterval[] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && i.start.getTime() <= last.end.getTime()) {
+      if (i.end > last.end) last.end = i.end;
+    } else out.push({ start: i.start, end: i.end });
+  }
+  return out;
+}
