@@ -132,6 +132,7 @@ export function createFeedFetcher(options: {
         servername: isIP(hostname) ? undefined : hostname,
         ca: options.ca,
         signal: deadline,
+        agent: false, // a fresh connection per fetch: the address checked is the address connected
       });
       req.on('socket', (socket) =>
         socket.once('connect', () => {
