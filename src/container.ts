@@ -42,6 +42,7 @@ import { createZoomWebhookService } from './services/zoom/zoom-webhook.service';
 import { createBookingFeedService } from './services/calendar/booking-feed.service';
 import { createCalendarFeedService } from './services/calendar/calendar-feed.service';
 import { createFeedFetcher } from './services/calendar/safe-fetch';
+import { createZoomBusyService } from './services/calendar/zoom-busy.service';
 
 export interface AppDeps {
   config: AppConfig;
@@ -234,7 +235,18 @@ export function createContainer(deps: AppDeps) {
   });
   const bookingFeed = createBookingFeedService({ cipher, clock, jwt, publicBaseUrl: config.http.publicBaseUrl });
 
+  const zoomBusy = createZoomBusyService({
+    enabled: config.meetingProvider === 'user',
+    host: meetingHost,
+    api: zoomApi,
+    jobs,
+    clock,
+    logger,
+    syncEveryMs: config.calendars.syncEveryMs,
+  });
+
   const services = {
+    zoomBusy,
     calendarFeeds,
     bookingFeed,
     jwt,

@@ -23,6 +23,8 @@ const specialistProfileSchema = new Schema(
     // Policies: customers change bookings up to this long before the start; null = no daily limit.
     cancelNoticeMinutes: { type: Number, default: 0 },
     maxBookingsPerDay: { type: Number, default: null },
+    // The host's own Zoom meetings (not made for bookings) block slots (user-managed mode).
+    zoomMeetingsBusy: { type: Boolean, default: true },
   },
   { timestamps: true },
 );

@@ -1,5 +1,7 @@
 import { ConflictError } from '../../lib/errors';
 import { CalendarFeedModel } from '../../models/calendar-feed.model';
+import { SpecialistProfileModel } from '../../models/specialist-profile.model';
+import { ZoomBusyModel } from '../../models/zoom-busy.model';
 import type { BusyInterval } from '../specialist/slot-calculator';
 
 /**
@@ -7,7 +9,13 @@ import type { BusyInterval } from '../specialist/slot-calculator';
  * call in a request. A failing feed keeps its last good copy here until it syncs again or is removed.
  */
 export async function calendarBusyBetween(specialistId: string, from: Date, to: Date): Promise<BusyInterval[]> {
-  const feeds = await CalendarFeedModel.find({ specialistId }, { busy: 1 }).lean();
+  // One round trip of latency: feeds, the host's own Zoom meetings, and whether those count.
+  const [feeds, zoom, profile] = await Promise.all([
+    CalendarFeedModel.find({ specialistId }, { busy: 1 }).lean(),
+    ZoomBusyModel.findOne({ specialistId }, { busy: 1 }).lean(),
+    SpecialistProfileModel.findOne({ userId: specialistId }, { zoomMeetingsBusy: 1 }).lean(),
+  ]);
+  if (zoom && profile?.zoomMeetingsBusy !== false) feeds.push(zoom as unknown as (typeof feeds)[number]);
   return feeds.flatMap((f) =>
     f.busy.filter((b) => b.start < to && b.end > from).map((b) => ({ start: b.start, end: b.end })),
   );

@@ -93,14 +93,24 @@ export function createSpecialistService(deps: {
         { upsert: true },
       );
       const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
-      return { headline: profile!.headline, ...toRules(profile!), ...toPolicy(profile!) };
+      return {
+        headline: profile!.headline,
+        ...toRules(profile!),
+        ...toPolicy(profile!),
+        zoomMeetingsBusy: profile!.zoomMeetingsBusy !== false,
+      };
     },
 
     /** What the specialist saved last (the web app's availability form starts from it). */
     async getAvailability(specialistId: string) {
       const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
       if (!profile) throw new NotFoundError('Availability');
-      return { headline: profile.headline, ...toRules(profile), ...toPolicy(profile) };
+      return {
+        headline: profile.headline,
+        ...toRules(profile),
+        ...toPolicy(profile),
+        zoomMeetingsBusy: profile.zoomMeetingsBusy !== false,
+      };
     },
 
     async list(): Promise<SpecialistDto[]> {
