@@ -114,4 +114,27 @@ describe('calendar feed sync', () => {
     expect(removed.status).toBe(204);
     expect((await request(stack.app).get('/api/specialists/me/calendars').set(as(s.token))).body.items).toHaveLength(4);
   });
+
+  it('when the sweep runs, then each feed is synced by its own job, again every CALENDAR_SYNC_EVERY_MINUTES', async () => {
+    const s = await readySpecialist(stack.app);
+    const url = feeds.serve('/swept.ics', { status: 200, body: calendarFixture('all-day.ics') });
+    const added = await request(stack.app)
+      .post('/api/specialists/me/calendars')
+      .set(as(s.token))
+      .send({ url, label: 'S' });
+    const before = feeds.requests.filter((r) => r.path === '/swept.ics').length;
+    const { calendarFeeds, jobs } = stack.container.services;
+    await calendarFeeds.ensureScheduled();
+    let last = (await CalendarFeedModel.findById(added.body.id).lean())!.lastSyncAt!;
+    for (const step of [1, 2]) {
+      stack.clock.advance(10 * 60_000);
+      await jobs.runDue(); // the sweep queues one job per feed, spaced a little
+      stack.clock.advance(60_000);
+      for (let i = 0; i < 2; i += 1) await jobs.runDue();
+      const feed = await CalendarFeedModel.findById(added.body.id).lean();
+      expect(feed!.lastSyncAt!.getTime()).toBeGreaterThan(last.getTime());
+      last = feed!.lastSyncAt!;
+      expect(feeds.requests.filter((r) => r.path === '/swept.ics').length).toBe(before + step);
+    }
+  });
 });

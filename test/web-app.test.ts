@@ -89,7 +89,7 @@ describe('what the web app needs from the API', () => {
     await request(s.app).put('/api/specialists/me/availability').set(auth).send(BERLIN_WEEKDAYS).expect(200);
     const after = await request(s.app).get('/api/specialists/me/availability').set(auth);
     expect(after.status).toBe(200);
-    expect(after.body).toEqual(BERLIN_WEEKDAYS);
+    expect(after.body).toEqual({ ...BERLIN_WEEKDAYS, zoomMeetingsBusy: true }); // the default (issue 19)
     const customer = await registerUser(s.app, 'customer');
     const forbidden = await request(s.app)
       .get('/api/specialists/me/availability')

@@ -2,9 +2,11 @@ import ICAL from 'ical.js';
 import { DateTime, IANAZone } from 'luxon';
 import type { BusyInterval } from '../specialist/slot-calculator';
 
-/** Recurrence expansion stops here per event (a FREQ=MINUTELY rule must not eat the CPU). */
-const MAX_OCCURRENCES_PER_EVENT = 5_000;
-const MAX_INTERVALS = 20_000;
+/**
+ * Recurrence steps walked per feed (from each DTSTART up to the window's end): a daily event since 1970 takes ~21,000.
+ * Beyond it the feed is refused rather than cut short, so no occurrence is silently dropped (fail closed).
+ */
+const MAX_RECURRENCE_STEPS = 300_000;
 
 export class IcsParseError extends Error {
   override name = 'IcsParseError';
@@ -72,13 +74,17 @@ export function busyFromIcs(text: string, window: { timezone: string; from: Date
     else if (blocks(o)) add(o.startDate, o.endDate, o);
   }
 
+  let steps = 0;
   for (const event of masters.values()) {
     if (!event.isRecurring()) {
       if (blocks(event)) add(event.startDate, event.endDate, event);
       continue;
     }
     const it = event.iterator();
-    for (let n = 0; n < MAX_OCCURRENCES_PER_EVENT && found.length < MAX_INTERVALS; n += 1) {
+    for (;;) {
+      steps += 1;
+      if (steps > MAX_RECURRENCE_STEPS)
+        throw new IcsParseError('The calendar has too many recurring occurrences to expand');
       const next = it.next();
       if (!next) break;
       // A moved occurrence can land anywhere; one starting a day past the window is the last one looked at.
