@@ -146,6 +146,12 @@ const envSchema = z
     MEETING_VERIFY_BEFORE_MINUTES: numberWithDefault(60, 1, 7 * 24 * 60),
     MEETING_RECONCILE_EVERY_MINUTES: numberWithDefault(360, 0, 7 * 24 * 60),
     MEETING_RECONCILE_DAYS: numberWithDefault(14, 0.01, 366),
+
+    CALENDAR_SYNC_EVERY_MINUTES: numberWithDefault(10, 0, 24 * 60),
+    CALENDAR_FEED_STALE_HOURS: numberWithDefault(24, 0.01, 24 * 365),
+    CALENDAR_FEED_MAX_BYTES: intWithDefault(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    CALENDAR_FEED_TIMEOUT_MS: intWithDefault(10_000, 100, 120_000),
+    CALENDAR_FEED_ALLOW_PRIVATE: z.preprocess(emptyToUndefined, bool.default(false)),
   })
   .superRefine((env, ctx) => {
     const pairs: Array<[string | undefined, string | undefined, string]> = [
@@ -164,6 +170,13 @@ const envSchema = z
       });
     }
     if (env.NODE_ENV !== 'production') return;
+    if (env.CALENDAR_FEED_ALLOW_PRIVATE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CALENDAR_FEED_ALLOW_PRIVATE'],
+        message: 'must not be true in production',
+      });
+    }
     const httpsOnly: Array<[string, string | undefined]> = [
       ['ZOOM_REDIRECT_URI', env.ZOOM_REDIRECT_URI],
       ['FRONTEND_URL', env.FRONTEND_URL ?? env.PUBLIC_BASE_URL],
@@ -349,6 +362,15 @@ export function loadConfig(env: Record<string, string | undefined>) {
       /** 0 = the reconciliation sweep is off. */
       reconcileEveryMs: Math.round(e.MEETING_RECONCILE_EVERY_MINUTES * 60_000),
       reconcileWindowMs: Math.round(e.MEETING_RECONCILE_DAYS * 86_400_000),
+    },
+    calendars: {
+      /** 0 = the periodic sync is off (feeds sync when added and on demand). */
+      syncEveryMs: Math.round(e.CALENDAR_SYNC_EVERY_MINUTES * 60_000),
+      staleAfterMs: Math.round(e.CALENDAR_FEED_STALE_HOURS * 3_600_000),
+      maxBytes: e.CALENDAR_FEED_MAX_BYTES,
+      timeoutMs: e.CALENDAR_FEED_TIMEOUT_MS,
+      /** Loopback feeds (plain http allowed there) for tests and local development only. */
+      allowPrivate: e.CALENDAR_FEED_ALLOW_PRIVATE,
     },
   };
 }

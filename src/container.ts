@@ -53,6 +53,10 @@ import { createZoomQuota } from './services/zoom/zoom-quota.service';
 import { createBookingRateLimits } from './services/booking/booking-rate.service';
 import { createZoomWebhookService } from './services/zoom/zoom-webhook.service';
 import { createRetiredGrants } from './services/zoom/retired-grant.service';
+import { createBookingFeedService } from './services/calendar/booking-feed.service';
+import { createCalendarFeedService } from './services/calendar/calendar-feed.service';
+import { createFeedFetcher } from './services/calendar/safe-fetch';
+import { createZoomBusyService } from './services/calendar/zoom-busy.service';
 
 export interface AppDeps {
   config: AppConfig;
@@ -61,7 +65,8 @@ export interface AppDeps {
   redis?: RedisClient;
   mailTransport: MailTransport;
   jobs: JobQueue;
-  /** The per-host daily ledger of meeting creates/updates; repairs and moves reserve from it when given. */
+  /** Tests: a name resolver and trusted CA for calendar feeds (see safe-fetch). */
+  calendarFetch?: Pick<Parameters<typeof createFeedFetcher>[0], 'resolve' | 'ca'>;
 }
 
 /** Wires services from their dependencies and defines no behaviour. One container per app; tests build several. */
@@ -355,7 +360,34 @@ export function createContainer(deps: AppDeps) {
     }),
   };
 
+  const calendarFeeds = createCalendarFeedService({
+    fetcher: createFeedFetcher({ ...config.calendars, ...deps.calendarFetch }),
+    cipher,
+    clock,
+    logger,
+    jobs,
+    mail,
+    users,
+    frontendUrl: config.frontendUrl,
+    syncEveryMs: config.calendars.syncEveryMs,
+    staleAfterMs: config.calendars.staleAfterMs,
+  });
+  const bookingFeed = createBookingFeedService({ cipher, clock, jwt, publicBaseUrl: config.http.publicBaseUrl });
+
+  const zoomBusy = createZoomBusyService({
+    enabled: config.meetingProvider === 'user',
+    host: meetingHost,
+    api: zoomApi,
+    jobs,
+    clock,
+    logger,
+    syncEveryMs: config.calendars.syncEveryMs,
+  });
+
   const services = {
+    zoomBusy,
+    calendarFeeds,
+    bookingFeed,
     jwt,
     metrics,
     maintenance,

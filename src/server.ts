@@ -147,6 +147,8 @@ export async function start() {
     await container.services.grantHealth.keepalive.ensureScheduled();
     await container.services.grantHealth.digest.ensureScheduled();
     await container.services.meetingReconcile.ensureScheduled();
+    await container.services.calendarFeeds.ensureScheduled();
+    await container.services.zoomBusy.ensureScheduled();
     await jobs.start();
     onClose('job queue', () => jobs.stop());
     checkpoint();

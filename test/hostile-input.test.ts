@@ -35,6 +35,7 @@ const OPERATIONS: Array<[string, string, string[]]> = [
       'headline',
       'cancelNoticeMinutes',
       'maxBookingsPerDay',
+      'zoomMeetingsBusy',
     ],
   ],
   ['GET', '/api/specialists/me/availability', []],
@@ -66,6 +67,13 @@ const OPERATIONS: Array<[string, string, string[]]> = [
   ['POST', '/api/auth/logout', []],
   ['POST', '/api/auth/logout-everywhere', []],
   ['DELETE', '/api/me', ['password']],
+  ['GET', '/api/specialists/me/calendars', []],
+  ['POST', '/api/specialists/me/calendars', ['url', 'label']],
+  ['DELETE', '/api/specialists/me/calendars/{id}', []],
+  ['POST', '/api/specialists/me/calendars/{id}/sync', []],
+  ['GET', '/api/me/calendar-feed', []],
+  ['POST', '/api/me/calendar-feed/rotate', []],
+  ['GET', '/api/calendar/{token}.ics', []],
 ];
 const QUERY_KEYS = [
   'code',

@@ -93,6 +93,7 @@ describe('what the web app needs from the API', () => {
     const zoomDefault = 'zoom_default';
     expect(after.body).toEqual({
       ...BERLIN_WEEKDAYS,
+      zoomMeetingsBusy: true, // the default: the host's own Zoom meetings block slots
       meetingSettings: {
         autoRecording: zoomDefault,
         waitingRoom: zoomDefault,

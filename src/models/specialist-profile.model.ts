@@ -33,6 +33,8 @@ const specialistProfileSchema = new Schema(
       joinBeforeHost: { type: Schema.Types.Mixed, default: 'zoom_default' },
       muteUponEntry: { type: Schema.Types.Mixed, default: 'zoom_default' },
     },
+    // The host's own Zoom meetings (not made for bookings) block slots (user-managed mode).
+    zoomMeetingsBusy: { type: Boolean, default: true },
   },
   { timestamps: true },
 );

@@ -20,6 +20,8 @@ import { createRouteBuilder } from './define-route';
 import { registerHealthRoutes } from './health.routes';
 import { registerZoomRoutes } from './zoom-connection.routes';
 import { registerZoomAdminRoutes } from './zoom-admin.routes';
+import { createCalendarController } from '../controllers/calendar.controller';
+import { registerCalendarRoutes } from './calendar.routes';
 
 /** Every route of the service, each documented in the returned OpenAPI registry. */
 export function mountRoutes(app: Express, c: Container) {
@@ -74,6 +76,10 @@ export function mountRoutes(app: Express, c: Container) {
     }),
   );
   registerManageRoutes(route, createManageController(c.services.bookingManage));
+  registerCalendarRoutes(
+    route,
+    createCalendarController({ feeds: c.services.calendarFeeds, subscriptions: c.services.bookingFeed }),
+  );
   app.use(router);
   return registry;
 }

@@ -22,6 +22,7 @@ export const AvailabilityBody = z
     minNoticeMinutes: z.number().int().min(0).max(525_600).default(60),
     maxDaysAhead: z.number().int().min(1).max(365).default(60),
     headline: z.string().trim().max(200).optional(),
+    zoomMeetingsBusy: z.boolean().optional().meta({ description: 'Your own Zoom meetings block slots (default on)' }),
     ...PolicyRequestFields,
   })
   .refine((v) => v.weekly.every((w) => Number(w.start.slice(3)) % 5 === 0 && Number(w.end.slice(3)) % 5 === 0), {
@@ -39,6 +40,7 @@ export const Availability = z
     bufferMinutes: z.number(),
     minNoticeMinutes: z.number(),
     maxDaysAhead: z.number(),
+    zoomMeetingsBusy: z.boolean(),
     ...PolicyFields,
   })
   .meta({ id: 'Availability' });

@@ -21,6 +21,7 @@ import { toRules, type SpecialistService } from '../specialist/specialist.servic
 import type { ServiceMetrics } from '../metrics/metrics';
 import { toMeetingSettings } from '../specialist/meeting-settings';
 import type { BookingRateLimits } from './booking-rate.service';
+import { assertCalendarFree } from '../calendar/calendar-busy';
 
 export interface NewBooking {
   specialistId: string;
@@ -142,13 +143,15 @@ export function createBookingService(deps: {
       ]);
       const giveBack = rateRead.status === 'fulfilled' ? rateRead.value : async () => {};
       const checked = await Promise.resolve()
-        .then(() => {
+        .then(async () => {
           const customerDto = settledValue(customerRead);
           const { user: specialist, profile } = settledValue(specialistRead);
           const access = settledValue(accessRead);
           const bookable = checkBookable(profile, start, input.durationMinutes);
           if (!access) throw new ZoomNotConnectedError();
           settledValue(rateRead);
+          // Stored feed copies only: no fetch in the request.
+          await assertCalendarFree(specialistId, start, bookable.end, bookable.rules.bufferMinutes);
           return { customerDto, specialist, profile, access, ...bookable };
         })
         .catch(async (error: unknown) => {
@@ -224,6 +227,7 @@ export function createBookingService(deps: {
       const { profile } = await deps.specialists.profileOf(booking.specialistId.toString());
       const { rules, end } = checkBookable(profile, start, booking.durationMinutes);
       if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.publicBaseUrl);
+      await assertCalendarFree(booking.specialistId.toString(), start, end, rules.bufferMinutes);
       const cells = cellsFor(start, end, rules.bufferMinutes);
       const specialistId = booking.specialistId.toString();
       const target = { specialistId, bookingId: booking._id, start, movingFrom: booking.start };

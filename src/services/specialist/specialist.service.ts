@@ -16,6 +16,7 @@ import type { MeetingHost } from '../booking/meeting-host.service';
 import { toPolicy, withoutFullDays, type BookingPolicy } from './booking-policy';
 import { toMeetingSettings } from './meeting-settings';
 import type { MeetingSettings } from '../booking/meeting-input';
+import { calendarBusyBetween } from '../calendar/calendar-busy';
 
 export interface AvailabilityInput extends AvailabilityRules, BookingPolicy {
   headline?: string;
@@ -101,6 +102,7 @@ export function createSpecialistService(deps: {
         ...toRules(profile!),
         ...toPolicy(profile!),
         meetingSettings: toMeetingSettings(profile),
+        zoomMeetingsBusy: profile!.zoomMeetingsBusy !== false,
       };
     },
 
@@ -113,6 +115,7 @@ export function createSpecialistService(deps: {
         ...toRules(profile),
         ...toPolicy(profile),
         meetingSettings: toMeetingSettings(profile),
+        zoomMeetingsBusy: profile.zoomMeetingsBusy !== false,
       };
     },
 
@@ -152,6 +155,13 @@ export function createSpecialistService(deps: {
         end: { $gt: from.minus({ days: 2 }).toJSDate() },
       }).lean();
       const intervals: BusyInterval[] = busy.map((b) => ({ start: b.start, end: b.end }));
+      intervals.push(
+        ...(await calendarBusyBetween(
+          specialistId,
+          from.minus({ days: 2 }).toJSDate(),
+          to.plus({ days: 2 }).toJSDate(),
+        )),
+      );
       const slots = computeSlots(toRules(profile), range, intervals, deps.clock.now());
       // days already at maxBookingsPerDay offer nothing
       return {

@@ -1,0 +1,132 @@
+import { createHash, randomBytes } from 'node:crypto';
+import ICAL from 'ical.js';
+import type { Clock } from '../../lib/clock';
+import { isDuplicateKeyError, NotFoundError } from '../../lib/errors';
+import type { TokenCipher } from '../../lib/token-cipher';
+import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { CalendarSubscriptionModel } from '../../models/calendar-subscription.model';
+import { UserModel } from '../../models/user.model';
+import type { JwtService } from '../auth/jwt.service';
+import { START_LINK_PURPOSE } from '../booking/booking-notification.service';
+
+/** Bookings that ended this long ago still show (a calendar app keeps yesterday's session). */
+const RECENT_MS = 30 * 86_400_000;
+const MAX_EVENTS = 1000;
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+/** The invitations' UID (booking-mail.templates), so a subscribed event and an invitation are one event. */
+export const bookingUid = (bookingId: string) => `booking-${bookingId}@specialist-booking`;
+
+/**
+ * Each user's secret, rotatable subscription address for their bookings, and the feed behind it. The feed is built
+ * with ical.js (escaping and line folding as RFC 5545 wants); it has no METHOD, as a published calendar.
+ */
+export function createBookingFeedService(deps: {
+  cipher: TokenCipher;
+  clock: Clock;
+  jwt: Pick<JwtService, 'signLink'>;
+  publicBaseUrl: string;
+}) {
+  const now = () => deps.clock.now();
+  const urlOf = (token: string) => `${deps.publicBaseUrl}/api/calendar/${token}.ics`;
+
+  async function issue(userId: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    // One write replaces hash and token together: the old address stops working at once.
+    await CalendarSubscriptionModel.updateOne(
+      { userId },
+      {
+        $set: { tokenHash: hashOf(token), tokenSealed: deps.cipher.encrypt(token) },
+        $setOnInsert: { createdAt: now() },
+      },
+      { upsert: true },
+    );
+    return token;
+  }
+
+  async function eventOf(b: BookingRecord, role: 'customer' | 'specialist', names: Map<string, string>) {
+    const id = b._id.toString();
+    const customer = names.get(b.customerId.toString()) ?? 'a customer';
+    const specialist = names.get(b.specialistId.toString()) ?? 'a specialist';
+    const confirmed = b.status === 'confirmed';
+    let link: string | null = null;
+    if (confirmed && role === 'customer') link = b.zoomJoinUrl ?? null;
+    if (confirmed && role === 'specialist' && b.zoomMeetingId) {
+      // Our start link (a fresh Zoom start_url on every visit), signed like the one in the mails.
+      const token = await deps.jwt.signLink(START_LINK_PURPOSE, id, new Date(b.end.getTime() + 3_600_000));
+      link = `${deps.publicBaseUrl}/api/bookings/${id}/start?token=${token}`;
+    }
+    const ev = new ICAL.Component('vevent');
+    ev.updatePropertyWithValue('uid', bookingUid(id));
+    ev.updatePropertyWithValue('dtstamp', ICAL.Time.fromJSDate(now(), true));
+    ev.updatePropertyWithValue('dtstart', ICAL.Time.fromJSDate(b.start, true));
+    ev.updatePropertyWithValue('dtend', ICAL.Time.fromJSDate(b.end, true));
+    ev.updatePropertyWithValue('sequence', b.sequence);
+    ev.updatePropertyWithValue('summary', b.topic ?? `Session: ${customer} & ${specialist}`);
+    ev.updatePropertyWithValue('status', confirmed ? 'CONFIRMED' : 'CANCELLED');
+    const with_ = role === 'customer' ? specialist : customer;
+    const lines = [`With ${with_}.`];
+    if (link) lines.push(role === 'customer' ? `Join Zoom: ${link}` : `Start the Zoom meeting: ${link}`);
+    if (!confirmed) lines.push('This booking was cancelled.');
+    ev.updatePropertyWithValue('description', lines.join('\n'));
+    if (link) {
+      ev.updatePropertyWithValue('url', link);
+      ev.updatePropertyWithValue('location', link);
+    }
+    return ev;
+  }
+
+  return {
+    async urlFor(userId: string): Promise<{ url: string }> {
+      const existing = await CalendarSubscriptionModel.findOne({ userId }).lean();
+      if (existing) return { url: urlOf(deps.cipher.decrypt(existing.tokenSealed)) };
+      const token = randomBytes(32).toString('base64url');
+      try {
+        const sealed = deps.cipher.encrypt(token);
+        await CalendarSubscriptionModel.create({
+          userId,
+          tokenHash: hashOf(token),
+          tokenSealed: sealed,
+          createdAt: now(),
+        });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error; // a parallel first request made one: use theirs
+        const made = await CalendarSubscriptionModel.findOne({ userId }).lean();
+        return { url: urlOf(deps.cipher.decrypt(made!.tokenSealed)) };
+      }
+      return { url: urlOf(token) };
+    },
+
+    async rotate(userId: string): Promise<{ url: string }> {
+      return { url: urlOf(await issue(userId)) };
+    },
+
+    /** The feed of the token's user, or NotFound (also for a rotated-away token). */
+    async feed(token: string): Promise<string> {
+      const sub = token ? await CalendarSubscriptionModel.findOne({ tokenHash: hashOf(token) }).lean() : null;
+      const user = sub ? await UserModel.findById(sub.userId).lean() : null;
+      if (!sub || !user) throw new NotFoundError('Calendar');
+      const role = user.role === 'specialist' ? 'specialist' : 'customer';
+      const bookings = await BookingModel.find({
+        [role === 'specialist' ? 'specialistId' : 'customerId']: user._id,
+        end: { $gt: new Date(now().getTime() - RECENT_MS) },
+      })
+        .sort({ start: 1 })
+        .limit(MAX_EVENTS)
+        .lean<BookingRecord[]>();
+      const partyIds = [...new Set(bookings.flatMap((b) => [b.customerId.toString(), b.specialistId.toString()]))];
+      const parties = await UserModel.find({ _id: { $in: partyIds } }, { name: 1 }).lean();
+      const names = new Map(parties.map((p) => [p._id.toString(), p.name]));
+      const cal = new ICAL.Component('vcalendar');
+      cal.updatePropertyWithValue('version', '2.0');
+      cal.updatePropertyWithValue('prodid', '-//specialist-booking//bookings//EN');
+      cal.updatePropertyWithValue('calscale', 'GREGORIAN');
+      cal.updatePropertyWithValue('x-wr-calname', 'My bookings');
+      cal.updatePropertyWithValue('x-published-ttl', 'PT1H');
+      for (const b of bookings) cal.addSubcomponent(await eventOf(b, role, names));
+      return `${cal.toString()}\r\n`;
+    },
+  };
+}
+
+export type BookingFeedService = ReturnType<typeof createBookingFeedService>;

@@ -1,0 +1,87 @@
+import type { Clock } from '../../lib/clock';
+import type { Logger } from '../../lib/logger';
+import { BookingModel } from '../../models/booking.model';
+import { SpecialistProfileModel, type SpecialistProfileRecord } from '../../models/specialist-profile.model';
+import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
+import { ZoomBusyModel } from '../../models/zoom-busy.model';
+import type { JobQueue } from '../jobs/job-queue';
+import type { MeetingHost } from '../booking/meeting-host.service';
+import type { ZoomApiClient } from '../zoom/zoom-api.client';
+import { ZoomNotConnectedError } from '../zoom/zoom.errors';
+
+export const JOB_ZOOM_BUSY_SWEEP = 'zoom-busy-sweep';
+export const JOB_ZOOM_BUSY = 'zoom-busy';
+const DAY_MS = 86_400_000;
+/** The reference our meetings carry in their topic (meeting-input.ts `meetingRef`). */
+const OUR_REF = /\[ref:[0-9a-f]{24}\]$/;
+
+/**
+ * User-managed mode: the specialist's own scheduled Zoom meetings (not made for our bookings) count as busy, unless
+ * `zoomMeetingsBusy` is off. Refreshed by its own sweep at the calendar sync's pace; fails closed like feeds.
+ */
+export function createZoomBusyService(deps: {
+  enabled: boolean;
+  host: Pick<MeetingHost, 'call'>;
+  api: Pick<ZoomApiClient, 'listAllMeetings'>;
+  jobs: JobQueue;
+  clock: Clock;
+  logger: Logger;
+  syncEveryMs: number;
+}) {
+  const now = () => deps.clock.now();
+
+  async function sync(specialistId: string): Promise<void> {
+    const profile = await SpecialistProfileModel.findOne({ userId: specialistId }).lean<SpecialistProfileRecord>();
+    if (!deps.enabled || !profile || profile.zoomMeetingsBusy === false) return;
+    const t = now();
+    try {
+      const [meetings, ours] = await Promise.all([
+        deps.host.call(specialistId, (tk) => deps.api.listAllMeetings(tk, 'me')),
+        BookingModel.distinct('zoomMeetingId', { specialistId, zoomMeetingId: { $ne: null } }),
+      ]);
+      const ourIds = new Set((ours as unknown[]).map(String));
+      const until = t.getTime() + (profile.maxDaysAhead + 1) * DAY_MS;
+      const busy = meetings
+        .filter((m) => !ourIds.has(m.id) && !OUR_REF.test(m.topic ?? '') && m.start_time && m.duration)
+        .map((m) => {
+          const start = new Date(m.start_time!);
+          return { start, end: new Date(start.getTime() + m.duration! * 60_000) };
+        })
+        .filter((b) => b.end.getTime() > t.getTime() - DAY_MS && b.start.getTime() < until);
+      await ZoomBusyModel.updateOne(
+        { specialistId },
+        { $set: { busy, lastSyncAt: t, lastError: null, lastErrorAt: null } },
+        { upsert: true },
+      );
+    } catch (error) {
+      // Fail closed: the last good copy keeps blocking; the error is kept for the profile and the logs.
+      const reason = error instanceof ZoomNotConnectedError ? 'Zoom is not connected' : (error as Error).message;
+      await ZoomBusyModel.updateOne(
+        { specialistId },
+        { $set: { lastError: reason.slice(0, 300), lastErrorAt: t } },
+        { upsert: true },
+      );
+      deps.logger.warn({ specialistId, reason }, 'Reading the host’s Zoom meetings failed');
+    }
+  }
+
+  deps.jobs.define(JOB_ZOOM_BUSY_SWEEP, async () => {
+    const ids = ((await UserOAuthTokenModel.distinct('userId')) as unknown[]).map(String);
+    const t = now().getTime();
+    for (const [i, id] of ids.entries())
+      await deps.jobs.schedule(JOB_ZOOM_BUSY, `${JOB_ZOOM_BUSY}:${id}`, { specialistId: id }, new Date(t + i * 200));
+    return { retryAt: new Date(now().getTime() + deps.syncEveryMs) };
+  });
+  deps.jobs.define(JOB_ZOOM_BUSY, async ({ specialistId }) => sync(specialistId!));
+
+  return {
+    sync,
+    async ensureScheduled(): Promise<void> {
+      if (deps.enabled && deps.syncEveryMs > 0)
+        await deps.jobs.schedule(JOB_ZOOM_BUSY_SWEEP, JOB_ZOOM_BUSY_SWEEP, {}, now());
+      else await deps.jobs.cancel(JOB_ZOOM_BUSY_SWEEP);
+    },
+  };
+}
+
+export type ZoomBusyService = ReturnType<typeof createZoomBusyService>;

@@ -1,0 +1,140 @@
+import request from 'supertest';
+import { createAdmin } from './support/app';
+import { readySpecialist } from './support/booking';
+import { calendarFixture, startFeedServer, type FeedServer } from './support/feed-server';
+import { useStack } from './support/stack';
+import { waitFor } from './support/wait';
+import { CalendarFeedModel } from '../src/models/calendar-feed.model';
+
+describe('calendar feed sync', () => {
+  const stack = useStack({ now: '2026-10-19T06:00:00Z', env: { CALENDAR_FEED_ALLOW_PRIVATE: 'true' } });
+  let feeds: FeedServer;
+  beforeAll(async () => {
+    feeds = await startFeedServer();
+  });
+  afterAll(() => feeds.close());
+
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  it('when the feed later answers 500 or garbage, then its last good copy keeps blocking and the error and its age show; after the stale hours the specialist and admins are told once', async () => {
+    const admin = await createAdmin(stack.container);
+    const s = await readySpecialist(stack.app);
+    const secretPath = '/private-5ecret-abc/basic.ics';
+    const url = feeds.serve(secretPath, {
+      status: 200,
+      body: calendarFixture('weekly-dst.ics'),
+      headers: { etag: '"v1"' },
+    });
+    const added = await request(stack.app)
+      .post('/api/specialists/me/calendars')
+      .set(as(s.token))
+      .send({ url, label: 'Work' });
+    expect(added.status).toBe(201);
+    expect(added.body).toEqual({
+      id: expect.any(String),
+      label: 'Work',
+      host: '127.0.0.1',
+      hint: '….ics',
+      lastSyncAt: '2026-10-19T06:00:00.000Z',
+      lastError: null,
+      lastErrorAt: null,
+      stale: false,
+      busyCount: 4, // 20 Oct, 27 Oct, 4 Nov (moved), 17 Nov: 10 Nov is deleted, 24 Nov beyond the 30-day horizon
+    });
+    // The address is a secret: never in a response, sealed at rest.
+    expect(JSON.stringify(added.body)).not.toContain('5ecret');
+    const stored = await CalendarFeedModel.findById(added.body.id).lean();
+    expect(stored!.urlSealed).not.toContain('5ecret');
+    const id = added.body.id as string;
+
+    // Unchanged: a conditional GET answered 304 keeps everything.
+    stack.clock.advance(10 * 60_000);
+    const same = await request(stack.app).post(`/api/specialists/me/calendars/${id}/sync`).set(as(s.token));
+    expect(same.status).toBe(200);
+    expect(feeds.requests.at(-1)!.headers['if-none-match']).toBe('"v1"');
+    expect(same.body).toMatchObject({ lastError: null, busyCount: 4, lastSyncAt: '2026-10-19T06:10:00.000Z' });
+
+    feeds.serve(secretPath, { status: 500, body: 'oops' });
+    stack.clock.advance(10 * 60_000);
+    const failed = await request(stack.app).post(`/api/specialists/me/calendars/${id}/sync`).set(as(s.token));
+    expect(failed.body).toMatchObject({
+      lastError: 'The calendar server answered HTTP 500',
+      lastErrorAt: '2026-10-19T06:20:00.000Z',
+      lastSyncAt: '2026-10-19T06:10:00.000Z',
+      busyCount: 4,
+    });
+    feeds.serve(secretPath, { status: 200, body: '<html>not a calendar</html>' });
+    const garbage = await request(stack.app).post(`/api/specialists/me/calendars/${id}/sync`).set(as(s.token));
+    expect(garbage.body.lastError).toMatch(/^Not an iCalendar file/);
+    expect(garbage.body.busyCount).toBe(4);
+    const slots = await request(stack.app).get(`/api/specialists/${s.user.id}/slots?from=2026-10-20&to=2026-10-20`);
+    expect(slots.body.slots.map((x: { start: string }) => x.start)).not.toContain('2026-10-20T08:00:00.000Z');
+
+    // Stale: the sweep's sync finds it 24 h old and tells the specialist and the admins, once.
+    stack.clock.advance(24 * 3_600_000);
+    await stack.container.services.calendarFeeds.syncFeed(id);
+    await stack.container.services.calendarFeeds.syncFeed(id);
+    await stack.container.services.jobs.runDue();
+    await waitFor(() => stack.smtp.to(admin.user.email).length === 1 && stack.smtp.to(s.user.email).length === 1);
+    expect(stack.smtp.to(s.user.email)[0]!.subject).toBe('Calendar "Work" has not synced');
+    const fresh = await stack.container.services.jwt.signAccessToken({ userId: s.user.id, role: 'specialist' });
+    const listed = await request(stack.app).get('/api/specialists/me/calendars').set(as(fresh));
+    expect(listed.body.items).toEqual([expect.objectContaining({ id, stale: true, busyCount: 4 })]);
+  });
+
+  it('when a specialist adds a sixth feed, or a feed that is not a calendar, then 422', async () => {
+    const s = await readySpecialist(stack.app);
+    const bad = await request(stack.app)
+      .post('/api/specialists/me/calendars')
+      .set(as(s.token))
+      .send({ url: feeds.serve('/missing.ics', { status: 404 }), label: 'Gone' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatchObject({
+      code: 'CALENDAR_FEED_INVALID',
+      details: { reason: 'The calendar server answered HTTP 404' },
+    });
+    const url = feeds.serve('/ok.ics', { status: 200, body: calendarFixture('all-day.ics') });
+    for (let i = 0; i < 5; i += 1) {
+      const res = await request(stack.app)
+        .post('/api/specialists/me/calendars')
+        .set(as(s.token))
+        .send({ url, label: `c${i}` });
+      expect(res.status).toBe(201);
+    }
+    const sixth = await request(stack.app)
+      .post('/api/specialists/me/calendars')
+      .set(as(s.token))
+      .send({ url, label: 'c6' });
+    expect(sixth.status).toBe(422);
+    expect(sixth.body.error.code).toBe('CALENDAR_FEED_LIMIT');
+    const list = await request(stack.app).get('/api/specialists/me/calendars').set(as(s.token));
+    const removed = await request(stack.app)
+      .delete(`/api/specialists/me/calendars/${list.body.items[0].id}`)
+      .set(as(s.token));
+    expect(removed.status).toBe(204);
+    expect((await request(stack.app).get('/api/specialists/me/calendars').set(as(s.token))).body.items).toHaveLength(4);
+  });
+
+  it('when the sweep runs, then each feed is synced by its own job, again every CALENDAR_SYNC_EVERY_MINUTES', async () => {
+    const s = await readySpecialist(stack.app);
+    const url = feeds.serve('/swept.ics', { status: 200, body: calendarFixture('all-day.ics') });
+    const added = await request(stack.app)
+      .post('/api/specialists/me/calendars')
+      .set(as(s.token))
+      .send({ url, label: 'S' });
+    const before = feeds.requests.filter((r) => r.path === '/swept.ics').length;
+    const { calendarFeeds, jobs } = stack.container.services;
+    await calendarFeeds.ensureScheduled();
+    let last = (await CalendarFeedModel.findById(added.body.id).lean())!.lastSyncAt!;
+    for (const step of [1, 2]) {
+      stack.clock.advance(10 * 60_000);
+      await jobs.runDue(); // the sweep queues one job per feed, spaced a little
+      stack.clock.advance(60_000);
+      for (let i = 0; i < 2; i += 1) await jobs.runDue();
+      const feed = await CalendarFeedModel.findById(added.body.id).lean();
+      expect(feed!.lastSyncAt!.getTime()).toBeGreaterThan(last.getTime());
+      last = feed!.lastSyncAt!;
+      expect(feeds.requests.filter((r) => r.path === '/swept.ics').length).toBe(before + step);
+    }
+  });
+});
