@@ -11,6 +11,23 @@ import {
 } from './support/world';
 
 /**
+ * SMTP has no idempotency: a message handed to SMTP by a process killed before it marked the message sent goes out
+ * again once that claim lapses. What must hold: every mail arrives, and a repeat is the same message (same
+ * Message-ID). Returns how many repeats there were.
+ */
+function expectEveryMailOnceOrRepeatedAsItself(received: World['smtp']['received'], expected: number): number {
+  const messageIds = new Map<string, Set<string>>();
+  for (const mail of received) {
+    const key = mailKey(mail);
+    messageIds.set(key, (messageIds.get(key) ?? new Set()).add(mail.messageId ?? '(none)'));
+  }
+  expect(messageIds.size).toBe(expected);
+  expect([...messageIds].filter(([, ids]) => ids.size !== 1 || ids.has('(none)'))).toEqual([]);
+  return received.length - messageIds.size;
+}
+const distinctMails = (received: World['smtp']['received']) => new Set(received.map(mailKey)).size;
+
+/**
  * SIGKILL in the middle of a burst of 200 bookings, then a restart on the same database. Access tokens live 20 s
  * here, so refresh-token rotations happen during the burst and after the restart.
  */
@@ -25,7 +42,7 @@ describe('crash in the middle of a booking burst', () => {
     await world.close();
   });
 
-  it('when the server is SIGKILLed mid-burst and restarted, then every booking exists once with one meeting, each mail arrives once and the grants still work', async () => {
+  it('when the server is SIGKILLed mid-burst and restarted, then every booking exists once with one meeting, every mail arrives (a repeat only as the same message) and the grants still work', async () => {
     const env = world.env({ ZOOM_TOKEN_REFRESH_MARGIN_SECONDS: '5' });
     let server = await startServer(env);
     servers.push(server);
@@ -75,7 +92,8 @@ describe('crash in the middle of a booking burst', () => {
     await waitUntil(
       'every booking has its meeting and both confirmation mails',
       async () =>
-        (await bookings.countDocuments({ 'meeting.status': 'created' })) === 200 && world.smtp.received.length >= 400,
+        (await bookings.countDocuments({ 'meeting.status': 'created' })) === 200 &&
+        distinctMails(world.smtp.received) >= 400,
       240_000,
     );
     const recoveredMs = Date.now() - restartedAt;
@@ -98,10 +116,7 @@ describe('crash in the middle of a booking burst', () => {
         true,
       );
 
-    const keys = world.smtp.received.map(mailKey);
-    const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
-    expect(duplicates).toEqual([]);
-    expect(new Set(keys).size).toBe(400);
+    const repeats = expectEveryMailOnceOrRepeatedAsItself(world.smtp.received, 400);
 
     // The refresh-token chain survived the crash: after the access tokens expired, every specialist still books.
     await new Promise((resolve) => setTimeout(resolve, 21_000));
@@ -116,7 +131,7 @@ describe('crash in the middle of a booking burst', () => {
       expect(extra.body.meeting.status).toBe('created');
     }
     process.stdout.write(
-      `[faults] crash: ${answeredBeforeKill} answered before SIGKILL; all 200 meetings and 400 mails done ${Math.round(recoveredMs / 1000)} s after the restart\n`,
+      `[faults] crash: ${answeredBeforeKill} answered before SIGKILL; all 200 meetings and 400 mails done ${Math.round(recoveredMs / 1000)} s after the restart (${repeats} mails delivered again with the same Message-ID)\n`,
     );
   });
 });

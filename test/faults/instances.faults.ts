@@ -10,6 +10,23 @@ import {
   type World,
 } from './support/world';
 
+/**
+ * SMTP has no idempotency: a message handed to SMTP by a process killed before it marked the message sent goes out
+ * again once that claim lapses. What must hold: every mail arrives, and a repeat is the same message (same
+ * Message-ID). Returns how many repeats there were.
+ */
+function expectEveryMailOnceOrRepeatedAsItself(received: World['smtp']['received'], expected: number): number {
+  const messageIds = new Map<string, Set<string>>();
+  for (const mail of received) {
+    const key = mailKey(mail);
+    messageIds.set(key, (messageIds.get(key) ?? new Set()).add(mail.messageId ?? '(none)'));
+  }
+  expect(messageIds.size).toBe(expected);
+  expect([...messageIds].filter(([, ids]) => ids.size !== 1 || ids.has('(none)'))).toEqual([]);
+  return received.length - messageIds.size;
+}
+const distinctMails = (received: World['smtp']['received']) => new Set(received.map(mailKey)).size;
+
 /** Two instances on one database and one Redis; one is SIGKILLed mid-burst and never comes back. */
 describe('two instances, one killed', () => {
   let world: World;
@@ -25,7 +42,7 @@ describe('two instances, one killed', () => {
     await world.close();
   });
 
-  it('when one of two instances dies mid-burst, then the other finishes every meeting and mail (leases expire, jobs are taken over)', async () => {
+  it('when one of two instances dies mid-burst, then the other finishes every meeting and mail, a repeated mail only as the same message (leases expire, jobs are taken over)', async () => {
     const env = world.env({ REDIS_URL: redis.url });
     const [a, b] = await Promise.all([startServer(env), startServer(env)]);
     servers.push(a!, b!);
@@ -68,19 +85,18 @@ describe('two instances, one killed', () => {
       'instance B finished every meeting and mail',
       async () =>
         (await bookings.countDocuments({ 'meeting.status': 'created' })) === total &&
-        world.smtp.received.length >= 2 * total,
+        distinctMails(world.smtp.received) >= 2 * total,
       300_000,
     );
-    process.stdout.write(
-      `[faults] two instances: ${ids.size} bookings answered, ${total} stored, ${pendingAtKill} meetings pending (A's and B's in flight) when A died; B finished everything ${Math.round((Date.now() - killedAt) / 1000)} s after A died\n`,
-    );
+    const finishedS = Math.round((Date.now() - killedAt) / 1000);
     expect(pendingAtKill).toBeGreaterThan(0);
     const stored = await bookings.find().toArray();
     for (const id of ids) expect(stored.some((s) => s._id.toString() === id)).toBe(true);
     const meetings = (await (await fetch(`${world.sandbox.url}/_sandbox/meetings`)).json()) as Array<{ topic: string }>;
     expect(meetings).toHaveLength(total);
-    const keys = world.smtp.received.map(mailKey);
-    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
-    expect(new Set(keys).size).toBe(2 * total);
+    const repeats = expectEveryMailOnceOrRepeatedAsItself(world.smtp.received, 2 * total);
+    process.stdout.write(
+      `[faults] two instances: ${ids.size} bookings answered, ${total} stored, ${pendingAtKill} meetings pending (A's and B's in flight) when A died; B finished everything ${finishedS} s after A died; ${2 * total} mails, ${repeats} delivered again with the same Message-ID\n`,
+    );
   });
 });

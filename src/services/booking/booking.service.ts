@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { isValidObjectId, Types } from 'mongoose';
 import type { Clock } from '../../lib/clock';
-import { isDuplicateKeyError, NotFoundError, UnprocessableError } from '../../lib/errors';
+import { ConflictError, isDuplicateKeyError, NotFoundError, UnprocessableError } from '../../lib/errors';
 import type { SpecialistProfileRecord } from '../../models/specialist-profile.model';
 import type { UserDto } from '../auth/user.service';
 import type { BookingMeetingService } from './booking-meeting.service';
 import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
-import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
+import { IDEMPOTENCY_LEASE_MS, IdempotencyKeyModel } from '../../models/idempotency-key.model';
 import { fitsAvailability } from '../specialist/slot-calculator';
 import { cellsFor, claimCells, releaseCells, releaseInserted } from './calendar-claims.service';
 import { toBookingDto, type BookingDto, type Viewer } from './booking.dto';
@@ -36,6 +36,15 @@ const settledValue = <T>(result: PromiseSettledResult<T>): T => {
   return result.value;
 };
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/** The request attempt that owns an Idempotency-Key, and the booking it is making under it. */
+interface KeyLease {
+  bookingId: Types.ObjectId;
+  owner: string;
+  /** Taken over from a request that died: the booking's cells may already be held. */
+  takenOver?: boolean;
+}
+const newOwner = () => randomUUID();
 
 /** The caller, as authentication found it (its account, when it was read there). */
 export interface Customer {
@@ -92,19 +101,54 @@ export function createBookingService(deps: {
     return booking;
   }
 
-  async function replay(scope: string, requestHash: string, viewer: Viewer): Promise<BookingDto | undefined> {
-    const existing = await IdempotencyKeyModel.findOne({ scope }).lean();
-    if (!existing) return undefined;
-    if (existing.requestHash !== requestHash) {
-      throw new UnprocessableError('This Idempotency-Key was used with a different request', 'IDEMPOTENCY_KEY_REUSED');
+  /**
+   * What a request with an Idempotency-Key finds: the booking the key produced (a replay), the key taken over from a
+   * request that died before its booking existed (its lease lapsed: this request completes the booking under the
+   * key's bookingId), or nothing (the key is free). While the owner's lease runs, it waits for the booking.
+   */
+  async function settleKey(
+    scope: string,
+    requestHash: string,
+    viewer: Viewer,
+  ): Promise<{ booking: BookingDto } | { takeover: KeyLease } | undefined> {
+    const waitUntil = Date.now() + IDEMPOTENCY_LEASE_MS + 5_000; // real time: the injected clock may stand still
+    for (;;) {
+      const existing = await IdempotencyKeyModel.findOne({ scope }).lean();
+      if (!existing) return undefined; // never used, or its first request failed and gave it back
+      if (existing.requestHash !== requestHash) {
+        throw new UnprocessableError(
+          'This Idempotency-Key was used with a different request',
+          'IDEMPOTENCY_KEY_REUSED',
+        );
+      }
+      const booked = await BookingModel.findById(existing.bookingId).lean<BookingRecord>();
+      if (booked) return { booking: toBookingDto(booked, viewer, deps.publicBaseUrl) };
+      const leaseUntil = existing.leaseUntil ?? new Date(existing.createdAt.getTime() + IDEMPOTENCY_LEASE_MS);
+      if (now() >= leaseUntil) {
+        // Compare-and-set on the owner: of several retries, exactly one takes the key over.
+        const lease = { bookingId: existing.bookingId, owner: newOwner(), takenOver: true };
+        const won = await compareAndSet(
+          IdempotencyKeyModel,
+          { scope, owner: existing.owner ?? null },
+          { $set: { owner: lease.owner, leaseUntil: new Date(now().getTime() + IDEMPOTENCY_LEASE_MS) } },
+        );
+        if (won) return { takeover: lease };
+        continue; // another retry took it over: wait for its booking
+      }
+      if (Date.now() > waitUntil) {
+        throw new ConflictError('A request with this Idempotency-Key is still in progress', 'IDEMPOTENCY_KEY_IN_USE');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the owner is still in flight
     }
-    for (let i = 0; i < 100; i += 1) {
-      const booking = await BookingModel.findById(existing.bookingId).lean<BookingRecord>();
-      if (booking) return toBookingDto(booking, viewer, deps.publicBaseUrl);
-      if (!(await IdempotencyKeyModel.exists({ scope }))) return undefined; // the first request failed
-      await new Promise((resolve) => setTimeout(resolve, 50)); // the first request is still in flight
-    }
-    return undefined;
+  }
+
+  /** A refused takeover gives the key back, with what the dead request held for its booking (cells, day seat). */
+  async function abandonKey(scope: string, lease: KeyLease): Promise<void> {
+    const gone = await IdempotencyKeyModel.deleteOne({ scope, owner: lease.owner });
+    if (!lease.takenOver || gone.deletedCount !== 1) return; // a fresh request released its own already
+    if (await BookingModel.exists({ _id: lease.bookingId })) return;
+    await releaseCells(lease.bookingId);
+    await deps.policy.settleDaySeats(lease.bookingId);
   }
 
   return {
@@ -126,9 +170,11 @@ export function createBookingService(deps: {
       const requestHash = hashOf(input);
       // A replay answers from the key alone, so the account is checked first there.
       const known = customer.user ?? (scope ? await deps.accountOf(customerId) : undefined);
+      let lease: KeyLease | undefined; // the key this request owns (stored now, or taken over from a dead request)
       if (scope) {
-        const previous = await replay(scope, requestHash, viewer);
-        if (previous) return { booking: previous, replayed: true };
+        const found = await settleKey(scope, requestHash, viewer);
+        if (found && 'booking' in found) return { booking: found.booking, replayed: true };
+        lease = found?.takeover;
       }
       const start = new Date(input.start);
       const specialistId = input.specialistId;
@@ -141,7 +187,11 @@ export function createBookingService(deps: {
         deps.host.access(specialistId),
         deps.limits.takeChange(viewer),
       ]);
-      const giveBack = rateRead.status === 'fulfilled' ? rateRead.value : async () => {};
+      const giveRate = rateRead.status === 'fulfilled' ? rateRead.value : async () => {};
+      const giveBack = async () => {
+        await giveRate();
+        if (scope && lease) await abandonKey(scope, lease);
+      };
       const checked = await Promise.resolve()
         .then(async () => {
           const customerDto = settledValue(customerRead);
@@ -160,26 +210,36 @@ export function createBookingService(deps: {
         });
       const { customerDto, specialist, profile, access, rules, duration, end } = checked;
 
-      const bookingId = new Types.ObjectId();
-      if (scope) {
+      if (scope && !lease) {
+        const mine = { bookingId: new Types.ObjectId(), owner: newOwner() };
         try {
-          await IdempotencyKeyModel.create({ scope, requestHash, bookingId, createdAt: now() });
+          const leaseUntil = new Date(now().getTime() + IDEMPOTENCY_LEASE_MS);
+          await IdempotencyKeyModel.create({ scope, requestHash, createdAt: now(), leaseUntil, ...mine });
+          lease = mine;
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
-          await giveBack();
-          const previous = await replay(scope, requestHash, viewer);
-          if (previous) return { booking: previous, replayed: true };
-          throw error;
+          // A request with the same key got there first: its booking, or the key when that request has died.
+          const found = await settleKey(scope, requestHash, viewer).catch(async (cause: unknown) => {
+            await giveBack();
+            throw cause;
+          });
+          if (found && 'takeover' in found) lease = found.takeover;
+          else {
+            await giveBack();
+            if (found) return { booking: found.booking, replayed: true };
+            throw error;
+          }
         }
       }
+      const bookingId = lease?.bookingId ?? new Types.ObjectId();
       try {
         const cells = cellsFor(start, end, rules.bufferMinutes);
-        // the daily limit (no extra read: the profile read above is handed over)
+        // the daily limit (no extra read: the profile read above is handed over); a takeover keeps the cells the
+        // dead request may have claimed for the same bookingId
         await deps.policy.withDaySeat({ specialistId, bookingId, start, profile }, () =>
-          claimCells(specialistId, bookingId, cells, now(), { newBooking: true }),
+          claimCells(specialistId, bookingId, cells, now(), { newBooking: !lease?.takenOver }),
         );
       } catch (error) {
-        if (scope) await IdempotencyKeyModel.deleteOne({ scope, bookingId });
         await giveBack();
         throw error;
       }
@@ -199,7 +259,16 @@ export function createBookingService(deps: {
         at: t,
       });
       // Every field is set above (the schema's defaults included), so mongoose need not hydrate it (lean).
-      await BookingModel.insertMany([record], { lean: true });
+      try {
+        await BookingModel.insertMany([record], { lean: true });
+      } catch (error) {
+        // A slow owner and the request that took its key over both got here: the first insert is the booking.
+        const stored =
+          scope && isDuplicateKeyError(error) && (await BookingModel.findById(bookingId).lean<BookingRecord>());
+        if (!stored) throw error;
+        await giveRate();
+        return { booking: toBookingDto(stored, viewer, deps.publicBaseUrl), replayed: true };
+      }
       deps.metrics?.bookingCreated();
       await deps.reminders.plan(record); // durable before the inline Zoom attempt
       const booking = await deps.jobs.firstAttempt(

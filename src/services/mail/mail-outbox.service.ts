@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
@@ -85,9 +85,18 @@ export function createMailOutbox(deps: {
   maxAttempts: number;
 }) {
   const now = () => deps.clock.now();
+  const domain = addressOf(deps.from).split('@')[1] || 'localhost';
+  /** One Message-ID per logical mail (its dedupe key), on our own domain, the same on every delivery of it. */
+  const messageIdOf = (dedupeKey: string) =>
+    `<${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)}.outbox@${domain}>`;
 
+  /**
+   * Each message is marked sent right after SMTP accepted it (not after the whole batch), so the window in which a
+   * crash makes the message go out again, once its claim has lapsed, is one MongoDB write. That window cannot be
+   * closed (SMTP has no idempotency): delivery is at least once, and every delivery carries the message's stored
+   * Message-ID, so mail clients and tests recognise a repeat.
+   */
   async function deliver(mails: Claimed[]): Promise<void> {
-    const sent: Types.ObjectId[] = [];
     await Promise.all(
       mails.map(async (mail) => {
         // Our claim lapsed (a stall longer than LOCK_MS): the poller may have handed the message to someone else.
@@ -103,7 +112,6 @@ export function createMailOutbox(deps: {
             ical:
               mail.icalMethod && mail.icalContent ? { method: mail.icalMethod, content: mail.icalContent } : undefined,
           });
-          sent.push(mail._id);
         } catch (error) {
           // Transient failures (SMTP down, 4xx) never end the tries; MAIL_RETRY_MAX_ATTEMPTS 5xx refusals do.
           const message = (error as Error).message;
@@ -126,14 +134,14 @@ export function createMailOutbox(deps: {
             { mailId: mail._id, ...mailLogIds(mail.dedupeKey), attempts: mail.attempts, giveUp, err: message },
             'Mail delivery failed',
           );
+          return;
         }
+        await OutboxMailModel.updateOne(
+          { _id: mail._id },
+          { $set: { status: 'sent', sentAt: now(), lockedUntil: null, lastError: null } },
+        );
       }),
     );
-    if (sent.length > 0)
-      await OutboxMailModel.updateMany(
-        { _id: { $in: sent } },
-        { $set: { status: 'sent', sentAt: now(), lockedUntil: null, lastError: null } },
-      );
   }
 
   deps.jobs.addSource({
@@ -185,7 +193,7 @@ export function createMailOutbox(deps: {
         lockedUntil: new Date(t.getTime() + LOCK_MS),
         lastError: null,
         sentAt: null,
-        messageId: `<${randomUUID()}@specialist-booking>`,
+        messageId: messageIdOf(mail.dedupeKey),
         createdAt: t,
         updatedAt: t,
       }));
