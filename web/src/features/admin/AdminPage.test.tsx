@@ -48,6 +48,7 @@ describe('admin page', () => {
           authorizedAt: '2026-11-01T10:00:00Z', lastUsedAt: null, lastRefreshedAt: '2026-12-01T10:00:00Z',
           accessTokenExpiresAt: '2026-12-01T11:00:00Z', refreshErrorCount: 2, lastRefreshError: 'Invalid Token!',
           lastRefreshErrorAt: '2026-12-01T10:00:00Z', pendingMeetings: 3,
+          reauthReason: 'lost_response', grantAgeSeconds: 30 * 86_400 + 3_600, sinceLastRefreshSeconds: 3_600,
         },
       ],
       counts: { connected: 4, needs_reauth: 1, revoked: 0, never: 2 },
@@ -57,6 +58,8 @@ describe('admin page', () => {
     const table = await screen.findByRole('region', { name: 'Zoom connections table' });
     expect(table.textContent).toContain('Needs reconnect');
     expect(table.textContent).toContain('sam@zoom.example');
+    expect(table.textContent).toContain("Lost by the platform (Zoom's answer to a refresh never arrived)");
+    expect(table.textContent).toContain('Grant lived 30 d 1 h, 1 h after its last refresh');
     expect(table.textContent).toMatch(/\(UTC\)|\([A-Za-z_]+\/[A-Za-z_]+\)/);
     expect(screen.getByRole('combobox', { name: 'State' })).toBeTruthy();
     expect(screen.getByRole('option', { name: 'Needs reconnect (1)' })).toBeTruthy();

@@ -17,6 +17,23 @@ function LoadError({ error }: { error: unknown }) {
   ) : null;
 }
 
+
+/** Why a grant needs reconnecting, in words (README "Grant health"). */
+const REAUTH_REASONS: Record<'lost_response' | 'revoked' | 'invalid_grant', string> = {
+  lost_response: "Lost by the platform (Zoom's answer to a refresh never arrived)",
+  revoked: 'Revoked in Zoom',
+  invalid_grant: 'Refused by Zoom',
+};
+
+/** A grant's lifetime figures, roughly: "3 d 4 h", "5 h 20 min", "40 s". */
+function span(seconds: number): string {
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3_600);
+  const m = Math.floor((seconds % 3_600) / 60);
+  if (d > 0) return `${d} d${h ? ` ${h} h` : ''}`;
+  if (h > 0) return `${h} h${m ? ` ${m} min` : ''}`;
+  return m > 0 ? `${m} min` : `${Math.round(seconds)} s`;
+}
 export function AdminPage() {
   const zone = browserTimeZone();
   const [state, setState] = useState<ConnectionState | ''>('');
@@ -56,7 +73,13 @@ export function AdminPage() {
                 {c.items.map((r) => (
                   <tr key={r.specialistId}>
                     <td>{r.name}<br /><span className="muted">{r.email}</span></td>
-                    <td>{stateLabel(r.state)}</td>
+                    <td>
+                      {stateLabel(r.state)}
+                      {r.reauthReason && <><br /><span className="muted">{REAUTH_REASONS[r.reauthReason]}</span></>}
+                      {typeof r.grantAgeSeconds === 'number' && (
+                        <><br /><span className="muted">Grant lived {span(r.grantAgeSeconds)}{typeof r.sinceLastRefreshSeconds === 'number' ? `, ${span(r.sinceLastRefreshSeconds)} after its last refresh` : ''}</span></>
+                      )}
+                    </td>
                     <td>{r.zoomEmail ?? '—'}</td>
                     <td>{when(r.lastRefreshedAt)}</td>
                     <td>{when(r.accessTokenExpiresAt)}</td>

@@ -4,7 +4,7 @@ import { ConfirmButton, ErrorText, Loading, Section } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api } from '../../lib/api';
 import { formatDateTime } from '../../lib/time';
-import { callbackErrorMessage, connectionView, REAUTH_REASON } from './zoom-messages';
+import { accountChangeMessage, callbackErrorMessage, connectionView, REAUTH_REASON } from './zoom-messages';
 
 /** Connect, see and disconnect the specialist's Zoom account. Zoom sends the browser back with ?zoom=… */
 export function ZoomConnection({ timeZone }: { timeZone: string }) {
@@ -43,6 +43,7 @@ export function ZoomConnection({ timeZone }: { timeZone: string }) {
     );
   }
   const view = connectionView(status.data);
+  const accountChange = accountChangeMessage(status.data.accountChange);
   return (
     <Section title="Zoom">
       {outcome === 'error' && (
@@ -66,6 +67,7 @@ export function ZoomConnection({ timeZone }: { timeZone: string }) {
             <br />
             <span className="muted">Connected since {formatDateTime(status.data.authorizedAt, timeZone)}</span>
           </p>
+          {accountChange && <p className="notice">{accountChange}</p>}
           <p className="hint" id="disconnect-hint">
             Customers can book you while Zoom is connected; each booking gets a meeting in your Zoom account.
           </p>

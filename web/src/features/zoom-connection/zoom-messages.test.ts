@@ -1,6 +1,6 @@
 import type { ZoomStatus } from '../../lib/api-types';
 import { describe, expect, it } from 'vitest';
-import { callbackErrorMessage, connectionView } from './zoom-messages';
+import { accountChangeMessage, callbackErrorMessage, connectionView } from './zoom-messages';
 
 const status: ZoomStatus = {
   connected: false, zoomEmail: null, zoomUserId: null, authorizedAt: null, lastUsedAt: null, needsReauth: false,
@@ -25,5 +25,18 @@ describe('Zoom callback outcomes', () => {
     expect(connectionView({ ...status, connected: true, needsReauth: true })).toBe('needs_reauth');
     expect(connectionView({ ...status, connected: true })).toBe('connected');
     expect(connectionView(status)).toBe('not_connected');
+  });
+});
+
+describe('a reconnect to a different Zoom account', () => {
+  it('when meetings moved, then the profile says how many and where from; nothing when the account did not change', () => {
+    const change = { at: '2026-12-01T10:00:00Z', previousZoomEmail: 'old@zoom.example', moved: 3, orphaned: 0, finished: true };
+    expect(accountChangeMessage(change)).toBe(
+      'You connected a different Zoom account (previously old@zoom.example). 3 upcoming meetings moved to it, and both parties got an updated invitation with the new link.',
+    );
+    expect(accountChangeMessage({ ...change, moved: 1, orphaned: 1, finished: false })).toMatch(
+      /1 upcoming meeting moved to it.*Moving is still in progress\. 1 upcoming meeting could not be removed/,
+    );
+    expect(accountChangeMessage(null)).toBeNull();
   });
 });

@@ -23,3 +23,20 @@ export function connectionView(status: ZoomStatus): ConnectionView {
 
 export const REAUTH_REASON =
   'Zoom no longer accepts this connection (it was removed in Zoom or has expired), so new bookings cannot get meetings until you reconnect.';
+
+/** After a reconnect to a different Zoom account: how many upcoming meetings moved to it (null when none changed). */
+export function accountChangeMessage(change: ZoomStatus['accountChange']): string | null {
+  if (!change) return null;
+  const meetings = (n: number) => `${n} upcoming meeting${n === 1 ? '' : 's'}`;
+  const from = change.previousZoomEmail ? ` (previously ${change.previousZoomEmail})` : '';
+  const moved =
+    change.moved > 0
+      ? `${meetings(change.moved)} moved to it, and both parties got an updated invitation with the new link.`
+      : 'No upcoming meetings needed moving.';
+  const still = change.finished ? '' : ' Moving is still in progress.';
+  const left =
+    change.orphaned > 0
+      ? ` ${meetings(change.orphaned)} could not be removed from the previous account; the platform's admins were told.`
+      : '';
+  return `You connected a different Zoom account${from}. ${moved}${still}${left}`;
+}
