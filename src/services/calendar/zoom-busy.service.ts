@@ -8,12 +8,12 @@ import type { JobQueue } from '../jobs/job-queue';
 import type { MeetingHost } from '../booking/meeting-host.service';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import { ZoomNotConnectedError } from '../zoom/zoom.errors';
+// Our meetings carry the booking's marker in their agenda (older ones in their topic).
+import { bookingIdOfMeeting } from '../booking/meeting-ref';
 
 export const JOB_ZOOM_BUSY_SWEEP = 'zoom-busy-sweep';
 export const JOB_ZOOM_BUSY = 'zoom-busy';
 const DAY_MS = 86_400_000;
-/** The reference our meetings carry in their topic (meeting-input.ts `meetingRef`). */
-const OUR_REF = /\[ref:[0-9a-f]{24}\]$/;
 
 /**
  * User-managed mode: the specialist's own scheduled Zoom meetings (not made for our bookings) count as busy, unless
@@ -42,7 +42,7 @@ export function createZoomBusyService(deps: {
       const ourIds = new Set((ours as unknown[]).map(String));
       const until = t.getTime() + (profile.maxDaysAhead + 1) * DAY_MS;
       const busy = meetings
-        .filter((m) => !ourIds.has(m.id) && !OUR_REF.test(m.topic ?? '') && m.start_time && m.duration)
+        .filter((m) => !ourIds.has(m.id) && !bookingIdOfMeeting(m) && m.start_time && m.duration)
         .map((m) => {
           const start = new Date(m.start_time!);
           return { start, end: new Date(start.getTime() + m.duration! * 60_000) };
