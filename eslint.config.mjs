@@ -27,6 +27,94 @@ const zones = [
   { target: [...service, ...http, 'src/container.ts', 'src/app.ts', 'src/scripts'], from: 'src/zoom-sandbox' },
 ];
 
+/**
+ * Composition by feature (README "Layout"): each folder src/services/<feature>/ wires itself in one
+ * `<feature>.module.ts`, and other features may import only that file (which re-exports the feature's public types
+ * and helpers). The composition root imports modules only. Cross-feature imports of internals that predate the rule
+ * are listed below, per importing feature, so none can be added silently; moving one behind its module's exports is
+ * a refactor of its own. A new feature is a folder with a module and one line in src/container.ts (as calendar was).
+ */
+const features = ['auth', 'booking', 'calendar', 'grant-health', 'jobs', 'mail', 'metrics', 'specialist', 'zoom'];
+const featureInternalsAllowed = {
+  auth: ['jobs/job-queue', 'mail/account-mail.templates', 'mail/mail-outbox.service'],
+  booking: [
+    'auth/jwt.service',
+    'auth/user.service',
+    'jobs/backoff',
+    'jobs/job-queue',
+    'mail/booking-mail.templates',
+    'mail/booking-reminder-mail.templates',
+    'mail/mail-outbox.service',
+    'mail/meeting-integrity-mail.templates',
+    'mail/meeting-repair-mail.templates',
+    'mail/zoom-mail.templates',
+    'metrics/metrics',
+    'specialist/booking-policy',
+    'specialist/meeting-settings',
+    'specialist/slot-calculator',
+    'specialist/specialist.service',
+    'zoom/retired-grant.service',
+    'zoom/zoom-api.client',
+    'zoom/zoom-api.schemas',
+    'zoom/zoom-connection.service',
+    'zoom/zoom-quota.service',
+    'zoom/zoom-user-token.service',
+    'zoom/zoom.errors',
+  ],
+  calendar: [
+    'auth/jwt.service',
+    'auth/user.service',
+    'booking/booking-notification.service',
+    'booking/meeting-host.service',
+    'booking/meeting-ref',
+    'jobs/job-queue',
+    'mail/calendar-mail.templates',
+    'mail/mail-outbox.service',
+    'specialist/slot-calculator',
+    'zoom/zoom-api.client',
+    'zoom/zoom.errors',
+  ],
+  'grant-health': [
+    'auth/user.service',
+    'jobs/job-queue',
+    'mail/booking-mail.templates',
+    'mail/mail-outbox.service',
+    'mail/zoom-mail.templates',
+    'metrics/metrics',
+    'zoom/zoom-user-token.service',
+    'zoom/zoom.errors',
+  ],
+  jobs: ['booking/calendar-claims.service'],
+  mail: ['jobs/backoff', 'jobs/job-queue'],
+  metrics: ['grant-health/grant-state'],
+  specialist: ['booking/meeting-host.service', 'booking/meeting-input'],
+  zoom: [
+    // The zoom module builds the meeting host for MEETING_PROVIDER; the host adapts Zoom for bookings.
+    'booking/meeting-host.service',
+    'grant-health/grant-state',
+    'grant-health/refresh-log.service',
+    'metrics/metrics',
+    'metrics/zoom-http-metrics',
+  ],
+};
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const noHttpInServices = { name: 'express', message: 'Only routes, controllers and middlewares know HTTP.' };
+/** `../<other feature>/<file>` unless the file is a `*.module` or listed for this feature. */
+const otherFeatureInternals = (feature) => {
+  const allowed = featureInternalsAllowed[feature].map(escapeRegex).join('|');
+  return {
+    regex: `^\\.\\./(?!${escapeRegex(feature)}/)${allowed ? `(?!(?:${allowed})$)` : ''}[^./][^/]*/(?![^/]+\\.module$).+$`,
+    message: 'Another feature\'s internals: import its <feature>.module.ts (README "Layout").',
+  };
+};
+const featureBoundaries = features.map((feature) => ({
+  files: [`src/services/${feature}/**/*.ts`],
+  rules: {
+    // Repeats the services' express ban: a later block's options replace an earlier one's.
+    'no-restricted-imports': ['error', { paths: [noHttpInServices], patterns: [otherFeatureInternals(feature)] }],
+  },
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -80,9 +168,24 @@ export default tseslint.config(
   {
     files: ['src/services/**/*.ts', 'src/models/**/*.ts', 'src/db/**/*.ts', 'src/lib/**/*.ts'],
     rules: {
+      'no-restricted-imports': ['error', { paths: [noHttpInServices] }],
+    },
+  },
+  ...featureBoundaries,
+  // The composition root sees each feature through its module only.
+  {
+    files: ['src/container.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'express', message: 'Only routes, controllers and middlewares know HTTP.' }] },
+        {
+          patterns: [
+            {
+              regex: '^\\./services/[^/]+/(?![^/]+\\.module$).+$',
+              message: 'The composition root imports feature modules (services/<feature>/<feature>.module.ts) only.',
+            },
+          ],
+        },
       ],
     },
   },

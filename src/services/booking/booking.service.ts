@@ -21,7 +21,7 @@ import { toRules, type SpecialistService } from '../specialist/specialist.servic
 import type { ServiceMetrics } from '../metrics/metrics';
 import { toMeetingSettings } from '../specialist/meeting-settings';
 import type { BookingRateLimits } from './booking-rate.service';
-import { assertCalendarFree } from '../calendar/calendar-busy';
+import { assertCalendarFree } from '../calendar/calendar.module';
 
 export interface NewBooking {
   specialistId: string;

@@ -16,7 +16,7 @@ import type { MeetingHost } from '../booking/meeting-host.service';
 import { toPolicy, withoutFullDays, type BookingPolicy } from './booking-policy';
 import { toMeetingSettings } from './meeting-settings';
 import type { MeetingSettings } from '../booking/meeting-input';
-import { calendarBusyBetween } from '../calendar/calendar-busy';
+import { calendarBusyBetween } from '../calendar/calendar.module';
 
 export interface AvailabilityInput extends AvailabilityRules, BookingPolicy {
   headline?: string;
