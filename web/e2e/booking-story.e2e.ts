@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { axe, axeSummary, horizontalOverflow, launch, person, shot } from './browser';
@@ -276,6 +277,32 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   // A reload keeps the person signed in: the session comes from the cookie through GET /api/me.
   await c.reload();
   await c.getByRole('button', { name: 'Sign out' }).waitFor();
+
+  // 11. The account page: this device listed, change password, download the data, delete the account.
+  await c.getByRole('link', { name: 'Account' }).click();
+  await c.getByRole('heading', { name: 'Your account' }).waitFor();
+  await c.getByText('(this device)').waitFor();
+  await shot(c, 'account-page');
+  await c.getByLabel('Current password').fill('a brand new passphrase');
+  await c.getByLabel('New password').fill('the third passphrase');
+  await c.getByRole('button', { name: 'Change password' }).click();
+  await c.getByText('Password changed. Every other device was signed out.').waitFor();
+  await assertNoScriptReadableSession(c);
+  const [download] = await Promise.all([c.waitForEvent('download'), c.getByRole('button', { name: 'Download my data' }).click()]);
+  const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as { account: { email: string } };
+  assert.equal(exported.account.email, customer.email, 'the export holds the account');
+  assert.ok(!/passwordHash|"token"|csrf/i.test(JSON.stringify(exported)), 'the export holds no hash or token');
+  await c.getByLabel('Password to confirm').fill('the third passphrase');
+  await c.getByRole('button', { name: 'Delete account' }).click();
+  await shot(c, 'account-delete-confirm');
+  await c.getByRole('button', { name: 'Yes, delete my account' }).click();
+  await c.getByRole('heading', { name: 'Account deleted' }).waitFor();
+  await shot(c, 'account-deleted');
+  await c.goto(`${server.baseUrl}/signin`);
+  await c.getByLabel('Email').fill(customer.email);
+  await c.getByLabel('Password').fill('the third passphrase');
+  await c.getByRole('button', { name: 'Sign in' }).click();
+  await c.getByRole('alert').filter({ hasText: "That email and password don't match an account." }).waitFor();
 
   assert.deepEqual([...spec.problems, ...cust.problems, ...viaMail.problems], [], 'no CSP violations or script errors');
 });
