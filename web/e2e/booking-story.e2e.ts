@@ -283,6 +283,10 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await c.getByRole('heading', { name: 'Your account' }).waitFor();
   await c.getByText('(this device)').waitFor();
   await shot(c, 'account-page');
+  await c.getByLabel('Name', { exact: true }).fill('Cleo C. Customer');
+  await c.getByRole('button', { name: 'Save', exact: true }).click();
+  await c.getByText('Saved.').waitFor();
+  await c.getByRole('navigation').getByText('Cleo C. Customer').waitFor();
   await c.getByLabel('Current password').fill('a brand new passphrase');
   await c.getByLabel('New password').fill('the third passphrase');
   await c.getByRole('button', { name: 'Change password' }).click();

@@ -17,6 +17,7 @@ export function AccountPage({ user }: { user: User }) {
       <p>
         {user.name} · {user.email} {user.emailVerified ? '(confirmed)' : '(not confirmed yet)'} · time zone {user.timezone}
       </p>
+      <NameAndEmail user={user} />
       <ChangePassword onChanged={() => void sessions.reload()} />
       <Section title="Signed-in devices" id="devices">
         {sessions.loading && !sessions.data && <Loading what="your devices" />}
@@ -47,6 +48,71 @@ export function AccountPage({ user }: { user: User }) {
       <DownloadData />
       <DeleteAccount />
     </>
+  );
+}
+
+/** Name at once; a new email needs the password and takes effect when the link mailed to it is opened. */
+function NameAndEmail({ user }: { user: User }) {
+  const [name, setName] = useState(user.name);
+  const [email, setEmail] = useState(user.email);
+  const [currentPassword, setCurrent] = useState('');
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const emailChanges = email.trim().toLowerCase() !== user.email.toLowerCase();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setSaved(false);
+    try {
+      const updated = await api.updateMe(emailChanges ? { name, email, currentPassword } : { name });
+      sessionStore.set({ user: updated });
+      setCurrent('');
+      setSaved(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title="Your details" id="identity">
+      <form onSubmit={(e) => void submit(e)} className="form" aria-describedby={error ? 'identity-error' : undefined}>
+        <label htmlFor="account-name">Name</label>
+        <input id="account-name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
+        <label htmlFor="account-email">Email</label>
+        <input id="account-email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        {emailChanges && (
+          <>
+            <label htmlFor="account-email-password">Current password (to change the email)</label>
+            <input
+              id="account-email-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={currentPassword}
+              onChange={(e) => setCurrent(e.target.value)}
+            />
+          </>
+        )}
+        <ErrorText error={error} id="identity-error" />
+        <button type="submit" disabled={busy}>
+          Save
+        </button>
+        {saved && (
+          <p role="status" className="ok">
+            Saved.
+            {user.pendingEmail
+              ? ` We have sent a link to ${user.pendingEmail}: your email changes when you open it.`
+              : ''}
+          </p>
+        )}
+        {!saved && user.pendingEmail && (
+          <p className="hint">Waiting for you to open the link sent to {user.pendingEmail}.</p>
+        )}
+      </form>
+    </Section>
   );
 }
 
