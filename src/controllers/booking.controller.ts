@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { bearerToken, principalOf } from '../middlewares/authenticate';
+import { readCookie } from '../middlewares/session-cookies';
 import type { IdempotencyHeaders } from '../schemas/booking.schemas';
 import type { AuthService } from '../services/auth/auth.service';
 import type { BookingQueryService } from '../services/booking/booking-query.service';
@@ -14,6 +15,8 @@ export function createBookingController(deps: {
   start: BookingStartService;
   auth: AuthService;
   publicBaseUrl: string;
+  /** The session cookie's name: the web app (cookie session) asks for the URL too. */
+  sessionCookieName?: string;
 }) {
   return {
     async create(_req: Request, res: Response) {
@@ -43,8 +46,11 @@ export function createBookingController(deps: {
     },
     /** Reached from the specialist's email (signed link) or the app (bearer): 302 to a fresh Zoom start_url. */
     async start(req: Request, res: Response) {
-      const bearer = bearerToken(req.headers.authorization);
-      const viewer = bearer ? await deps.auth.authenticate(bearer) : undefined;
+      // A GET that changes nothing, so the session cookie needs no CSRF token here.
+      const token =
+        bearerToken(req.headers.authorization) ??
+        (deps.sessionCookieName ? readCookie(req, deps.sessionCookieName) : undefined);
+      const viewer = token ? await deps.auth.authenticate(token) : undefined;
       const url = await deps.start.startUrl(res.locals.params.id, { viewer, linkToken: res.locals.query.token });
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Referrer-Policy', 'no-referrer');

@@ -6,6 +6,7 @@ import { createHealthController } from '../controllers/health.controller';
 import { createZoomController } from '../controllers/zoom-connection.controller';
 import { createZoomAdminController } from '../controllers/zoom-admin.controller';
 import { createBookingController } from '../controllers/booking.controller';
+import { sessionCookieNames } from '../middlewares/session-cookies';
 import { createSpecialistController } from '../controllers/specialist.controller';
 import { registerBookingRoutes } from './booking.routes';
 import { createManageController } from '../controllers/manage.controller';
@@ -73,6 +74,7 @@ export function mountRoutes(app: Express, c: Container) {
       start: c.services.bookingStart,
       auth: c.services.auth,
       publicBaseUrl: c.config.http.publicBaseUrl,
+      sessionCookieName: sessionCookieNames(cookies).session,
     }),
   );
   registerManageRoutes(route, createManageController(c.services.bookingManage));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { axe, axeSummary, horizontalOverflow, launch, person, shot } from './browser';
 import { waitForMail } from './mailbox';
 import { startServer, type RunningServer } from './server';
@@ -24,6 +25,18 @@ after(async () => {
   console.log(`e2e: ${((Date.now() - startedAt) / 1000).toFixed(1)} s in total (MongoDB engine: ${server?.engine})`);
   console.log(axeSummary());
 });
+
+/** No token in localStorage, and no session cookie visible to script (only the CSRF cookie is). */
+async function assertNoScriptReadableSession(page: Page) {
+  const { stored, cookies } = await page.evaluate(() => ({
+    stored: Object.keys(localStorage).map((k) => `${k}=${localStorage.getItem(k)}`),
+    cookies: document.cookie,
+  }));
+  assert.ok(!stored.some((entry) => /token|eyJ/i.test(entry)), `no token in localStorage: ${stored.join('; ')}`);
+  assert.ok(!/(^|;\s*)(__Host-)?session=/.test(cookies), `no session cookie readable by script: ${cookies}`);
+  const httpOnly = (await page.context().cookies()).find((c) => c.name === 'session');
+  assert.ok(httpOnly?.httpOnly, 'the browser holds the HttpOnly session cookie');
+}
 
 const sandboxCalls = async (route: string) =>
   ((await (await fetch(`${server.sandboxUrl}/_sandbox/calls?route=${encodeURIComponent(route)}`)).json()) as { count: number }).count;
@@ -61,6 +74,22 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await shot(page, 'specialist-sign-up');
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL('**/specialist/profile');
+
+  // 1b. The session is an HttpOnly cookie: nothing of it in localStorage, and script sees only the CSRF cookie.
+  await assertNoScriptReadableSession(page);
+  // A banner until the email is confirmed; the link in the mail confirms it.
+  const banner = page.getByRole('region', { name: 'Email not confirmed' });
+  await banner.waitFor();
+  await shot(page, 'specialist-unverified-banner');
+  const verifyMail = await waitForMail(server.outboxDir, specialist.email, /Confirm your email/);
+  const verifyUrl = /(http:\/\/localhost:\d+\/verify-email\?token=[\w.-]+)/.exec(verifyMail.text ?? '')?.[1];
+  assert.ok(verifyUrl && verifyUrl.startsWith(server.baseUrl), `the verification mail links to the web app: ${verifyMail.text}`);
+  await page.goto(verifyUrl);
+  await page.getByText('Your email address is confirmed.').waitFor();
+  await shot(page, 'email-verified');
+  await page.goto(`${server.baseUrl}/specialist/profile`);
+  await page.getByRole('button', { name: 'Connect Zoom' }).waitFor();
+  assert.equal(await banner.count(), 0, 'no banner once the email is confirmed');
 
   // 2. Connect Zoom through the sandbox's consent page.
   await page.getByRole('button', { name: 'Connect Zoom' }).click();
@@ -210,6 +239,74 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await page.getByRole('button', { name: 'Connect Zoom' }).waitFor();
   assert.equal(await sandboxCalls('POST /oauth/revoke'), 1, 'the grant was revoked at Zoom');
   await shot(page, 'specialist-disconnected');
+
+  // 10. The customer signs out (the session ends at the API), forgets the password, sets a new one from the mail and
+  // signs in with it; still nothing of the session readable by script.
+  await c.goto(`${server.baseUrl}/bookings`);
+  await c.getByRole('heading', { name: 'My bookings' }).waitFor();
+  await assertNoScriptReadableSession(c);
+  await c.getByRole('button', { name: 'Sign out' }).click();
+  await c.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal((await c.context().cookies()).filter((k) => k.name === 'session').length, 0, 'sign-out clears the cookie');
+  await c.goto(`${server.baseUrl}/bookings`);
+  await c.getByRole('heading', { name: 'Please sign in' }).waitFor();
+  await c.goto(`${server.baseUrl}/signin`);
+  await c.getByRole('link', { name: 'Forgot password?' }).click();
+  await c.getByRole('heading', { name: 'Forgot password' }).waitFor();
+  await c.getByLabel('Email').fill(customer.email);
+  await c.getByRole('button', { name: 'Send reset link' }).click();
+  await c.getByText(/^If an account uses that address/).waitFor();
+  await shot(c, 'forgot-password-sent');
+  const resetMail = await waitForMail(server.outboxDir, customer.email, /Reset your password/);
+  const resetUrl = /(http:\/\/localhost:\d+\/reset-password\?token=[\w.-]+)/.exec(resetMail.text ?? '')?.[1];
+  assert.ok(resetUrl && resetUrl.startsWith(server.baseUrl), `the reset mail links to the web app: ${resetMail.text}`);
+  await c.goto(resetUrl);
+  await c.getByRole('heading', { name: 'Set a new password' }).waitFor();
+  await c.getByLabel('New password').fill('a brand new passphrase');
+  await shot(c, 'set-new-password');
+  await c.getByRole('button', { name: 'Set password' }).click();
+  await c.getByText(/^Your new password is set/).waitFor();
+  await c.getByRole('link', { name: 'Sign in' }).last().click();
+  await c.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await c.getByLabel('Email').fill(customer.email);
+  await c.getByLabel('Password').fill('a brand new passphrase');
+  await c.getByRole('button', { name: 'Sign in' }).click();
+  await c.getByRole('heading', { name: 'Specialists' }).waitFor();
+  await c.getByRole('button', { name: 'Sign out' }).waitFor();
+  await assertNoScriptReadableSession(c);
+  // A reload keeps the person signed in: the session comes from the cookie through GET /api/me.
+  await c.reload();
+  await c.getByRole('button', { name: 'Sign out' }).waitFor();
+
+  // 11. The account page: this device listed, change password, download the data, delete the account.
+  await c.getByRole('link', { name: 'Account' }).click();
+  await c.getByRole('heading', { name: 'Your account' }).waitFor();
+  await c.getByText('(this device)').waitFor();
+  await shot(c, 'account-page');
+  await c.getByLabel('Name', { exact: true }).fill('Cleo C. Customer');
+  await c.getByRole('button', { name: 'Save', exact: true }).click();
+  await c.getByText('Saved.').waitFor();
+  await c.getByRole('navigation').getByText('Cleo C. Customer').waitFor();
+  await c.getByLabel('Current password').fill('a brand new passphrase');
+  await c.getByLabel('New password').fill('the third passphrase');
+  await c.getByRole('button', { name: 'Change password' }).click();
+  await c.getByText('Password changed. Every other device was signed out.').waitFor();
+  await assertNoScriptReadableSession(c);
+  const [download] = await Promise.all([c.waitForEvent('download'), c.getByRole('button', { name: 'Download my data' }).click()]);
+  const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as { account: { email: string } };
+  assert.equal(exported.account.email, customer.email, 'the export holds the account');
+  assert.ok(!/passwordHash|"token"|csrf/i.test(JSON.stringify(exported)), 'the export holds no hash or token');
+  await c.getByLabel('Password to confirm').fill('the third passphrase');
+  await c.getByRole('button', { name: 'Delete account' }).click();
+  await shot(c, 'account-delete-confirm');
+  await c.getByRole('button', { name: 'Yes, delete my account' }).click();
+  await c.getByRole('heading', { name: 'Account deleted' }).waitFor();
+  await shot(c, 'account-deleted');
+  await c.goto(`${server.baseUrl}/signin`);
+  await c.getByLabel('Email').fill(customer.email);
+  await c.getByLabel('Password').fill('the third passphrase');
+  await c.getByRole('button', { name: 'Sign in' }).click();
+  await c.getByRole('alert').filter({ hasText: "That email and password don't match an account." }).waitFor();
 
   assert.deepEqual([...spec.problems, ...cust.problems, ...viaMail.problems], [], 'no CSP violations or script errors');
 });

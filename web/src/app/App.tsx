@@ -1,11 +1,12 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { api } from '../lib/api';
 import { sessionStore } from '../lib/session-store';
 import type { Role } from '../lib/api-types';
 import { AdminPage } from '../features/admin/AdminPage';
+import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailBanner, VerifyEmailPage } from '../features/auth/AccountPages';
+import { AccountDeletedPage, AccountPage } from '../features/auth/AccountPage';
 import { SignInPage } from '../features/auth/SignInPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
-import { signIn, signOut, useSession } from '../features/auth/session';
+import { loadSession, signOut, useSession, useSessionKnown } from '../features/auth/session';
 import { BookingPage } from '../features/bookings/BookingPage';
 import { ManagePage } from '../features/manage/ManagePage';
 import { MyBookingsPage } from '../features/bookings/MyBookingsPage';
@@ -13,11 +14,14 @@ import { SpecialistPage } from '../features/specialists/SpecialistPage';
 import { SpecialistsPage } from '../features/specialists/SpecialistsPage';
 import { ProfilePage } from '../features/zoom-connection/ProfilePage';
 import { Link, matchPath, navigate, useLocation } from './router';
+import { Loading } from './ui';
 
 function Page({ pathname }: { pathname: string }) {
   const session = useSession();
+  const known = useSessionKnown();
   const user = session?.user;
   const signedIn = (roles: Role[], page: ReactNode) => {
+    if (!user && !known) return <Loading what="your account" />;
     if (!user) {
       return (
         <>
@@ -33,6 +37,11 @@ function Page({ pathname }: { pathname: string }) {
   if (pathname === '/') return <SpecialistsPage />;
   if (pathname === '/signup') return <SignUpPage />;
   if (pathname === '/signin') return <SignInPage />;
+  if (pathname === '/verify-email') return <VerifyEmailPage />;
+  if (pathname === '/account') return signedIn(['customer', 'specialist', 'admin'], user ? <AccountPage user={user} /> : null);
+  if (pathname === '/account-deleted') return <AccountDeletedPage />;
+  if (pathname === '/forgot-password') return <ForgotPasswordPage />;
+  if (pathname === '/reset-password') return <ResetPasswordPage />;
   if (pathname === '/specialist/profile') return signedIn(['specialist'], user ? <ProfilePage user={user} /> : null);
   if (pathname === '/bookings') return signedIn(['customer', 'specialist', 'admin'], <MyBookingsPage />);
   if (pathname === '/admin') return signedIn(['admin'], <AdminPage />);
@@ -71,13 +80,14 @@ function Nav({ pathname }: { pathname: string }) {
         {role && role !== 'admin' && item('/bookings', 'My bookings')}
         {role === 'admin' && item('/admin', 'Admin')}
         {role === 'admin' && item('/bookings', 'All bookings')}
+        {role && item('/account', 'Account')}
         {!session && pathname !== '/signup' && item('/signup', 'Sign up')}
         {!session && pathname !== '/signin' && item('/signin', 'Sign in')}
       </ul>
       {session && (
         <div className="who">
           <span>{session.user.name}</span>
-          <button type="button" className="secondary small" onClick={() => { signOut(); navigate('/signin'); }}>
+          <button type="button" className="secondary small" onClick={() => void signOut().finally(() => navigate('/signin'))}>
             Sign out
           </button>
         </div>
@@ -104,10 +114,10 @@ export function App() {
       heading.focus();
     } else main.current?.focus();
   }, [pathname]);
-  // Refresh the stored user (name, zone) once; a rejected token signs out inside the API client.
+  // Who the session cookie belongs to (nobody: signed out); again whenever another tab signs in or out.
   useEffect(() => {
-    const token = sessionStore.get()?.token;
-    if (token) api.me().then((user) => signIn({ token, user }), () => undefined);
+    void loadSession();
+    sessionStore.onOtherTab(() => void loadSession());
   }, []);
   return (
     <>
@@ -121,6 +131,7 @@ export function App() {
         <Nav pathname={pathname} />
       </header>
       <main id="main" ref={main} tabIndex={-1}>
+        {pathname !== '/verify-email' && <VerifyEmailBanner />}
         <Page pathname={pathname} />
       </main>
     </>

@@ -1,6 +1,7 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './api-schema.gen';
-import type { AvailabilityRequest, Role } from './api-types';
+import type { AvailabilityRequest, Role, User } from './api-types';
+import { csrfToken, rememberCsrfToken } from './csrf';
 import { sessionStore } from './session-store';
 
 /** Every failed call: the API's `{ error: { code, message, details } }`, or NETWORK when it could not be reached. */
@@ -28,11 +29,15 @@ const client = createClient<paths>({
   baseUrl: BASE || (typeof window === 'undefined' ? '' : window.location.origin),
   fetch: (request) => globalThis.fetch(request),
   headers: { Accept: 'application/json' },
+  // The session is the API's HttpOnly cookie; a separately hosted build (same site, other host) must include it.
+  credentials: BASE ? 'include' : 'same-origin',
 });
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 client.use({
   onRequest({ request }) {
-    const token = sessionStore.get()?.token;
-    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    // Double submit: a cross-site page can make the browser send the cookie but cannot read this token.
+    const csrf = csrfToken();
+    if (csrf && !SAFE_METHODS.has(request.method)) request.headers.set('X-CSRF-Token', csrf);
     return request;
   },
 });
@@ -45,7 +50,7 @@ interface Answer<T> {
 
 /** The answer's data, or an ApiError in the API's words. */
 async function unwrap<T>(pending: Promise<Answer<T>>): Promise<T> {
-  const sentToken = sessionStore.get()?.token;
+  const wasSignedIn = Boolean(sessionStore.get());
   let answer: Answer<T>;
   try {
     answer = await pending;
@@ -56,7 +61,7 @@ async function unwrap<T>(pending: Promise<Answer<T>>): Promise<T> {
   if (response.ok) return data as T;
   const error = (answer.error as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
   // A rejected session (expired or signed out elsewhere) ends it here, so every page shows the signed-out state.
-  if (response.status === 401 && sentToken) sessionStore.set(null);
+  if (response.status === 401 && wasSignedIn) sessionStore.set(null);
   const retryAfter = Number(response.headers.get('Retry-After'));
   throw new ApiError(
     response.status,
@@ -70,11 +75,39 @@ async function unwrap<T>(pending: Promise<Answer<T>>): Promise<T> {
 const id = (value: string) => ({ path: { id: value } });
 const token = (value: string) => ({ path: { token: value } });
 
+/**
+ * A sign-in answer carries the bearer token for API clients; the web app drops it at once (its session is the
+ * HttpOnly cookie set by the same answer) and keeps only the user and the CSRF token.
+ */
+async function signedIn(pending: Promise<{ csrfToken: string; user: User }>): Promise<{ user: User }> {
+  const { csrfToken: csrf, user } = await pending;
+  rememberCsrfToken(csrf);
+  return { user };
+}
+
 export const api = {
   register: (body: { role: Exclude<Role, 'admin'>; name: string; email: string; password: string; timezone: string }) =>
-    unwrap(client.POST('/api/auth/register', { body })),
-  login: (body: { email: string; password: string }) => unwrap(client.POST('/api/auth/login', { body })),
+    signedIn(unwrap(client.POST('/api/auth/register', { body }))),
+  login: (body: { email: string; password: string }) => signedIn(unwrap(client.POST('/api/auth/login', { body }))),
   me: () => unwrap(client.GET('/api/me')),
+  updateMe: (body: { name?: string; timezone?: string; email?: string; currentPassword?: string }) =>
+    unwrap(client.PATCH('/api/me', { body })),
+  logout: async () => {
+    await unwrap(client.POST('/api/auth/logout'));
+    rememberCsrfToken(undefined);
+  },
+  logoutEverywhere: () => unwrap(client.POST('/api/auth/logout-everywhere')),
+  sessions: () => unwrap(client.GET('/api/auth/sessions')),
+  verifyEmail: (linkToken: string) => unwrap(client.POST('/api/auth/verify-email', { body: { token: linkToken } })),
+  resendVerification: (email: string) => unwrap(client.POST('/api/auth/resend-verification', { body: { email } })),
+  forgotPassword: (email: string) => unwrap(client.POST('/api/auth/forgot-password', { body: { email } })),
+  resetPassword: (linkToken: string, password: string) =>
+    unwrap(client.POST('/api/auth/reset-password', { body: { token: linkToken, password } })),
+  changePassword: (body: { currentPassword: string; newPassword: string }) =>
+    signedIn(unwrap(client.POST('/api/me/password', { body }))),
+  deleteAccount: (password: string) => unwrap(client.DELETE('/api/me', { body: { password } })),
+  /** The export as a Blob, for a download link (it is a JSON attachment). */
+  exportData: () => unwrap(client.GET('/api/me/export', { parseAs: 'blob' })),
 
   zoomStatus: () => unwrap(client.GET('/api/zoom/status')),
   zoomConnect: () => unwrap(client.GET('/api/zoom/connect')),

@@ -5,6 +5,8 @@ const FIELD_LABELS: Record<string, string> = {
   name: 'Name',
   email: 'Email',
   password: 'Password',
+  newPassword: 'New password',
+  currentPassword: 'Current password',
   timezone: 'Time zone',
   role: 'Specialist or Customer',
   slotMinutes: 'Slot length (minutes)',
@@ -46,6 +48,12 @@ const BY_CODE: Record<string, string> = {
   MANAGE_LINK_INVALID:
     'This link no longer works: the booking was cancelled or moved (the latest email has the current link), or the session is over.',
   PAYLOAD_TOO_LARGE: 'That is too much text. Please shorten it.',
+  SESSION_ENDED: 'Your session has ended. Please sign in again.',
+  CSRF_TOKEN_INVALID: 'Your session has changed in another tab. Reload the page and try again.',
+  EMAIL_NOT_VERIFIED: 'Please confirm your email address first: open the link we emailed you.',
+  LINK_INVALID: 'This link no longer works: it is too old, was already used, or a newer one was sent. Ask for a new one.',
+  WRONG_PASSWORD: "That isn't your current password.",
+  REAUTHENTICATION_REQUIRED: 'Please enter your password to confirm.',
 };
 
 /** Turns zod's wording into a sentence fragment a person understands. */

@@ -1,50 +1,40 @@
 import type { User } from './api-types';
 
 /**
- * The signed-in session (API token + user), kept in localStorage so a reload or the return from Zoom's consent page
- * keeps the person signed in. The token is a bearer credential: the CSP forbids inline and third-party scripts.
+ * Who is signed in, in memory only. The credential is the API's HttpOnly session cookie, which no script can read;
+ * the app learns the user from GET /api/me at start (and from the sign-in answer), so nothing of the session is kept
+ * in localStorage. `undefined` while that first answer is pending, `null` when signed out.
  */
 export interface Session {
-  token: string;
   user: User;
 }
 
-const KEY = 'specialist-booking.session';
 const listeners = new Set<() => void>();
-let cached: Session | null | undefined;
+let current: Session | null | undefined;
+// Another tab signed in or out: a message with no secret in it tells this one to ask /api/me again.
+const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('specialist-booking.session');
 
-function read(): Session | null {
-  try {
-    const raw = window.localStorage.getItem(KEY);
-    const parsed = raw ? (JSON.parse(raw) as Session) : null;
-    return parsed && typeof parsed.token === 'string' && parsed.user ? parsed : null;
-  } catch {
-    return null;
-  }
+function publish(session: Session | null | undefined) {
+  current = session;
+  listeners.forEach((l) => l());
 }
 
 export const sessionStore = {
-  get(): Session | null {
-    if (cached === undefined) cached = read();
-    return cached;
+  get(): Session | null | undefined {
+    return current;
   },
+  /** Known: the user from a sign-in or /api/me answer, or null after sign-out or a rejected session. */
   set(session: Session | null): void {
-    cached = session;
-    if (session) window.localStorage.setItem(KEY, JSON.stringify(session));
-    else window.localStorage.removeItem(KEY);
-    listeners.forEach((l) => l());
+    const changedAccount = (current?.user.id ?? null) !== (session?.user.id ?? null);
+    publish(session);
+    if (changedAccount) channel?.postMessage('changed');
   },
   subscribe(listener: () => void): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
+  /** Called by the app with its /api/me loader, at start and when another tab signs in or out. */
+  onOtherTab(reload: () => void): void {
+    if (channel) channel.onmessage = () => reload();
+  },
 };
-
-// Another tab signed in or out.
-if (typeof window !== 'undefined') {
-  window.addEventListener('storage', (event) => {
-    if (event.key !== KEY) return;
-    cached = read();
-    listeners.forEach((l) => l());
-  });
-}

@@ -47,6 +47,9 @@ export function SignInPage() {
         </button>
       </form>
       <p>
+        <Link to="/forgot-password">Forgot password?</Link>
+      </p>
+      <p>
         New here? <Link to="/signup">Create an account</Link>.
       </p>
     </>

@@ -1,0 +1,38 @@
+import request from 'supertest';
+import { registerUser } from './support/app';
+import { book, readySpecialist } from './support/booking';
+import { useStack } from './support/stack';
+
+// The web app has no bearer token any more: its "Start meeting" asks for the start URL with the session cookie.
+describe('the start link with the session cookie', () => {
+  const s = useStack({ now: '2026-11-23T08:00:00.000Z' });
+
+  it('when the specialist asks with the session cookie, then the start URL; another account or an ended session gets none', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T14:00:00Z' });
+    const path = `/api/bookings/${res.body.id}/start`;
+
+    const asSpecialist = await request(s.app)
+      .get(path)
+      .set('Cookie', `session=${specialist.token}`)
+      .set('Accept', 'application/json');
+    expect(asSpecialist.status).toBe(200);
+    expect(asSpecialist.body.url).toMatch(/zak=/);
+    expect(asSpecialist.headers['cache-control']).toBe('no-store');
+
+    const asCustomer = await request(s.app)
+      .get(path)
+      .set('Cookie', `session=${customer.token}`)
+      .set('Accept', 'application/json');
+    expect(asCustomer.status).toBe(404);
+
+    const logout = await request(s.app).post('/api/auth/logout').set('Authorization', `Bearer ${specialist.token}`);
+    expect(logout.status).toBe(204);
+    const ended = await request(s.app)
+      .get(path)
+      .set('Cookie', `session=${specialist.token}`)
+      .set('Accept', 'application/json');
+    expect(ended.status).toBe(401);
+  });
+});
