@@ -102,7 +102,15 @@ describe('a meeting Zoom made for a booking cancelled while the process that ask
     servers.push(server);
     await waitUntil('the meeting is deleted at Zoom', async () => meetingsOf(bookingId).length === 0, 240_000);
     const removedAfterMs = Date.now() - restartedAt;
-    const after = await world.db.collection('bookings').findOne({ _id: new ObjectId(bookingId) });
+    // The booking records the removal right after Zoom's answer (a separate write: wait for it, bounded).
+    const after = await waitUntil(
+      'the booking records its meeting as deleted',
+      async () => {
+        const doc = await world.db.collection('bookings').findOne({ _id: new ObjectId(bookingId) });
+        return doc?.meeting?.zoomDeleted === true ? doc : undefined;
+      },
+      240_000,
+    );
     expect(after).toMatchObject({ status: 'cancelled', meeting: { zoomDeleted: true } });
     // Nothing else of the booking is left at Zoom, and no confirmation went out for it.
     expect(world.sandbox.meetings().filter((m) => m.host_email === specialist.zoomEmail)).toHaveLength(0);
