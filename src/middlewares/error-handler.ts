@@ -38,6 +38,11 @@ const MONGO_UNREACHABLE = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  // A request that was waiting for a connection when another one's network error cleared the pool.
+  'PoolClearedOnNetworkError',
+  'MongoPoolClosedError',
+  // Mongoose's wrapper of the driver's server selection failure.
+  'MongooseServerSelectionError',
 ]);
 function isDatabaseUnavailable(error: unknown): boolean {
   for (
