@@ -48,6 +48,9 @@ const pieces = fc.constantFrom(
   ':',
   ',',
   '\\',
+  '^',
+  "^'",
+  '^n',
   'LOCATION:https://evil.test/x',
   'END:VEVENT',
   'BEGIN:VALARM',
@@ -104,7 +107,9 @@ describe('hostile names and topics in booking invitations', () => {
             storedTopic.replace(LINE_BREAKS, '\n').replace(CONTROLS, (c) => (c === '\n' ? c : '')),
           );
           const names = event.getAllProperties('attendee').map((a) => a.getParameter('cn'));
-          const asParameter = (name: string) => name.replace(/"/g, "'").replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
+          // What any parser reads: no backslash (parsers disagree on them), `"` as `'`, breaks as spaces, no controls.
+          const asParameter = (name: string) =>
+            name.replace(/\\/g, '').replace(/"/g, "'").replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
           expect(names).toEqual([asParameter(customerName), asParameter(specialistName)]);
         }
       }),

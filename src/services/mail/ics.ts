@@ -33,10 +33,17 @@ export const text = (value: string) =>
     .replace(CONTROLS, '');
 /**
  * Quoted parameter values (RFC 5545 §3.2, QSAFE-CHAR): no double quote and no control character; a line break
- * becomes a space.
+ * becomes a space. `^` is written `^^` (RFC 6868), so parsers that decode RFC 6868 read it back as it was. Backslashes
+ * are dropped: RFC 5545 gives them no meaning in a parameter, but common parsers (ical.js among them) decode `\,`,
+ * `\;`, `\n` and `\\` there as in TEXT, so a display name with one would read differently from parser to parser.
  */
 export const quoted = (value: string) =>
-  `"${value.replace(/"/g, "'").replace(LINE_BREAKS, ' ').replace(CONTROLS, '')}"`;
+  `"${value
+    .replace(/\\/g, '')
+    .replace(/\^/g, '^^')
+    .replace(/"/g, "'")
+    .replace(LINE_BREAKS, ' ')
+    .replace(CONTROLS, '')}"`;
 /** Values written as they are (an address, a URL): controls and whitespace can only be an attack here. */
 const bare = (value: string) => value.replace(LINE_BREAKS, '').replace(CONTROLS, '').replace(/\s/g, '');
 /** UTC DATE-TIME, e.g. 20261124T080000Z. */
