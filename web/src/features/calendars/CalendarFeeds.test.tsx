@@ -119,7 +119,7 @@ describe('Calendars', () => {
     const personal = await screen.findByRole('article', { name: 'Personal' });
     expect(personal.textContent).not.toContain('failed');
     fireEvent.click(within(personal).getByRole('button', { name: 'Sync now' }));
-    await screen.findByText('“Personal” could not sync: The calendar server answered HTTP 500');
+    await screen.findByText('“Personal” could not sync: The calendar server answered HTTP 500.');
     expect(calls).toContain('POST /api/specialists/me/calendars/f1/sync');
     await vi.waitFor(() => expect(screen.getByRole('article', { name: 'Personal' }).textContent).toContain('The last sync failed'));
     expect(screen.getByRole('article', { name: 'Personal' }).textContent).toMatch(

@@ -3,7 +3,7 @@ import { ConfirmButton, ErrorText, Loading, Section } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api } from '../../lib/api';
 import type { CalendarFeed } from '../../lib/api-types';
-import { feedView, MAX_FEEDS } from './feed-view';
+import { feedView, MAX_FEEDS, sentence } from './feed-view';
 
 const HEADING_ID = 'calendars-heading';
 
@@ -45,7 +45,7 @@ export function CalendarFeeds({ timeZone }: { timeZone: string }) {
     setStatus(`Syncing “${feed.label}”…`);
     try {
       const after = await api.syncCalendar(feed.id);
-      setStatus(after.lastError ? `“${after.label}” could not sync: ${after.lastError}` : `“${after.label}” synced.`);
+      setStatus(after.lastError ? `“${after.label}” could not sync: ${sentence(after.lastError)}` : `“${after.label}” synced.`);
       await feeds.reload();
     } catch (e) {
       setStatus('');

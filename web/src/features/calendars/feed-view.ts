@@ -12,7 +12,8 @@ export function ago(iso: string, now: Date): string {
   return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
 }
 
-const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+/** The text with a full stop, unless it ends with one already. */
+export const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
 /** What the profile says about one feed, each line in words with its date, zone and age. */
 export interface FeedView {
