@@ -77,6 +77,7 @@ describe('calendar feed sync', () => {
     await stack.container.services.jobs.runDue();
     await waitFor(() => stack.smtp.to(admin.user.email).length === 1 && stack.smtp.to(s.user.email).length === 1);
     expect(stack.smtp.to(s.user.email)[0]!.subject).toBe('Calendar "Work" has not synced');
+    expect(stack.smtp.to(s.user.email)[0]!.text).toContain('/specialist/profile');
     const fresh = await stack.container.services.jwt.signAccessToken({ userId: s.user.id, role: 'specialist' });
     const listed = await request(stack.app).get('/api/specialists/me/calendars').set(as(fresh));
     expect(listed.body.items).toEqual([expect.objectContaining({ id, stale: true, busyCount: 4 })]);

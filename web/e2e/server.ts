@@ -52,8 +52,9 @@ export interface RunningServer {
 /**
  * The real process as `npm start` runs it (embedded MongoDB engine, embedded Zoom sandbox, mail to files), on free
  * ports and a throw-away DATA_DIR. Its PUBLIC_BASE_URL is left to its default so the test covers that too.
+ * `extraEnv` adds to (or overrides) that environment, e.g. CALENDAR_FEED_ALLOW_PRIVATE for a feed on loopback.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-data-'));
   // Compiled, as `npm start` runs it (test:e2e builds first).
@@ -69,6 +70,7 @@ export async function startServer(): Promise<RunningServer> {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
       JOBS_PROCESS_EVERY_MS: '500',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

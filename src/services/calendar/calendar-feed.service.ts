@@ -142,7 +142,7 @@ export function createCalendarFeedService(deps: {
           host: feed.host,
           lastSyncAt: feed.lastSyncAt ?? null,
           lastError: feed.lastError ?? null,
-          profileUrl: `${deps.frontendUrl}/profile`,
+          profileUrl: `${deps.frontendUrl}/specialist/profile`,
         }),
       ),
     );

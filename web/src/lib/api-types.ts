@@ -28,3 +28,7 @@ export type RefreshEvent = Schemas['RefreshEvent'];
 export type MeetingTroublePage = Schemas['MeetingTroublePage'];
 export type MeetingTroubleRow = MeetingTroublePage['items'][number];
 export type MeetingTroubleState = MeetingTroubleRow['state'];
+/** A specialist's calendar feed (busy times): its host and a hint, never the secret address. */
+export type CalendarFeed = Schemas['CalendarFeed'];
+/** The secret address of a user's bookings as a calendar feed. */
+export type CalendarSubscription = Schemas['CalendarSubscription'];

@@ -115,6 +115,14 @@ export const api = {
 
   availability: () => unwrap(client.GET('/api/specialists/me/availability')),
   saveAvailability: (body: AvailabilityRequest) => unwrap(client.PUT('/api/specialists/me/availability', { body })),
+  calendars: () => unwrap(client.GET('/api/specialists/me/calendars')),
+  /** Fetched once by the server before it is saved: a 422 CALENDAR_FEED_INVALID carries the reason. */
+  addCalendar: (body: { url: string; label: string }) => unwrap(client.POST('/api/specialists/me/calendars', { body })),
+  removeCalendar: (feedId: string) => unwrap(client.DELETE('/api/specialists/me/calendars/{id}', { params: id(feedId) })),
+  syncCalendar: (feedId: string) => unwrap(client.POST('/api/specialists/me/calendars/{id}/sync', { params: id(feedId) })),
+  /** The secret address of the caller's bookings as a calendar feed; rotating it kills the old one at once. */
+  bookingFeed: () => unwrap(client.GET('/api/me/calendar-feed')),
+  rotateBookingFeed: () => unwrap(client.POST('/api/me/calendar-feed/rotate')),
   specialists: () => unwrap(client.GET('/api/specialists')),
   specialist: (specialistId: string) => unwrap(client.GET('/api/specialists/{id}', { params: id(specialistId) })),
   slots: (specialistId: string, range: { from: string; to: string }) =>

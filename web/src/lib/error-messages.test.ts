@@ -36,6 +36,17 @@ describe('describeError', () => {
     expect(describeError(new Error('boom'))).toBe('Something went wrong. Please try again.');
   });
 
+  it('when a calendar is refused, then the server’s reason is given as a sentence, and the limit says what to do', () => {
+    const refused = new ApiError(422, 'CALENDAR_FEED_INVALID', 'This calendar could not be added: …', {
+      reason: 'The calendar server answered HTTP 404',
+    });
+    expect(describeError(refused)).toBe('This calendar could not be added: the calendar server answered HTTP 404.');
+    expect(describeError(new ApiError(422, 'CALENDAR_FEED_INVALID', 'x'))).toMatch(/whole secret address/);
+    expect(describeError(new ApiError(422, 'CALENDAR_FEED_LIMIT', 'At most 5 calendars'))).toBe(
+      'You have 5 calendars already, the most you can add. Remove one to add another.',
+    );
+  });
+
   it('when the code is unknown and not a server failure, then the API’s own message is shown', () => {
     expect(describeError(new ApiError(422, 'SOMETHING_NEW', 'A new rule said no'))).toBe('A new rule said no');
   });

@@ -19,6 +19,8 @@ const FIELD_LABELS: Record<string, string> = {
   headline: 'Headline',
   topic: 'Topic',
   start: 'Time',
+  url: 'Calendar address',
+  label: 'Label',
 };
 
 const BY_CODE: Record<string, string> = {
@@ -54,7 +56,19 @@ const BY_CODE: Record<string, string> = {
   LINK_INVALID: 'This link no longer works: it is too old, was already used, or a newer one was sent. Ask for a new one.',
   WRONG_PASSWORD: "That isn't your current password.",
   REAUTHENTICATION_REQUIRED: 'Please enter your password to confirm.',
+  CALENDAR_FEED_LIMIT: 'You have 5 calendars already, the most you can add. Remove one to add another.',
+  CALENDAR_FEED_INVALID: 'This calendar could not be added. Check that you pasted its whole secret address.',
 };
+
+/** The server's reason a calendar was refused ("The calendar server answered HTTP 404"), as a sentence. */
+function feedRefusal(details: unknown): string | undefined {
+  const reason = (details as { reason?: unknown } | undefined)?.reason;
+  if (typeof reason !== 'string' || reason.trim() === '') return undefined;
+  const text = reason.trim();
+  // "The host …" reads on after the colon as "the host …"; an acronym ("HTTP …") keeps its capitals.
+  const lower = /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+  return `This calendar could not be added: ${/[.!?]$/.test(lower) ? lower : `${lower}.`}`;
+}
 
 /** Turns zod's wording into a sentence fragment a person understands. */
 function friendly(message: string): string {
@@ -88,6 +102,7 @@ export function describeError(error: unknown): string {
     const problems = validationProblems(error.details);
     return problems.length > 0 ? problems.join(' ') : 'Please check the form and try again.';
   }
+  if (error.code === 'CALENDAR_FEED_INVALID') return feedRefusal(error.details) ?? BY_CODE.CALENDAR_FEED_INVALID!;
   const known = BY_CODE[error.code];
   if (known) return known;
   if (error.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';

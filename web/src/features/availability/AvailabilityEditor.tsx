@@ -111,6 +111,20 @@ export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
             </div>
           ))}
         </div>
+        <div className="check">
+          <input
+            id="av-zoomMeetingsBusy"
+            type="checkbox"
+            aria-describedby="av-zoomMeetingsBusy-hint"
+            checked={form.zoomMeetingsBusy}
+            onChange={(e) => update({ zoomMeetingsBusy: e.target.checked })}
+          />
+          <label htmlFor="av-zoomMeetingsBusy">My other Zoom meetings block bookings</label>
+        </div>
+        <p className="hint" id="av-zoomMeetingsBusy-hint">
+          While your Zoom account is connected, the times of your scheduled Zoom meetings that were not booked here are
+          not offered to customers. They are read from Zoom regularly.
+        </p>
         {problems.length > 0 && (
           <ul className="error" role="alert">
             {problems.map((p) => (

@@ -14,6 +14,7 @@ describe('availability form', () => {
       maxDaysAhead: 30,
       cancelNoticeMinutes: 0,
       maxBookingsPerDay: null,
+      zoomMeetingsBusy: true,
       headline: 'Career mentoring',
     });
   });
@@ -46,6 +47,7 @@ describe('saved availability', () => {
       maxDaysAhead: 14,
       cancelNoticeMinutes: 1440,
       maxBookingsPerDay: 4,
+      zoomMeetingsBusy: false,
       headline: 'Tax advice',
     };
     expect(toAvailabilityRequest(fromAvailability(saved)).body).toEqual(saved);

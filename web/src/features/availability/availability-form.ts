@@ -28,6 +28,8 @@ export interface AvailabilityForm {
   cancelNoticeMinutes: string;
   /** Empty = no limit. */
   maxBookingsPerDay: string;
+  /** The specialist's own Zoom meetings (not made for bookings here) block their slots. */
+  zoomMeetingsBusy: boolean;
 }
 
 let nextKey = 1;
@@ -45,6 +47,7 @@ export function defaultAvailability(timezone: string): AvailabilityForm {
     maxDaysAhead: '30',
     cancelNoticeMinutes: '0',
     maxBookingsPerDay: '',
+    zoomMeetingsBusy: true,
   };
 }
 
@@ -60,6 +63,8 @@ export function fromAvailability(saved: Availability | AvailabilityRequest): Ava
     maxDaysAhead: String(saved.maxDaysAhead),
     cancelNoticeMinutes: String(saved.cancelNoticeMinutes ?? 0),
     maxBookingsPerDay: saved.maxBookingsPerDay ? String(saved.maxBookingsPerDay) : '',
+    // The API's default is on.
+    zoomMeetingsBusy: saved.zoomMeetingsBusy !== false,
   };
 }
 
@@ -99,6 +104,7 @@ export function toAvailabilityRequest(form: AvailabilityForm): { body?: Availabi
       maxDaysAhead,
       cancelNoticeMinutes,
       maxBookingsPerDay,
+      zoomMeetingsBusy: form.zoomMeetingsBusy,
       ...(form.headline.trim() ? { headline: form.headline.trim() } : {}),
     },
   };

@@ -4,6 +4,7 @@ import { useAsync, usePoll } from '../../app/use-async';
 import { api } from '../../lib/api';
 import { useSession } from '../auth/session';
 import { browserTimeZone } from '../../lib/time';
+import { BookingSubscription } from '../calendars/BookingSubscription';
 import { BookingSummary } from './BookingSummary';
 import { POLL_MS, shouldPoll } from './meeting-state';
 
@@ -41,6 +42,7 @@ export function MyBookingsPage() {
           </li>
         ))}
       </ul>
+      <BookingSubscription />
     </>
   );
 }

@@ -17,8 +17,10 @@ const page = (items: Booking[]) => ({ items, page: 1, pageSize: 50, total: items
 function bookingsAnswer(next: () => Booking[]) {
   const calls: string[] = [];
   vi.stubGlobal('fetch', async (request: Request) => {
-    calls.push(new URL(request.url).pathname);
-    return new Response(JSON.stringify(page(next())), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    const path = new URL(request.url).pathname;
+    calls.push(path);
+    const body = path === '/api/me/calendar-feed' ? { url: 'https://app.example/api/calendar/secret.ics' } : page(next());
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
   });
   return calls;
 }

@@ -2,6 +2,7 @@ import type { User } from '../../lib/api-types';
 import { AvailabilityEditor } from '../availability/AvailabilityEditor';
 import { MeetingSettingsEditor } from '../availability/MeetingSettingsEditor';
 import { SpecialistBookings } from '../bookings/SpecialistBookings';
+import { CalendarFeeds } from '../calendars/CalendarFeeds';
 import { ZoomConnection } from './ZoomConnection';
 
 export function ProfilePage({ user }: { user: User }) {
@@ -14,6 +15,7 @@ export function ProfilePage({ user }: { user: User }) {
       <ZoomConnection timeZone={user.timezone} />
       <AvailabilityEditor timeZone={user.timezone} />
       <MeetingSettingsEditor />
+      <CalendarFeeds timeZone={user.timezone} />
       <SpecialistBookings timeZone={user.timezone} />
     </>
   );
