@@ -53,7 +53,11 @@ export function createAccountDeletion(deps: {
   });
 
   async function cancelUpcoming(userId: string, role: UserRole, provenEmail: string | null): Promise<void> {
-    const upcoming = await BookingModel.find({ ...own(userId, provenEmail), status: 'confirmed', end: { $gt: now() } }).lean();
+    const upcoming = await BookingModel.find({
+      ...own(userId, provenEmail),
+      status: 'confirmed',
+      end: { $gt: now() },
+    }).lean();
     for (const booking of upcoming) {
       const id = booking._id.toString();
       try {

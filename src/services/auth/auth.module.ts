@@ -102,7 +102,11 @@ export function createAuthModule(deps: {
       config.guests.codesMaxPerEmail,
       'Too many codes asked for this address; try again later',
     ),
-    perIp: codeLimit('guest-code:ip', config.guests.codesMaxPerIp, 'Too many codes asked from this address; try again later'),
+    perIp: codeLimit(
+      'guest-code:ip',
+      config.guests.codesMaxPerIp,
+      'Too many codes asked from this address; try again later',
+    ),
   });
   const guests = { ownerOf: guestOwnerOf };
   return { jwt, users, emailPolicy, auth, account, passwords, accountDeletion, accountExport, emailCodes, guests };

@@ -152,7 +152,10 @@ export function createEmailCodes(deps: {
           if (!scope || doc.claimScope !== scope) throw new EmailCodeInvalidError('used');
           if (doc.bookingId) return { replayOf: doc.bookingId.toString() };
           if (Date.now() > waitUntil) {
-            throw new ConflictError('A request with this Idempotency-Key is still in progress', 'IDEMPOTENCY_KEY_IN_USE');
+            throw new ConflictError(
+              'A request with this Idempotency-Key is still in progress',
+              'IDEMPOTENCY_KEY_IN_USE',
+            );
           }
           await new Promise((resolve) => setTimeout(resolve, 100));
           continue;
