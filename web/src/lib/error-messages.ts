@@ -19,6 +19,7 @@ const FIELD_LABELS: Record<string, string> = {
   headline: 'Headline',
   topic: 'Topic',
   start: 'Time',
+  code: 'Code from the email',
 };
 
 const BY_CODE: Record<string, string> = {
@@ -54,7 +55,22 @@ const BY_CODE: Record<string, string> = {
   LINK_INVALID: 'This link no longer works: it is too old, was already used, or a newer one was sent. Ask for a new one.',
   WRONG_PASSWORD: "That isn't your current password.",
   REAUTHENTICATION_REQUIRED: 'Please enter your password to confirm.',
+  GUESTS_NOT_ALLOWED: 'This specialist takes bookings from signed-in customers only. Please sign in to book.',
+  GUEST_EMAIL_NOT_CUSTOMER: 'This email belongs to a specialist account, which cannot book. Please use another email.',
+  ACCOUNT_BEING_DELETED: 'The account with this email is being deleted. Please try again in a few minutes.',
 };
+
+/** Why an emailed code did not work (`details.reason` of EMAIL_CODE_INVALID), and what to do. */
+function codeProblem(details: unknown): string {
+  const { reason, triesLeft } = (details ?? {}) as { reason?: string; triesLeft?: number };
+  if (reason === 'wrong' && triesLeft) {
+    return `That code is not right. Check the email and try again (${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left).`;
+  }
+  if (reason === 'wrong' || reason === 'dead') return 'That code was entered wrongly 5 times and no longer works. Ask for a new code.';
+  if (reason === 'expired') return 'That code has expired: codes work for 10 minutes. Ask for a new code.';
+  if (reason === 'used') return 'That code was already used. Ask for a new code.';
+  return 'No code is waiting for this email. Ask for a code first.';
+}
 
 /** Turns zod's wording into a sentence fragment a person understands. */
 function friendly(message: string): string {
@@ -84,6 +100,7 @@ export function describeError(error: unknown): string {
     const wait = error.retryAfterSeconds ? ` in ${Math.ceil(error.retryAfterSeconds / 60)} minute(s)` : ' later';
     return `Too many attempts. Please try again${wait}.`;
   }
+  if (error.code === 'EMAIL_CODE_INVALID') return codeProblem(error.details);
   if (error.code === 'VALIDATION_FAILED') {
     const problems = validationProblems(error.details);
     return problems.length > 0 ? problems.join(' ') : 'Please check the form and try again.';
