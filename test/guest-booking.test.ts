@@ -205,3 +205,32 @@ describe('guest booking: no account, the address proven by an emailed code', () 
     expect(await BookingModel.countDocuments({ specialistId: specialist.user.id })).toBe(0);
   });
 });
+
+describe('guest booking with REQUIRE_VERIFIED_EMAIL=all', () => {
+  const s = useStack({ now: NOW, env: { REQUIRE_VERIFIED_EMAIL: 'all' } });
+
+  it('when a guest books with the code, then the code counts as the verified address (an unverified account still may not book)', async () => {
+    const specialist = await readySpecialist(s.app);
+    await UserModel.updateOne({ _id: specialist.user.id }, { $set: { emailVerified: true } });
+    const customer = await registerUser(s.app, 'customer');
+    const signedIn = await request(s.app)
+      .post('/api/bookings')
+      .set('Authorization', `Bearer ${customer.token}`)
+      .send({ specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    expect(signedIn.status).toBe(403);
+    expect(signedIn.body.error.code).toBe('EMAIL_NOT_VERIFIED');
+    const email = `verified.guest.${Date.now()}@example.com`;
+    const code = await emailedCode(s.app, s.smtp, s.container, email);
+    const res = await guestBook(s.app, {
+      specialistId: specialist.user.id,
+      start: '2026-11-24T08:00:00Z',
+      name: 'Gina Guest',
+      email,
+      timezone: 'Europe/Berlin',
+      code,
+    });
+    expect(res.status).toBe(201);
+    // The record itself is not made verified by the code: an account is verified by its own link only.
+    expect(await UserModel.findOne({ email }).lean()).toMatchObject({ guest: true, emailVerified: false });
+  });
+});
