@@ -65,6 +65,9 @@ const envSchema = z
     ACCOUNT_MAILS_MAX_PER_IP: intWithDefault(30, 1),
     ACCOUNT_LIMIT_WINDOW_SECONDS: intWithDefault(3600, 1),
     REQUIRE_VERIFIED_EMAIL: z.preprocess(emptyToUndefined, z.enum(['none', 'specialists', 'all']).optional()),
+    // Guest booking (README "Guest booking"): emailed codes per address and per IP per hour.
+    GUEST_CODES_MAX_PER_EMAIL: intWithDefault(5, 1, 1000),
+    GUEST_CODES_MAX_PER_IP: intWithDefault(20, 1, 100_000),
 
     TOKEN_ENCRYPTION_KEY: optionalString.pipe(
       z
@@ -304,6 +307,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
       /** Who must have a verified email to be booked (specialists) or to book (customers, with `all`). */
       requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL ?? (e.NODE_ENV === 'production' ? 'specialists' : 'none'),
     },
+    /** Booking without an account: the address is proven by an emailed code (at most this many per hour). */
+    guests: { codesMaxPerEmail: e.GUEST_CODES_MAX_PER_EMAIL, codesMaxPerIp: e.GUEST_CODES_MAX_PER_IP },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? decodeKey(e.TOKEN_ENCRYPTION_KEY) : undefined,
     tokenEncryptionKeyPrevious: e.TOKEN_ENCRYPTION_KEY_PREVIOUS
       ? decodeKey(e.TOKEN_ENCRYPTION_KEY_PREVIOUS)

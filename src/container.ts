@@ -97,6 +97,8 @@ export function createContainer(deps: AppDeps) {
     grantHealth,
     specialists,
     bookings: booking.bookings,
+    guestBookings: booking.guestBookings,
+    emailCodes: auth.emailCodes,
     bookingManage: booking.bookingManage,
     bookingQueries: booking.bookingQueries,
     bookingStart: booking.bookingStart,

@@ -91,6 +91,7 @@ describe('availability and free slots', () => {
       headline: 'Tax advice',
       timezone: 'Europe/Berlin',
       zoomConnected: false,
+      allowGuests: true, // the default: visitors may book without an account
     });
     const customer = await registerUser(stack.app, 'customer');
     const asCustomer = await request(stack.app)
@@ -112,6 +113,7 @@ describe('availability and free slots', () => {
           headline: 'Tax advice',
           timezone: 'Europe/Berlin',
           zoomConnected: true,
+          allowGuests: true,
         },
       ]),
     );

@@ -94,6 +94,7 @@ describe('what the web app needs from the API', () => {
     expect(after.body).toEqual({
       ...BERLIN_WEEKDAYS,
       zoomMeetingsBusy: true, // the default: the host's own Zoom meetings block slots
+      allowGuests: true, // the default: visitors may book without an account
       meetingSettings: {
         autoRecording: zoomDefault,
         waitingRoom: zoomDefault,

@@ -31,8 +31,8 @@ export class UnauthenticatedError extends AppError {
   }
 }
 export class ForbiddenError extends AppError {
-  constructor(message = 'You are not allowed to do this') {
-    super(403, 'FORBIDDEN', message);
+  constructor(message = 'You are not allowed to do this', code = 'FORBIDDEN') {
+    super(403, code, message);
   }
 }
 /** Booking (or being booked) needs a verified email address (REQUIRE_VERIFIED_EMAIL). */

@@ -56,6 +56,15 @@ const meetingSchema = new Schema(
   { _id: false },
 );
 
+const guestSchema = new Schema(
+  {
+    email: { type: String, required: true },
+    name: { type: String, required: true },
+    timezone: { type: String, required: true },
+  },
+  { _id: false },
+);
+
 /**
  * A booking. Conflict-freedom is enforced by BookingClaim's unique index, not by this collection. Zoom's start URL
  * is never stored: it expires after 2 hours, so the start link fetches a fresh one each time.
@@ -85,12 +94,20 @@ const bookingSchema = new Schema(
      * releases them (only cells older than its grace, so an in-flight move's new cells are never touched).
      */
     staleCellsSince: { type: Date, default: null },
+    /**
+     * Booked as a guest (POST /api/guest/bookings): the address the emailed code proved, and the name and zone given.
+     * The booking belongs to that address: its mails go there, and an account sees it only once it has verified the
+     * same address (customerBookingsFilter). null: booked by a signed-in customer.
+     */
+    guest: { type: guestSchema, default: null },
   },
   { timestamps: true },
 );
 
 bookingSchema.index({ specialistId: 1, start: 1 });
 bookingSchema.index({ customerId: 1, start: 1 });
+// An account's guest bookings under the address it verifies (an email change moves them along).
+bookingSchema.index({ 'guest.email': 1 });
 // The confirmation sweep: created meetings whose first attempt is older than its grace period.
 bookingSchema.index({ 'meeting.status': 1, 'meeting.firstAttemptAt': 1 });
 // The meeting poller: pending meetings by due time.
@@ -110,3 +127,27 @@ export type BookingRecord = InferSchemaType<typeof bookingSchema> & {
   updatedAt: Date;
 };
 export const BookingModel = model('Booking', bookingSchema);
+
+/**
+ * The bookings of a customer account that its sessions may see (list, read, change, export, deletion, feed): every
+ * booking it made signed in, and guest bookings only under the address it has proven (`provenEmail`: its email when
+ * verified, else null). So whoever signs up with someone else's address sees none of that person's guest bookings.
+ */
+export function customerBookingsFilter(
+  customerId: string | Types.ObjectId,
+  provenEmail: string | null | undefined,
+): Record<string, unknown> {
+  return {
+    customerId,
+    $or: [{ guest: null }, ...(provenEmail ? [{ 'guest.email': provenEmail }] : [])],
+  };
+}
+
+/** Whether a viewer acting as the booking's customer may see it (the same rule as customerBookingsFilter). */
+export function customerMaySee(
+  booking: { customerId: { toString(): string }; guest?: { email: string } | null },
+  viewer: { userId: string; provenEmail?: string | null },
+): boolean {
+  if (booking.customerId.toString() !== viewer.userId) return false;
+  return !booking.guest || (!!viewer.provenEmail && booking.guest.email === viewer.provenEmail);
+}

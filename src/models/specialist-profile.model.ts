@@ -35,6 +35,8 @@ const specialistProfileSchema = new Schema(
     },
     // The host's own Zoom meetings (not made for bookings) block slots (user-managed mode).
     zoomMeetingsBusy: { type: Boolean, default: true },
+    // Visitors without an account may book with an emailed code (POST /api/guest/bookings).
+    allowGuests: { type: Boolean, default: true },
   },
   { timestamps: true },
 );

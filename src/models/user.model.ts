@@ -9,7 +9,8 @@ const userSchema = new Schema(
     name: { type: String, required: true, trim: true, maxlength: 120 },
     /** Stored lower-cased: the unique index makes addresses unique regardless of case. */
     email: { type: String, required: true, lowercase: true, trim: true },
-    passwordHash: { type: String, required: true },
+    /** null for a guest record (see `guest`): nobody can sign in to it. */
+    passwordHash: { type: String, default: null },
     timezone: { type: String, required: true },
     /** Set when the person opened the verification link mailed to `email` (accounts before verification: false). */
     emailVerified: { type: Boolean, default: false },
@@ -22,6 +23,11 @@ const userSchema = new Schema(
      * authentication reads it with the account, so ending one costs no extra read per request.
      */
     sessions: { type: Schema.Types.Mixed, default: () => ({}) },
+    /**
+     * A guest record, not an account: made when someone booked with an emailed code and no account had the address.
+     * No password and no sessions; a sign-up with the address takes it over (README "Guest booking").
+     */
+    guest: { type: Boolean, default: false },
     /** Deletion started (durable intent): tokens are dead; the request or the maintenance sweep finishes the rest. */
     deletingAt: { type: Date, default: null },
   },

@@ -11,6 +11,8 @@ import { createSpecialistController } from '../controllers/specialist.controller
 import { registerBookingRoutes } from './booking.routes';
 import { createManageController } from '../controllers/manage.controller';
 import { registerManageRoutes } from './manage.routes';
+import { createGuestController } from '../controllers/guest.controller';
+import { registerGuestRoutes } from './guest.routes';
 import { registerSpecialistRoutes } from './specialist.routes';
 import { createOpenApiRegistry } from '../openapi/registry';
 import { registerAdminRoutes } from './admin.routes';
@@ -78,6 +80,14 @@ export function mountRoutes(app: Express, c: Container) {
     }),
   );
   registerManageRoutes(route, createManageController(c.services.bookingManage));
+  registerGuestRoutes(
+    route,
+    createGuestController({
+      codes: c.services.emailCodes,
+      guestBookings: c.services.guestBookings,
+      queries: c.services.bookingQueries,
+    }),
+  );
   registerCalendarRoutes(
     route,
     createCalendarController({ feeds: c.services.calendarFeeds, subscriptions: c.services.bookingFeed }),

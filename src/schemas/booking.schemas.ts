@@ -23,6 +23,9 @@ export const AvailabilityBody = z
     maxDaysAhead: z.number().int().min(1).max(365).default(60),
     headline: z.string().trim().max(200).optional(),
     zoomMeetingsBusy: z.boolean().optional().meta({ description: 'Your own Zoom meetings block slots (default on)' }),
+    allowGuests: z.boolean().optional().meta({
+      description: 'Visitors without an account may book you with an emailed code (default on; absent: kept)',
+    }),
     ...PolicyRequestFields,
   })
   .refine((v) => v.weekly.every((w) => Number(w.start.slice(3)) % 5 === 0 && Number(w.end.slice(3)) % 5 === 0), {
@@ -41,12 +44,20 @@ export const Availability = z
     minNoticeMinutes: z.number(),
     maxDaysAhead: z.number(),
     zoomMeetingsBusy: z.boolean(),
+    allowGuests: z.boolean(),
     ...PolicyFields,
   })
   .meta({ id: 'Availability' });
 
 export const Specialist = z
-  .object({ id: z.string(), name: z.string(), headline: z.string(), timezone: z.string(), zoomConnected: z.boolean() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    headline: z.string(),
+    timezone: z.string(),
+    zoomConnected: z.boolean(),
+    allowGuests: z.boolean().meta({ description: 'Visitors without an account may book with an emailed code' }),
+  })
   .meta({ id: 'Specialist' });
 
 const IsoDate = z.iso.date().meta({ example: '2026-12-01' });
@@ -111,6 +122,7 @@ export const Booking = z
       lastError: z.string().nullable().optional(),
     }),
     createdAt: z.string(),
+    bookedAsGuest: z.boolean().meta({ description: 'Booked without an account, with an emailed code' }),
     specialistName: z
       .string()
       .optional()

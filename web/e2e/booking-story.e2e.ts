@@ -13,6 +13,7 @@ const startedAt = Date.now();
 const run = Date.now().toString(36);
 const specialist = { name: 'Sam Specialist', email: `sam.${run}@example.com`, zoomEmail: `sam.zoom.${run}@example.com` };
 const customer = { name: 'Cleo Customer', email: `cleo.${run}@example.com` };
+const guest = { name: 'Gina Guest', email: `gina.${run}@example.com` };
 const PASSWORD = 'correct horse battery';
 
 before(async () => {
@@ -41,7 +42,7 @@ async function assertNoScriptReadableSession(page: Page) {
 const sandboxCalls = async (route: string) =>
   ((await (await fetch(`${server.sandboxUrl}/_sandbox/calls?route=${encodeURIComponent(route)}`)).json()) as { count: number }).count;
 
-test('when a specialist connects Zoom and a customer books, then the customer can join and the specialist can start and disconnect', async () => {
+test('when a specialist connects Zoom and a customer and a guest book, then they can join and manage, and the specialist can start and disconnect', async () => {
   const spec = await person(browser, { timezoneId: 'Europe/Berlin', width: 1280 });
   const { page } = spec;
 
@@ -233,6 +234,52 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await m.getByText(/^This link no longer works/).waitFor();
   await axe(m, 'manage-link-tampered');
 
+  // 8b. A guest with no account books from the specialist's page with a code from the mail, lands on the booking's
+  // manage page, and later manages it through the link in the confirmation mail.
+  const visitor = await person(browser, { timezoneId: 'Europe/London', width: 375, height: 812 });
+  const g = visitor.page;
+  await g.goto(`${server.baseUrl}/`);
+  await g.getByRole('listitem').filter({ hasText: specialist.name }).getByRole('link', { name: specialist.name }).click();
+  await g.getByText('Times are shown in your time zone: Europe/London.').waitFor();
+  const guestSlot = g.getByRole('group').filter({ has: g.getByRole('heading', { level: 3 }) }).first().getByRole('button').first();
+  const guestSlotLabel = (await guestSlot.textContent())?.trim() ?? '';
+  await guestSlot.click();
+  await g.getByLabel('Topic').fill('Portfolio review');
+  await g.getByLabel('Your name').fill(guest.name);
+  await g.getByLabel('Your email').fill(guest.email);
+  await shot(g, 'guest-details');
+  await g.getByRole('button', { name: 'Email me a code' }).click();
+  await g.getByText(`We have emailed a code to ${guest.email}. It works for 10 minutes.`).waitFor();
+  const codeMail = await waitForMail(server.outboxDir, guest.email, /Your booking code/);
+  const code = /Your code is (\d{6})/.exec(codeMail.text ?? '')?.[1];
+  assert.ok(code, `the code mail carries the code: ${codeMail.text}`);
+  await g.getByLabel('Code from the email').fill(code === '000000' ? '111111' : '000000');
+  await g.getByRole('button', { name: 'Book' }).click();
+  await g.getByRole('alert').filter({ hasText: 'That code is not right. Check the email and try again (4 tries left).' }).waitFor();
+  assert.equal(await horizontalOverflow(g), 0, 'the guest form fits 375 px');
+  await shot(g, 'guest-wrong-code');
+  await g.getByLabel('Code from the email').fill(code);
+  await g.getByRole('button', { name: 'Book' }).click();
+  await g.waitForURL('**/manage/*');
+  await g.getByText(/^You are booked\. We have emailed you a confirmation/).waitFor();
+  await g.getByRole('heading', { name: `Your booking with ${specialist.name}` }).waitFor();
+  await g.getByRole('link', { name: 'Join meeting' }).waitFor({ timeout: 20_000 });
+  const guestWhen = (await g.getByRole('heading', { level: 2 }).first().textContent()) ?? '';
+  assert.ok(guestWhen.includes(guestSlotLabel) && guestWhen.endsWith('(Europe/London)'), `the guest's time in their zone: ${guestWhen}`);
+  assert.equal(await sandboxCalls('POST /v2/users/:userId/meetings'), 2, 'the guest booking got its own Zoom meeting');
+  await shot(g, 'guest-booked');
+  const guestMail = await waitForMail(server.outboxDir, guest.email, /is confirmed/);
+  assert.ok(guestMail.attachments.some((a) => a.contentType.startsWith('text/calendar')), 'the guest gets the invitation');
+  const guestManageUrl = /(http:\/\/localhost:\d+\/manage\/[\w.-]+)/.exec(guestMail.text ?? '')?.[1];
+  assert.ok(guestManageUrl, `the guest's confirmation carries the manage link: ${guestMail.text}`);
+  await g.goto(guestManageUrl);
+  await g.getByRole('heading', { level: 2, name: guestWhen }).waitFor();
+  await g.getByRole('button', { name: 'Cancel' }).click();
+  await g.getByRole('button', { name: 'Yes, cancel it' }).click();
+  await g.getByText('Your booking is cancelled. We have emailed you both.').waitFor();
+  await waitForMail(server.outboxDir, specialist.email, new RegExp(`Booking with ${guest.name} was cancelled`));
+  await shot(g, 'guest-cancelled-via-link');
+
   // 9. Disconnect (asks first), then the profile offers "Connect Zoom" again and the grant was revoked at Zoom.
   await page.getByRole('button', { name: 'Disconnect Zoom' }).click();
   await page.getByRole('button', { name: 'Yes, disconnect' }).click();
@@ -308,5 +355,9 @@ test('when a specialist connects Zoom and a customer books, then the customer ca
   await c.getByRole('button', { name: 'Sign in' }).click();
   await c.getByRole('alert').filter({ hasText: "That email and password don't match an account." }).waitFor();
 
-  assert.deepEqual([...spec.problems, ...cust.problems, ...viaMail.problems], [], 'no CSP violations or script errors');
+  assert.deepEqual(
+    [...spec.problems, ...cust.problems, ...viaMail.problems, ...visitor.problems],
+    [],
+    'no CSP violations or script errors',
+  );
 });

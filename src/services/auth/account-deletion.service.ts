@@ -1,8 +1,9 @@
-import { isValidObjectId, type Types } from 'mongoose';
+import { isValidObjectId, Types } from 'mongoose';
 import type { Clock } from '../../lib/clock';
 import { AppError, NotFoundError, ReauthenticationRequiredError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { BookingModel } from '../../models/booking.model';
+import { BookingModel, customerBookingsFilter } from '../../models/booking.model';
+import { GuestEmailCodeModel } from '../../models/guest-email-code.model';
 import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
 import { OutboxMailModel } from '../../models/outbox-mail.model';
 import { RefreshEventModel } from '../../models/refresh-event.model';
@@ -22,7 +23,10 @@ const RESUME_AFTER_MS = 2 * 60_000;
 interface Viewer {
   userId: string;
   role: UserRole;
+  provenEmail?: string | null;
 }
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Deleting an account: first the durable intent (`deletingAt`, a raised session version: every token dies at once),
@@ -40,16 +44,24 @@ export function createAccountDeletion(deps: {
 }) {
   const now = () => deps.clock.now();
 
-  async function cancelUpcoming(userId: string, role: UserRole): Promise<void> {
+  /**
+   * The account's own bookings, on either side. Guest bookings under an address the account never verified are not
+   * among them: they belong to the address's owner and are left as they are (see finish).
+   */
+  const own = (userId: string, provenEmail: string | null) => ({
+    $or: [customerBookingsFilter(userId, provenEmail), { specialistId: userId }],
+  });
+
+  async function cancelUpcoming(userId: string, role: UserRole, provenEmail: string | null): Promise<void> {
     const upcoming = await BookingModel.find({
-      $or: [{ customerId: userId }, { specialistId: userId }],
+      ...own(userId, provenEmail),
       status: 'confirmed',
       end: { $gt: now() },
     }).lean();
     for (const booking of upcoming) {
       const id = booking._id.toString();
       try {
-        await deps.bookings.cancel(id, { userId, role });
+        await deps.bookings.cancel(id, { userId, role, provenEmail });
       } catch (error) {
         // Inside the specialist's cancellation notice a customer may not cancel; leaving the platform still does.
         if (!(error instanceof AppError) || error.code !== 'TOO_LATE_TO_CHANGE') throw error;
@@ -59,9 +71,9 @@ export function createAccountDeletion(deps: {
   }
 
   /** Meetings of the cancelled bookings that Zoom has not confirmed deleted (the cancel's job retries them). */
-  function liveMeetings(userId: string, since: Date): Promise<number> {
+  function liveMeetings(userId: string, provenEmail: string | null, since: Date): Promise<number> {
     return BookingModel.countDocuments({
-      $or: [{ customerId: userId }, { specialistId: userId }],
+      ...own(userId, provenEmail),
       status: 'cancelled',
       cancelledAt: { $gte: since },
       zoomMeetingId: { $ne: null },
@@ -71,7 +83,7 @@ export function createAccountDeletion(deps: {
 
   /** Mail that names the person's address: to them, or an invitation listing them as an attendee. */
   const mailMentioning = (email: string) => {
-    const pattern = email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = escapeRegex(email);
     return { $or: [{ to: email }, { icalContent: { $regex: pattern, $options: 'i' } }] };
   };
 
@@ -84,8 +96,9 @@ export function createAccountDeletion(deps: {
     const user = await UserModel.findById(userId).lean();
     if (!user) return 'done';
     if (!user.deletingAt) throw new Error('finish() without deletingAt');
-    await cancelUpcoming(userId, user.role);
-    const live = await liveMeetings(userId, user.deletingAt);
+    const provenEmail = user.emailVerified ? user.email : null;
+    await cancelUpcoming(userId, user.role, provenEmail);
+    const live = await liveMeetings(userId, provenEmail, user.deletingAt);
     if (live > 0) {
       deps.logger.warn({ userId, live }, 'Account deletion waits for Zoom to delete meetings');
       return 'zoom';
@@ -96,12 +109,46 @@ export function createAccountDeletion(deps: {
       await RefreshEventModel.deleteMany({ specialistId: userId });
       await SpecialistProfileModel.deleteMany({ userId });
     }
-    await BookingModel.updateMany(
-      { $or: [{ customerId: userId }, { specialistId: userId }] },
-      { $set: { topic: null, notes: null, idempotencyKey: null, zoomJoinUrl: null, 'meeting.lastError': null } },
-    );
+    // Someone else's guest bookings on this record (it was a guest record taken over by a sign-up that never
+    // verified the address): the record goes back to being their guest record instead of being deleted.
+    const theirs = await BookingModel.findOne({
+      customerId: userId,
+      guest: { $ne: null },
+      ...(provenEmail ? { 'guest.email': { $ne: provenEmail } } : {}),
+    })
+      .sort({ createdAt: -1 })
+      .lean();
+    const anonymised = { topic: null, notes: null, idempotencyKey: null, zoomJoinUrl: null, 'meeting.lastError': null };
+    await BookingModel.updateMany({ specialistId: userId }, { $set: anonymised });
+    // As a customer only facts remain, under an id of no one (so nothing of the person stays on a kept record).
+    await BookingModel.updateMany(customerBookingsFilter(userId, provenEmail), {
+      $set: { ...anonymised, guest: null, ...(theirs ? { customerId: new Types.ObjectId() } : {}) },
+    });
     await IdempotencyKeyModel.deleteMany({ scope: { $regex: `^booking:${userId}:` } });
+    if (provenEmail) {
+      await IdempotencyKeyModel.deleteMany({ scope: { $regex: `^guest-booking:${escapeRegex(provenEmail)}:` } });
+      await GuestEmailCodeModel.deleteMany({ email: provenEmail });
+    }
     await deps.links.forgetUser(userId);
+    if (theirs?.guest) {
+      await OutboxMailModel.deleteMany({ to: user.email, dedupeKey: { $regex: '^account:' } });
+      await UserModel.updateOne(
+        { _id: userId, deletingAt: { $ne: null } },
+        {
+          $set: {
+            guest: true,
+            passwordHash: null,
+            emailVerified: false,
+            pendingEmail: null,
+            sessions: {},
+            deletingAt: null,
+            name: theirs.guest.name,
+            timezone: theirs.guest.timezone,
+          },
+        },
+      );
+      return 'done';
+    }
     // The person asked to leave: mail to them is dropped, mail naming them to others goes out, then its copy goes.
     await OutboxMailModel.deleteMany({ to: user.email });
     if (await OutboxMailModel.exists({ ...mailMentioning(user.email), status: 'pending' })) return 'mail';

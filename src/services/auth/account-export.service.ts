@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock';
 import { NotFoundError } from '../../lib/errors';
-import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { BookingModel, customerBookingsFilter, type BookingRecord } from '../../models/booking.model';
 import { SpecialistProfileModel, type SpecialistProfileRecord } from '../../models/specialist-profile.model';
 import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
 import { UserModel } from '../../models/user.model';
@@ -17,9 +17,11 @@ export function createAccountExport(deps: { auth: Pick<AuthService, 'listSession
   return {
     async exportFor(principal: Principal) {
       const userId = principal.userId;
+      // Guest bookings count only under the address the account has verified (not someone else's).
+      const provenEmail = principal.provenEmail ?? (principal.user?.emailVerified ? principal.user.email : null);
       const [user, bookings, profile, grant, sessions] = await Promise.all([
         UserModel.findById(userId).lean(),
-        BookingModel.find({ $or: [{ customerId: userId }, { specialistId: userId }] })
+        BookingModel.find({ $or: [customerBookingsFilter(userId, provenEmail), { specialistId: userId }] })
           .sort({ start: 1 })
           .lean<BookingRecord[]>(),
         SpecialistProfileModel.findOne({ userId }).lean<SpecialistProfileRecord>(),
@@ -41,6 +43,7 @@ export function createAccountExport(deps: { auth: Pick<AuthService, 'listSession
           durationMinutes: b.durationMinutes,
           topic: b.topic ?? null,
           notes: b.notes ?? null,
+          bookedAsGuest: b.guest ? { email: b.guest.email, name: b.guest.name, timezone: b.guest.timezone } : null,
           status: b.status,
           cancelledAt: iso(b.cancelledAt),
           cancelledBy: b.cancelledBy ?? null,

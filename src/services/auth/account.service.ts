@@ -1,6 +1,7 @@
 import { isValidObjectId } from 'mongoose';
 import type { Clock } from '../../lib/clock';
 import { InvalidLinkError, isDuplicateKeyError, NotFoundError } from '../../lib/errors';
+import { BookingModel } from '../../models/booking.model';
 import { UserModel, type UserRecord } from '../../models/user.model';
 import { emailChangeNoticeMail, verifyEmailMail } from '../mail/account-mail.templates';
 import type { JobQueue } from '../jobs/job-queue';
@@ -81,7 +82,7 @@ export function createAccountService(deps: {
       await deps.limits.mailAsked(input.ip, email);
       deps.jobs.soon(async () => {
         const user = await UserModel.findOne({ email }).lean();
-        if (user && !user.emailVerified && !user.deletingAt) {
+        if (user && !user.emailVerified && !user.deletingAt && !user.guest) {
           await mailVerification({ id: user._id.toString(), name: user.name }, email, false);
         }
       });
@@ -103,6 +104,14 @@ export function createAccountService(deps: {
       } catch (error) {
         if (isDuplicateKeyError(error)) throw emailTaken(); // someone signed up with it meanwhile
         throw error;
+      }
+      if (change && user.emailVerified) {
+        // The owner of the old address moves: their guest bookings under it go along (and mail goes to the new one).
+        // An account that never verified the old address takes nothing: those bookings are its owner's.
+        await BookingModel.updateMany(
+          { customerId: user._id, 'guest.email': user.email },
+          { $set: { 'guest.email': link.email } },
+        );
       }
       return deps.users.getById(user._id.toString());
     },

@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
 import { ConflictError, WrongPasswordError, isDuplicateKeyError, ValidationError } from '../../lib/errors';
+import { compareAndSet } from '../../db/compare-and-set';
 import { isValidTimeZone } from '../../lib/timezone';
 import { UserModel, type UserRole } from '../../models/user.model';
 import { toUserDto, type UserDto } from './user.service';
@@ -20,8 +21,12 @@ export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
 }
 
-/** Compares in constant time for the hash; a malformed stored hash counts as a wrong password. */
-export async function passwordMatches(hash: string, password: string): Promise<boolean> {
+/**
+ * Compares in constant time for the hash; a malformed stored hash, and a guest record's missing one, count as a wrong
+ * password.
+ */
+export async function passwordMatches(hash: string | null | undefined, password: string): Promise<boolean> {
+  if (!hash) return false;
   return argon2.verify(hash, password).catch(() => false);
 }
 
@@ -33,19 +38,50 @@ export function emailTaken() {
   return new ConflictError('An account with this email already exists', 'EMAIL_TAKEN');
 }
 
-/** Stores a new account; the unique index on the lower-cased email decides between two racing sign-ups. */
-export async function createAccount(input: NewAccount): Promise<UserDto> {
+/**
+ * Stores a new account; the unique index on the lower-cased email decides between two racing sign-ups. A customer
+ * sign-up with an address that only a guest record has (bookings made with emailed codes) takes that record over
+ * (`tookOver`): it becomes the account, unverified, and its guest bookings stay hidden from it until the address is
+ * verified (customerBookingsFilter).
+ */
+export async function signUp(input: NewAccount): Promise<{ user: UserDto; tookOver: boolean }> {
   if (!isValidTimeZone(input.timezone)) {
     throw new ValidationError('Invalid time zone', [{ path: ['timezone'], message: 'must be an IANA time zone' }]);
   }
   const email = normaliseEmail(input.email);
-  if (await UserModel.exists({ email })) throw emailTaken();
+  const existing = await UserModel.findOne({ email }).lean();
+  if (existing && !(existing.guest && input.role === 'customer' && !existing.deletingAt)) throw emailTaken();
   const passwordHash = await hashPassword(input.password);
+  if (existing) {
+    // Compare-and-set on the guest flag: of two racing sign-ups, one takes the record, the other gets EMAIL_TAKEN.
+    const won = await compareAndSet(
+      UserModel,
+      { _id: existing._id, guest: true, deletingAt: null },
+      {
+        $set: {
+          guest: false,
+          name: input.name,
+          timezone: input.timezone,
+          passwordHash,
+          emailVerified: false,
+          pendingEmail: null,
+          sessions: {},
+        },
+      },
+    );
+    const user = won ? await UserModel.findById(existing._id).lean() : null;
+    if (!user) throw emailTaken();
+    return { user: toUserDto(user), tookOver: true };
+  }
   try {
     const user = await UserModel.create({ ...input, email, passwordHash, emailVerified: input.emailVerified ?? false });
-    return toUserDto(user);
+    return { user: toUserDto(user), tookOver: false };
   } catch (error) {
     if (isDuplicateKeyError(error)) throw emailTaken();
     throw error;
   }
+}
+
+export async function createAccount(input: NewAccount): Promise<UserDto> {
+  return (await signUp(input)).user;
 }

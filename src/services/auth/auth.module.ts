@@ -10,14 +10,19 @@ import { createAccountLimits } from './account-limits';
 import { createAccountLinks } from './account-links.service';
 import { createAccountService } from './account.service';
 import { createAuthService } from './auth.service';
+import { createEmailCodes } from './email-codes.service';
 import { createEmailPolicy } from './email-policy';
+import { guestOwnerOf } from './guest-accounts';
 import { createJwtService } from './jwt.service';
 import { createLoginThrottle } from './login-throttle.service';
 import { createPasswordService } from './password.service';
+import { createRateLimiter } from './rate-limiter';
 import { createUserService } from './user.service';
 
 // What other features may use of auth besides the module's services.
 export { bookableSpecialists, verifiedCustomersOnly } from './email-policy';
+export { normaliseEmail } from './accounts';
+export type { CodeClaim, EmailCodes } from './email-codes.service';
 
 type DeletionDeps = Parameters<typeof createAccountDeletion>[0];
 
@@ -85,7 +90,26 @@ export function createAuthModule(deps: {
     logger,
   });
   const accountExport = createAccountExport({ auth, clock });
-  return { jwt, users, emailPolicy, auth, account, passwords, accountDeletion, accountExport };
+  // Guest booking: codes that prove an address, per address and per IP per hour.
+  const codeLimit = (name: string, points: number, message: string) =>
+    createRateLimiter({ name, points, windowSeconds: 3600, clock, redis, logger, message });
+  const emailCodes = createEmailCodes({
+    secret: config.auth.jwtSecret,
+    clock,
+    mail,
+    perEmail: codeLimit(
+      'guest-code:email',
+      config.guests.codesMaxPerEmail,
+      'Too many codes asked for this address; try again later',
+    ),
+    perIp: codeLimit(
+      'guest-code:ip',
+      config.guests.codesMaxPerIp,
+      'Too many codes asked from this address; try again later',
+    ),
+  });
+  const guests = { ownerOf: guestOwnerOf };
+  return { jwt, users, emailPolicy, auth, account, passwords, accountDeletion, accountExport, emailCodes, guests };
 }
 
 export type AuthModule = ReturnType<typeof createAuthModule>;

@@ -5,7 +5,7 @@ import type { Clock } from '../../lib/clock';
 import { UnauthenticatedError } from '../../lib/errors';
 import { UserModel, type UserRole } from '../../models/user.model';
 import type { AccountLimits } from './account-limits';
-import { createAccount, normaliseEmail, type NewAccount } from './accounts';
+import { createAccount, normaliseEmail, passwordMatches, signUp, type NewAccount } from './accounts';
 import type { JwtService } from './jwt.service';
 import type { LoginThrottle } from './login-throttle.service';
 import { toUserDto, type UserDto } from './user.service';
@@ -27,6 +27,11 @@ export interface Principal {
   sessionId?: string;
   /** When the token was issued: a "fresh sign-in" check reads it. */
   issuedAt?: Date;
+  /**
+   * The address this account has proven (its email once verified, else null): guest bookings made with it are the
+   * account's (customerBookingsFilter).
+   */
+  provenEmail?: string | null;
 }
 
 interface StoredSession {
@@ -123,6 +128,7 @@ export function createAuthService(deps: {
       user: toUserDto(user),
       sessionId: claims.sessionId,
       issuedAt: claims.issuedAt,
+      provenEmail: user.emailVerified ? user.email : null,
     };
   }
 
@@ -140,9 +146,11 @@ export function createAuthService(deps: {
     async register(input: NewAccount & { role: 'specialist' | 'customer' } & ClientInfo) {
       await deps.limits.signup(input.ip);
       const { ip, userAgent, ...fields } = input;
-      const user = await createAccount(fields);
+      const { user, tookOver } = await signUp(fields);
       await deps.onSignedUp?.(user);
-      const session = await startSession(user.id, user.role, { ip, userAgent }, { sessionVersion: 0, sessions: {} });
+      // A guest record taken over keeps its session version (a deleted account's old tokens must stay dead).
+      const known = tookOver ? undefined : { sessionVersion: 0, sessions: {} };
+      const session = await startSession(user.id, user.role, { ip, userAgent }, known);
       return { ...session, user };
     },
 
@@ -150,10 +158,11 @@ export function createAuthService(deps: {
       const email = normaliseEmail(input.email);
       await deps.throttle.beforeAttempt(input.ip, email);
       const user = await UserModel.findOne({ email }).lean();
-      const ok = user
-        ? await argon2.verify(user.passwordHash, input.password)
+      // A guest record is no account: refused exactly like an unknown address (no enumeration, same time).
+      const ok = user?.passwordHash
+        ? await passwordMatches(user.passwordHash, input.password)
         : (await argon2.verify(await dummyHash, input.password), false);
-      if (!user || !ok || user.deletingAt) {
+      if (!user || !ok || user.deletingAt || user.guest) {
         throw new UnauthenticatedError('Wrong email or password', 'INVALID_CREDENTIALS');
       }
       await deps.throttle.recordSuccess(email);

@@ -29,7 +29,8 @@ export function createPasswordService(deps: {
 
   async function mailResetLink(email: string): Promise<void> {
     const user = await UserModel.findOne({ email }).lean();
-    if (!user || user.deletingAt) return;
+    // A guest record is no account: nothing to reset (the same 202 as an unknown address).
+    if (!user || user.deletingAt || user.guest) return;
     const userId = user._id.toString();
     await deps.links.revoke(userId, 'reset-password'); // only the newest link works
     const link = await deps.links.issue({ userId, purpose: 'reset-password', email, ttlMs: RESET_TTL_MS });

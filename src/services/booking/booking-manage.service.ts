@@ -23,7 +23,12 @@ export function createBookingManageService(deps: {
   bookings: BookingService;
   specialists: SpecialistService;
 }) {
-  const asCustomer = (booking: BookingRecord): Viewer => ({ userId: booking.customerId.toString(), role: 'customer' });
+  // The link was mailed to the booking's customer: for a guest booking, to the address the code proved.
+  const asCustomer = (booking: BookingRecord): Viewer => ({
+    userId: booking.customerId.toString(),
+    role: 'customer',
+    provenEmail: booking.guest?.email ?? null,
+  });
 
   async function view(booking: BookingRecord, dto: BookingDto, live: boolean): Promise<ManageView> {
     const { user, profile } = await deps.specialists.profileOf(booking.specialistId.toString());

@@ -41,7 +41,9 @@ export function createBookingNotifier(deps: {
   }
 
   async function partiesOf(booking: BookingRecord): Promise<BookingParties> {
-    const [customer, specialist] = await Promise.all([party(booking.customerId), party(booking.specialistId)]);
+    // A guest booking's mail goes to the address the code proved, under the name and zone given then.
+    const guest = booking.guest ? { id: booking.customerId.toString(), ...booking.guest } : undefined;
+    const [customer, specialist] = await Promise.all([guest ?? party(booking.customerId), party(booking.specialistId)]);
     return { customer, specialist };
   }
 

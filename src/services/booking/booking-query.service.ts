@@ -1,5 +1,5 @@
 import type { Clock } from '../../lib/clock';
-import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { BookingModel, customerBookingsFilter, type BookingRecord } from '../../models/booking.model';
 import { UserModel } from '../../models/user.model';
 import {
   counterpartIds,
@@ -72,7 +72,7 @@ export function createBookingQueryService(deps: { publicBaseUrl: string; clock: 
       filter: BookingFilter,
     ): Promise<{ items: BookingDto[]; page: number; pageSize: number; total: number }> {
       const query: Record<string, unknown> = {};
-      if (viewer.role === 'customer') query.customerId = viewer.userId;
+      if (viewer.role === 'customer') Object.assign(query, customerBookingsFilter(viewer.userId, viewer.provenEmail));
       if (viewer.role === 'specialist') query.specialistId = viewer.userId;
       if (filter.status) query.status = filter.status;
       const start: Record<string, Date> = {};

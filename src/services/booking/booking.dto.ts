@@ -4,6 +4,11 @@ import type { UserRole } from '../../models/user.model';
 export interface Viewer {
   userId: string;
   role: UserRole;
+  /**
+   * The address the viewer has proven (a verified account's email, the address a manage link was mailed to, a guest's
+   * code): a customer sees guest bookings made with this address only (customerMaySee).
+   */
+  provenEmail?: string | null;
 }
 
 export interface BookingDto {
@@ -29,6 +34,8 @@ export interface BookingDto {
     lastError?: string | null;
   };
   createdAt: string;
+  /** Booked without an account, with an emailed code (it belongs to that address). */
+  bookedAsGuest: boolean;
   /** The counterpart by name (see withParties): the customer sees the specialist's, the specialist the customer's. */
   specialistName?: string;
   customerName?: string;
@@ -74,6 +81,9 @@ export function toBookingDto(b: BookingRecord, viewer: Viewer, publicBaseUrl = '
       attempts: b.meeting.attempts,
     },
     createdAt: b.createdAt.toISOString(),
+    bookedAsGuest: Boolean(b.guest),
+    // A guest is named as they gave their name when booking (the record's own name may be a later sign-up's).
+    ...(host && b.guest ? { customerName: b.guest.name, customerEmail: b.guest.email } : {}),
   };
 }
 
@@ -88,7 +98,7 @@ export function withParties(dto: BookingDto, viewer: Viewer, people: ReadonlyMap
   const specialist = people.get(dto.specialistId);
   const customer = people.get(dto.customerId);
   if (specialist && (admin || viewer.userId === dto.customerId)) named.specialistName = specialist.name;
-  if (customer && (admin || viewer.userId === dto.specialistId)) {
+  if (customer && !named.customerName && (admin || viewer.userId === dto.specialistId)) {
     named.customerName = customer.name;
     if (customer.email) named.customerEmail = customer.email;
   }
@@ -97,8 +107,9 @@ export function withParties(dto: BookingDto, viewer: Viewer, people: ReadonlyMap
 
 /** Whose names `withParties` needs for this viewer (no read at all for someone who is neither party). */
 export function counterpartIds(dto: BookingDto, viewer: Viewer): string[] {
-  if (viewer.role === 'admin') return [dto.specialistId, dto.customerId];
+  const customer = dto.customerName ? [] : [dto.customerId]; // a guest is named already
+  if (viewer.role === 'admin') return [dto.specialistId, ...customer];
   if (viewer.userId === dto.customerId) return [dto.specialistId];
-  if (viewer.userId === dto.specialistId) return [dto.customerId];
+  if (viewer.userId === dto.specialistId) return customer;
   return [];
 }

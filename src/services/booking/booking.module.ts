@@ -1,7 +1,7 @@
 import type { AppConfig } from '../../config';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
-import { bookableSpecialists, verifiedCustomersOnly, type AuthModule } from '../auth/auth.module';
+import { bookableSpecialists, normaliseEmail, verifiedCustomersOnly, type AuthModule } from '../auth/auth.module';
 import type { JobQueue } from '../jobs/jobs.module';
 import type { MailModule } from '../mail/mail.module';
 import type { Metrics } from '../metrics/metrics.module';
@@ -17,6 +17,7 @@ import { createBookingRateLimits } from './booking-rate.service';
 import { createBookingReminders } from './booking-reminder.service';
 import { createBookingStartService } from './booking-start.service';
 import { createBookingService } from './booking.service';
+import { createGuestBookingService } from './guest-booking.service';
 import { createManageLinks } from './manage-link.service';
 import { createMeetingAdmin } from './meeting-admin.service';
 import { createMeetingChangesService } from './meeting-changes.service';
@@ -32,12 +33,12 @@ export function createBookingModule(deps: {
   jobs: JobQueue;
   mail: MailModule['mail'];
   metrics?: Metrics;
-  auth: Pick<AuthModule, 'jwt' | 'users' | 'auth' | 'emailPolicy'>;
+  auth: Pick<AuthModule, 'jwt' | 'users' | 'auth' | 'emailPolicy' | 'emailCodes' | 'guests'>;
   specialists: SpecialistModule['specialists'];
   zoom: Pick<ZoomModule, 'api' | 'quota' | 'retiredGrants' | 'meetingHost'>;
 }) {
   const { config, clock, logger, jobs, mail, metrics, specialists } = deps;
-  const { jwt, users, auth, emailPolicy } = deps.auth;
+  const { jwt, users, auth, emailPolicy, emailCodes, guests } = deps.auth;
   const { api, quota, retiredGrants, meetingHost: host } = deps.zoom;
   const { integrity } = config;
   const meetings = createBookingMeetingService({
@@ -147,8 +148,17 @@ export function createBookingModule(deps: {
     }),
   });
   const bookings = verifiedCustomersOnly(bookingService, emailPolicy, (userId) => auth.account(userId));
+  const guestBookings = createGuestBookingService({
+    bookings,
+    codes: emailCodes,
+    ownerOf: guests.ownerOf,
+    links: manageLinks,
+    frontendUrl: config.frontendUrl,
+    normaliseEmail,
+  });
   return {
     bookings,
+    guestBookings,
     bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }),
     bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl, clock }),
     bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),

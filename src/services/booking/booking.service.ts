@@ -6,7 +6,7 @@ import type { SpecialistProfileRecord } from '../../models/specialist-profile.mo
 import type { UserDto } from '../auth/user.service';
 import type { BookingMeetingService } from './booking-meeting.service';
 import { compareAndSet } from '../../db/compare-and-set';
-import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { BookingModel, customerMaySee, type BookingRecord } from '../../models/booking.model';
 import { IDEMPOTENCY_LEASE_MS, IdempotencyKeyModel } from '../../models/idempotency-key.model';
 import { fitsAvailability } from '../specialist/slot-calculator';
 import { cellsFor, claimCells, releaseCells, releaseInserted } from './calendar-claims.service';
@@ -21,6 +21,7 @@ import { toRules, type SpecialistService } from '../specialist/specialist.servic
 import type { ServiceMetrics } from '../metrics/metrics';
 import { toMeetingSettings } from '../specialist/meeting-settings';
 import type { BookingRateLimits } from './booking-rate.service';
+import { GuestsNotAllowedError } from './booking.errors';
 import { assertCalendarFree } from '../calendar/calendar.module';
 
 export interface NewBooking {
@@ -29,6 +30,20 @@ export interface NewBooking {
   durationMinutes?: number;
   topic?: string;
   notes?: string;
+}
+
+/** A booking made without an account (the guest booking service proved the address with an emailed code). */
+export interface GuestBooker {
+  email: string;
+  name: string;
+  timezone: string;
+}
+
+export interface CreateOptions {
+  /** Booked as this guest: the specialist must allow guests, and the booking belongs to the address. */
+  guest?: GuestBooker;
+  /** The Idempotency-Key's scope (default `booking:<customerId>`): a guest's keys belong to the address. */
+  keyScope?: string;
 }
 
 const settledValue = <T>(result: PromiseSettledResult<T>): T => {
@@ -45,6 +60,14 @@ interface KeyLease {
   takenOver?: boolean;
 }
 const newOwner = () => randomUUID();
+const keyReused = () =>
+  new UnprocessableError('This Idempotency-Key was used with a different request', 'IDEMPOTENCY_KEY_REUSED');
+/** The booking's customer as a viewer (a guest booking's address counts as theirs). */
+const customerOf = (b: BookingRecord): Viewer => ({
+  userId: b.customerId.toString(),
+  role: 'customer',
+  provenEmail: b.guest?.email ?? null,
+});
 
 /** The caller, as authentication found it (its account, when it was read there). */
 export interface Customer {
@@ -71,9 +94,15 @@ export function createBookingService(deps: {
 }) {
   const now = () => deps.clock.now();
 
-  function checkBookable(profile: SpecialistProfileRecord | null, start: Date, durationMinutes: number | undefined) {
+  function checkBookable(
+    profile: SpecialistProfileRecord | null,
+    start: Date,
+    durationMinutes: number | undefined,
+    guest = false,
+  ) {
     if (!profile)
       throw new UnprocessableError('This specialist has not published availability', 'OUTSIDE_AVAILABILITY');
+    if (guest && profile.allowGuests === false) throw new GuestsNotAllowedError();
     const rules = toRules(profile);
     const duration = durationMinutes ?? rules.slotMinutes;
     const t = now().getTime();
@@ -94,8 +123,7 @@ export function createBookingService(deps: {
     const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
     const mine =
       booking &&
-      (viewer.role === 'admin' ||
-        [booking.customerId, booking.specialistId].some((id) => id.toString() === viewer.userId));
+      (viewer.role === 'admin' || booking.specialistId.toString() === viewer.userId || customerMaySee(booking, viewer));
     // Not "403": whether someone else's booking exists is not the caller's business.
     if (!booking || !mine) throw new NotFoundError('Booking');
     return booking;
@@ -115,12 +143,7 @@ export function createBookingService(deps: {
     for (;;) {
       const existing = await IdempotencyKeyModel.findOne({ scope }).lean();
       if (!existing) return undefined; // never used, or its first request failed and gave it back
-      if (existing.requestHash !== requestHash) {
-        throw new UnprocessableError(
-          'This Idempotency-Key was used with a different request',
-          'IDEMPOTENCY_KEY_REUSED',
-        );
-      }
+      if (existing.requestHash !== requestHash) throw keyReused();
       const booked = await BookingModel.findById(existing.bookingId).lean<BookingRecord>();
       if (booked) return { booking: toBookingDto(booked, viewer, deps.publicBaseUrl) };
       const leaseUntil = existing.leaseUntil ?? new Date(existing.createdAt.getTime() + IDEMPOTENCY_LEASE_MS);
@@ -155,6 +178,19 @@ export function createBookingService(deps: {
     load,
 
     /**
+     * The booking an Idempotency-Key already made, as its customer sees it (nothing when the key is free or its
+     * booking does not exist yet); IDEMPOTENCY_KEY_REUSED when the key was used with another request. A read only:
+     * the guest path checks the code before it shows a replay.
+     */
+    async replayOf(scope: string, input: NewBooking): Promise<BookingDto | undefined> {
+      const existing = await IdempotencyKeyModel.findOne({ scope }).lean();
+      if (!existing) return undefined;
+      if (existing.requestHash !== hashOf(input)) throw keyReused();
+      const booked = await BookingModel.findById(existing.bookingId).lean<BookingRecord>();
+      return booked ? toBookingDto(booked, customerOf(booked), deps.publicBaseUrl) : undefined;
+    },
+
+    /**
      * Books a slot: reads the specialist's user, rules and Zoom grant once (at the same time), claims the calendar
      * cells, inserts the booking (which is also the meeting's durable job, claimed for this request's attempt) and
      * creates the meeting inline. The confirmation mails follow right after the response.
@@ -163,10 +199,12 @@ export function createBookingService(deps: {
       customer: Customer,
       input: NewBooking,
       idempotencyKey?: string,
+      options: CreateOptions = {},
     ): Promise<{ booking: BookingDto; replayed: boolean }> {
       const customerId = customer.userId;
-      const viewer: Viewer = { userId: customerId, role: 'customer' };
-      const scope = idempotencyKey ? `booking:${customerId}:${idempotencyKey}` : undefined;
+      const { guest } = options;
+      const viewer: Viewer = { userId: customerId, role: 'customer', provenEmail: guest?.email };
+      const scope = idempotencyKey ? `${options.keyScope ?? `booking:${customerId}`}:${idempotencyKey}` : undefined;
       const requestHash = hashOf(input);
       // A replay answers from the key alone, so the account is checked first there.
       const known = customer.user ?? (scope ? await deps.accountOf(customerId) : undefined);
@@ -197,7 +235,7 @@ export function createBookingService(deps: {
           const customerDto = settledValue(customerRead);
           const { user: specialist, profile } = settledValue(specialistRead);
           const access = settledValue(accessRead);
-          const bookable = checkBookable(profile, start, input.durationMinutes);
+          const bookable = checkBookable(profile, start, input.durationMinutes, Boolean(guest));
           if (!access) throw new ZoomNotConnectedError();
           settledValue(rateRead);
           // Stored feed copies only: no fetch in the request.
@@ -256,6 +294,7 @@ export function createBookingService(deps: {
         notes: input.notes ?? null,
         idempotencyKey: idempotencyKey ?? null,
         meeting: deps.meetings.claimedAtInsert(t, deps.host.knownHostUserId(specialistId)),
+        guest: guest ?? null,
         at: t,
       });
       // Every field is set above (the schema's defaults included), so mongoose need not hydrate it (lean).
@@ -275,11 +314,14 @@ export function createBookingService(deps: {
         record,
         {
           meeting: {
-            customerName: customerDto.name,
+            customerName: guest?.name ?? customerDto.name,
             timezone: profile!.timezone ?? specialist.timezone,
             settings: toMeetingSettings(profile),
           },
-          parties: { customer: partyOf(customerDto), specialist: partyOf(specialist) },
+          parties: {
+            customer: partyOf(guest ? { id: customerId, ...guest } : customerDto),
+            specialist: partyOf(specialist),
+          },
         },
         access,
       );

@@ -31,7 +31,7 @@ export function createMeetingChangesService(deps: {
   /** The meeting context of a booking, read from its parties (the paths that do not already know it). */
   async function contextOf(booking: BookingRecord): Promise<MeetingContext> {
     const [customer, specialist] = await Promise.all([
-      deps.users.getById(booking.customerId.toString()).catch(() => undefined),
+      booking.guest ?? deps.users.getById(booking.customerId.toString()).catch(() => undefined),
       deps.specialists.profileOf(booking.specialistId.toString()),
     ]);
     return {

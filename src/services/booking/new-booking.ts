@@ -17,6 +17,7 @@ export function newBookingRecord(b: {
   notes: string | null;
   idempotencyKey: string | null;
   meeting: Omit<BookingRecord['meeting'], 'lastError' | 'syncedSequence' | 'zoomDeleted'>;
+  guest: BookingRecord['guest'];
   at: Date;
 }): BookingRecord {
   return {
@@ -39,6 +40,7 @@ export function newBookingRecord(b: {
     confirmationMailedAt: null,
     customerMoves: 0,
     staleCellsSince: null,
+    guest: b.guest ?? null,
     createdAt: b.at,
     updatedAt: b.at,
   };

@@ -3,7 +3,7 @@ import ICAL from 'ical.js';
 import type { Clock } from '../../lib/clock';
 import { isDuplicateKeyError, NotFoundError } from '../../lib/errors';
 import type { TokenCipher } from '../../lib/token-cipher';
-import { BookingModel, type BookingRecord } from '../../models/booking.model';
+import { BookingModel, customerBookingsFilter, type BookingRecord } from '../../models/booking.model';
 import { CalendarSubscriptionModel } from '../../models/calendar-subscription.model';
 import { UserModel } from '../../models/user.model';
 import type { JwtService } from '../auth/jwt.service';
@@ -46,7 +46,7 @@ export function createBookingFeedService(deps: {
 
   async function eventOf(b: BookingRecord, role: 'customer' | 'specialist', names: Map<string, string>) {
     const id = b._id.toString();
-    const customer = names.get(b.customerId.toString()) ?? 'a customer';
+    const customer = b.guest?.name ?? names.get(b.customerId.toString()) ?? 'a customer';
     const specialist = names.get(b.specialistId.toString()) ?? 'a specialist';
     const confirmed = b.status === 'confirmed';
     let link: string | null = null;
@@ -107,8 +107,10 @@ export function createBookingFeedService(deps: {
       const user = sub ? await UserModel.findById(sub.userId).lean() : null;
       if (!sub || !user) throw new NotFoundError('Calendar');
       const role = user.role === 'specialist' ? 'specialist' : 'customer';
+      // A customer's feed holds guest bookings only under the address the account has verified.
+      const provenEmail = user.emailVerified ? user.email : null;
       const bookings = await BookingModel.find({
-        [role === 'specialist' ? 'specialistId' : 'customerId']: user._id,
+        ...(role === 'specialist' ? { specialistId: user._id } : customerBookingsFilter(user._id, provenEmail)),
         end: { $gt: new Date(now().getTime() - RECENT_MS) },
       })
         .sort({ start: 1 })

@@ -41,7 +41,7 @@ export function createGrantAlerts(deps: {
     const customers = await UserModel.find({ _id: { $in: bookings.map((b) => b.customerId) } }).lean();
     const names = new Map(customers.map((c) => [c._id.toString(), c.name]));
     return bookings.map((b) => {
-      const who = names.get(b.customerId.toString()) ?? 'a former customer';
+      const who = b.guest?.name ?? names.get(b.customerId.toString()) ?? 'a former customer';
       return `${formatWhen(b.start, b.end, timezone)} with ${who}${b.topic ? ` (${b.topic})` : ''}`;
     });
   }

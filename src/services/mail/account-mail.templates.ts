@@ -7,6 +7,7 @@ export const ACCOUNT_MAIL_SUBJECTS = {
   changeNotice: 'Your email address is being changed',
   reset: 'Reset your password',
   passwordChanged: 'Your password was changed',
+  guestCode: 'Your booking code',
 } as const;
 
 interface Recipient {
@@ -83,4 +84,13 @@ export function passwordChangedMail(r: Recipient & { id: string; resetUrl: strin
     ],
     [{ label: 'Forgot password?', href: r.resetUrl }],
   );
+}
+
+/** The code that proves an address for a guest booking (we do not know the person's name yet). */
+export function guestCodeMail(r: { id: string; to: string; code: string; minutes: number }): MailToSend {
+  return mail('guest-code', r.id, { to: r.to, name: 'there' }, ACCOUNT_MAIL_SUBJECTS.guestCode, [
+    `Your code is ${r.code}`,
+    `Enter it on the booking page within ${r.minutes} minutes to confirm your booking. Only the newest code works.`,
+    'If you did not ask for a code, ignore this mail: nothing is booked without it.',
+  ]);
 }

@@ -20,6 +20,8 @@ import { calendarBusyBetween } from '../calendar/calendar.module';
 
 export interface AvailabilityInput extends AvailabilityRules, BookingPolicy {
   headline?: string;
+  /** Absent: kept as saved (default on). */
+  allowGuests?: boolean;
   /** Absent: the saved settings are kept. */
   meetingSettings?: MeetingSettings;
 }
@@ -30,6 +32,8 @@ export interface SpecialistDto {
   headline: string;
   timezone: string;
   zoomConnected: boolean;
+  /** Visitors without an account may book with an emailed code. */
+  allowGuests: boolean;
 }
 
 const MAX_RANGE_DAYS = 62;
@@ -77,6 +81,7 @@ export function createSpecialistService(deps: {
       headline: profile?.headline ?? '',
       timezone: profile?.timezone ?? user.timezone,
       zoomConnected,
+      allowGuests: profile?.allowGuests !== false,
     };
   }
 
@@ -103,6 +108,7 @@ export function createSpecialistService(deps: {
         ...toPolicy(profile!),
         meetingSettings: toMeetingSettings(profile),
         zoomMeetingsBusy: profile!.zoomMeetingsBusy !== false,
+        allowGuests: profile!.allowGuests !== false,
       };
     },
 
@@ -116,6 +122,7 @@ export function createSpecialistService(deps: {
         ...toPolicy(profile),
         meetingSettings: toMeetingSettings(profile),
         zoomMeetingsBusy: profile.zoomMeetingsBusy !== false,
+        allowGuests: profile.allowGuests !== false,
       };
     },
 

@@ -2811,6 +2811,167 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/guest/email-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a 6-digit code that proves the address for a guest booking (always 202, whatever the address)
+         * @description The code works for 10 minutes and 5 tries; only the newest code of an address works. At most GUEST_CODES_MAX_PER_EMAIL codes per address and GUEST_CODES_MAX_PER_IP per IP per hour.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GuestEmailCodeRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted: a code is on its way */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Malformed or invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description RATE_LIMITED: too many codes for this address or from this IP (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/guest/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Book without an account, with the emailed code; the answer carries the manage link
+         * @description A normal booking (meeting, mails with the manage link and .ics, reminders, policies, limits) owned by the address. The same Idempotency-Key and body (with the same code) answers the same booking again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Same key + same body → same booking */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GuestBookingRequest"];
+                };
+            };
+            responses: {
+                /** @description Booked (or the same booking again for a repeated Idempotency-Key) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuestBooking"];
+                    };
+                };
+                /** @description Malformed or invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description GUESTS_NOT_ALLOWED: the specialist takes signed-in customers only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No such specialist */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description BOOKING_CONFLICT: overlaps another booking; ACCOUNT_BEING_DELETED */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description EMAIL_CODE_INVALID (details.reason: missing, expired, wrong, used, dead; details.triesLeft); GUEST_EMAIL_NOT_CUSTOMER; outside availability, notice or horizon; ZOOM_NOT_CONNECTED; IDEMPOTENCY_KEY_REUSED */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/specialists/me/calendars": {
         parameters: {
             query?: never;
@@ -3585,6 +3746,7 @@ export interface components {
             minNoticeMinutes: number;
             maxDaysAhead: number;
             zoomMeetingsBusy: boolean;
+            allowGuests: boolean;
             cancelNoticeMinutes: number;
             maxBookingsPerDay: number | null;
             meetingSettings: {
@@ -3613,6 +3775,8 @@ export interface components {
             headline?: string;
             /** @description Your own Zoom meetings block slots (default on) */
             zoomMeetingsBusy?: boolean;
+            /** @description Visitors without an account may book you with an emailed code (default on; absent: kept) */
+            allowGuests?: boolean;
             /**
              * @description Customers may cancel or reschedule until this many minutes before the start
              * @default 0
@@ -3653,6 +3817,8 @@ export interface components {
             headline: string;
             timezone: string;
             zoomConnected: boolean;
+            /** @description Visitors without an account may book with an emailed code */
+            allowGuests: boolean;
         };
         Slots: {
             timezone: string;
@@ -3687,6 +3853,8 @@ export interface components {
                 lastError?: string | null;
             };
             createdAt: string;
+            /** @description Booked without an account, with an emailed code */
+            bookedAsGuest: boolean;
             /** @description The specialist’s display name; for the booking’s customer and admins */
             specialistName?: string;
             /** @description The customer’s display name; for the booking’s specialist and admins */
@@ -3730,6 +3898,41 @@ export interface components {
             };
             /** @description Until when the customer may cancel or reschedule */
             changeableUntil: string;
+        };
+        GuestEmailCodeRequest: {
+            /** Format: email */
+            email: string;
+        };
+        GuestBooking: {
+            booking: components["schemas"]["Booking"];
+            /** @description The manage link’s token: GET /api/manage/{token} */
+            manageToken: string;
+            /** @description The manage link in the web app (the same as in every mail) */
+            manageUrl: string;
+        };
+        GuestBookingRequest: {
+            /** @example 665f1b2c9d3e4a0012345678 */
+            specialistId: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00Z
+             */
+            start: string;
+            name: string;
+            /** Format: email */
+            email: string;
+            /**
+             * @description Your time zone: the mails give times in it
+             * @example Europe/Berlin
+             */
+            timezone: string;
+            topic?: string;
+            notes?: string;
+            /**
+             * @description The code mailed by POST /api/guest/email-codes
+             * @example 042917
+             */
+            code: string;
         };
         CalendarFeed: {
             id: string;

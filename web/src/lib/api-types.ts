@@ -20,6 +20,9 @@ export type Booking = Schemas['Booking'];
 export type MeetingStatus = Booking['meeting']['status'];
 /** What a customer's manage link (`/manage/:token`) shows; `token` is null once the booking is cancelled. */
 export type ManagedBooking = Schemas['ManagedBooking'];
+/** Booking without an account (`POST /api/guest/bookings`): the answer carries the manage link. */
+export type GuestBookingRequest = Schemas['GuestBookingRequest'];
+export type GuestBooking = Schemas['GuestBooking'];
 export type ZoomConnectionPage = Schemas['ZoomConnectionPage'];
 export type ZoomConnectionRow = Schemas['ZoomConnectionRow'];
 export type ConnectionState = ZoomConnectionRow['state'];

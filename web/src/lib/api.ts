@@ -1,6 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './api-schema.gen';
-import type { AvailabilityRequest, Role, User } from './api-types';
+import type { AvailabilityRequest, GuestBookingRequest, Role, User } from './api-types';
 import { csrfToken, rememberCsrfToken } from './csrf';
 import { sessionStore } from './session-store';
 
@@ -138,6 +138,11 @@ export const api = {
     unwrap(client.POST('/api/bookings/{id}/reschedule', { params: id(bookingId), body: { start } })),
   /** A fresh Zoom start_url (they expire after 2 hours, so it is fetched on click). */
   startUrl: (bookingId: string) => unwrap(client.GET('/api/bookings/{id}/start', { params: id(bookingId) })),
+
+  // Booking without an account: a code mailed to the address proves it.
+  guestEmailCode: (email: string) => unwrap(client.POST('/api/guest/email-codes', { body: { email } })),
+  guestBook: (body: GuestBookingRequest, idempotencyKey: string) =>
+    unwrap(client.POST('/api/guest/bookings', { body, params: { header: { 'idempotency-key': idempotencyKey } } })),
 
   // The customer's manage link: the token in the path is the credential (no sign-in).
   manage: (link: string) => unwrap(client.GET('/api/manage/{token}', { params: token(link) })),

@@ -26,6 +26,16 @@ describe('describeError', () => {
     expect(describeError(new ApiError(429, 'RATE_LIMITED', 'Too many', undefined, 600))).toBe('Too many attempts. Please try again in 10 minute(s).');
   });
 
+  it('when an emailed code does not work, then the sentence says why and what to do', () => {
+    const code = (reason: string, triesLeft = 0) => describeError(new ApiError(422, 'EMAIL_CODE_INVALID', 'x', { reason, triesLeft }));
+    expect(code('wrong', 3)).toBe('That code is not right. Check the email and try again (3 tries left).');
+    expect(code('wrong', 1)).toBe('That code is not right. Check the email and try again (1 try left).');
+    expect(code('dead')).toBe('That code was entered wrongly 5 times and no longer works. Ask for a new code.');
+    expect(code('expired')).toBe('That code has expired: codes work for 10 minutes. Ask for a new code.');
+    expect(code('used')).toBe('That code was already used. Ask for a new code.');
+    expect(code('missing')).toBe('No code is waiting for this email. Ask for a code first.');
+  });
+
   it('when a slot was just taken, then the person is asked to pick another', () => {
     expect(describeError(new ApiError(409, 'BOOKING_CONFLICT', 'conflict'))).toBe('Someone has just booked this time. Please pick another one.');
   });

@@ -21,6 +21,7 @@ const FIELD_LABELS: Record<string, string> = {
   start: 'Time',
   url: 'Calendar address',
   label: 'Label',
+  code: 'Code from the email',
 };
 
 const BY_CODE: Record<string, string> = {
@@ -58,6 +59,10 @@ const BY_CODE: Record<string, string> = {
   REAUTHENTICATION_REQUIRED: 'Please enter your password to confirm.',
   CALENDAR_FEED_LIMIT: 'You have 5 calendars already, the most you can add. Remove one to add another.',
   CALENDAR_FEED_INVALID: 'This calendar could not be added. Check that you pasted its whole secret address.',
+  GUESTS_NOT_ALLOWED: 'This specialist takes bookings from signed-in customers only. Please sign in to book.',
+  GUEST_EMAIL_NOT_CUSTOMER: 'This email belongs to a specialist account, which cannot book. Please use another email.',
+  CALENDAR_BUSY: 'The specialist is busy at that time. Please pick another time.',
+  ACCOUNT_BEING_DELETED: 'The account with this email is being deleted. Please try again in a few minutes.',
 };
 
 /** The server's reason a calendar was refused ("The calendar server answered HTTP 404"), as a sentence. */
@@ -68,6 +73,18 @@ function feedRefusal(details: unknown): string | undefined {
   // "The host …" reads on after the colon as "the host …"; an acronym ("HTTP …") keeps its capitals.
   const lower = /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
   return `This calendar could not be added: ${/[.!?]$/.test(lower) ? lower : `${lower}.`}`;
+}
+
+/** Why an emailed code did not work (`details.reason` of EMAIL_CODE_INVALID), and what to do. */
+function codeProblem(details: unknown): string {
+  const { reason, triesLeft } = (details ?? {}) as { reason?: string; triesLeft?: number };
+  if (reason === 'wrong' && triesLeft) {
+    return `That code is not right. Check the email and try again (${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left).`;
+  }
+  if (reason === 'wrong' || reason === 'dead') return 'That code was entered wrongly 5 times and no longer works. Ask for a new code.';
+  if (reason === 'expired') return 'That code has expired: codes work for 10 minutes. Ask for a new code.';
+  if (reason === 'used') return 'That code was already used. Ask for a new code.';
+  return 'No code is waiting for this email. Ask for a code first.';
 }
 
 /** Turns zod's wording into a sentence fragment a person understands. */
@@ -98,6 +115,7 @@ export function describeError(error: unknown): string {
     const wait = error.retryAfterSeconds ? ` in ${Math.ceil(error.retryAfterSeconds / 60)} minute(s)` : ' later';
     return `Too many attempts. Please try again${wait}.`;
   }
+  if (error.code === 'EMAIL_CODE_INVALID') return codeProblem(error.details);
   if (error.code === 'VALIDATION_FAILED') {
     const problems = validationProblems(error.details);
     return problems.length > 0 ? problems.join(' ') : 'Please check the form and try again.';

@@ -7,7 +7,7 @@ import { SpecialistBookings } from './SpecialistBookings';
 const start = new Date(Date.now() + 2 * 86_400_000).toISOString();
 const booking = (patch: Partial<Booking> = {}): Booking => ({
   id: 'b1', specialistId: 's1', customerId: 'c1', start, end: start, durationMinutes: 60, topic: 'CV review', notes: null,
-  status: 'confirmed', sequence: 0, cancelledAt: null, createdAt: start,
+  status: 'confirmed', sequence: 0, cancelledAt: null, createdAt: start, bookedAsGuest: false,
   meeting: { status: 'pending', provider: 'user', zoomMeetingId: null, joinUrl: null, attempts: 1 },
   ...patch,
 });

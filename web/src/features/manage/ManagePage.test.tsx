@@ -10,7 +10,7 @@ const view = (patch: Partial<ManagedBooking> = {}): ManagedBooking => ({
     id: 'b1', specialistId: 's1', customerId: 'c1', start, end: start, durationMinutes: 60, topic: 'CV review', notes: null,
     status: 'confirmed', cancelledAt: null, createdAt: start,
     meeting: { status: 'created', provider: 'user', zoomMeetingId: '1', joinUrl: 'https://zoom.example/j/1', attempts: 1 },
-    sequence: 0, specialistName: 'Sam',
+    sequence: 0, specialistName: 'Sam', bookedAsGuest: false,
   },
   specialist: { id: 's1', name: 'Sam', timezone: 'Europe/Berlin' },
   changeableUntil: start,

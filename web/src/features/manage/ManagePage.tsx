@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, navigate } from '../../app/router';
+import { Link, navigate, useLocation } from '../../app/router';
 import { ConfirmButton, ErrorText, Loading, TimeZoneNote } from '../../app/ui';
 import { useAsync, usePoll } from '../../app/use-async';
 import { api } from '../../lib/api';
@@ -13,6 +13,8 @@ import { canChangeViaLink, hasNotice } from './manage-view';
 /** The page behind the link in a customer's mail: the booking, its meeting, and Cancel / Reschedule without signing in. */
 export function ManagePage({ token }: { token: string }) {
   const zone = browserTimeZone();
+  // A guest arrives here straight from booking (?booked=1).
+  const justBooked = useLocation().search.get('booked') === '1';
   const loaded = useAsync(() => api.manage(token), [token]);
   // After a cancel the link is dead, so the page keeps the answer instead of asking again.
   const [changed, setChanged] = useState<{ view: ManagedBooking; message: string }>();
@@ -56,10 +58,16 @@ export function ManagePage({ token }: { token: string }) {
     <>
       <h1>Your booking with {view.specialist.name}</h1>
       <TimeZoneNote zone={zone} />
-      {changed && (
+      {changed ? (
         <p className="ok" role="status">
           {changed.message}
         </p>
+      ) : (
+        justBooked && (
+          <p className="ok" role="status">
+            You are booked. We have emailed you a confirmation with the link to this page: keep it to change or cancel the booking.
+          </p>
+        )
       )}
       <article className="booking card" aria-labelledby="manage-when">
         <h2 id="manage-when">{formatDateTime(b.start, zone)}</h2>

@@ -4,12 +4,14 @@ import { ErrorText, Loading, TimeZoneNote } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api, newIdempotencyKey } from '../../lib/api';
 import { browserTimeZone } from '../../lib/time';
-import { useSession } from '../auth/session';
+import { useSession, useSessionKnown } from '../auth/session';
 import { FreeTimes, useFreeSlots } from './FreeTimes';
+import { GuestBookingForm } from './GuestBookingForm';
 
 /** A specialist's free times; books one, or moves an existing booking there (?reschedule=<bookingId>). */
 export function SpecialistPage({ id }: { id: string }) {
   const session = useSession();
+  const sessionKnown = useSessionKnown();
   const { search, pathname } = useLocation();
   const rescheduleId = search.get('reschedule');
   const zone = browserTimeZone();
@@ -57,6 +59,9 @@ export function SpecialistPage({ id }: { id: string }) {
   }
   const s = specialist.data;
   const canBook = session?.user.role === 'customer' || session?.user.role === 'admin';
+  // A visitor who is not signed in books as a guest, unless the specialist takes signed-in customers only.
+  const asGuest = sessionKnown && !session && !rescheduleId && s.allowGuests;
+  const signIn = <Link to={`/signin?next=${encodeURIComponent(pathname)}`}>Sign in</Link>;
   return (
     <>
       <h1>{rescheduleId ? `Reschedule with ${s.name}` : s.name}</h1>
@@ -77,12 +82,19 @@ export function SpecialistPage({ id }: { id: string }) {
           <button type="submit" disabled={!selected || busy}>
             {rescheduleId ? 'Reschedule' : 'Book'}
           </button>
+        ) : asGuest ? (
+          <p className="hint">
+            {selected ? 'Book below without an account' : 'Pick a time, then book below without an account'}, or {signIn} to book with yours.
+          </p>
         ) : (
           <p>
             <Link to={`/signin?next=${encodeURIComponent(pathname)}`}>Sign in as a customer</Link> to book.
           </p>
         )}
       </form>
+      {asGuest && selected && (
+        <GuestBookingForm specialistId={id} start={selected} topic={topic} idempotencyKey={idempotencyKey} onRefused={() => void free.slots.reload()} />
+      )}
     </>
   );
 }
