@@ -13,6 +13,7 @@ const SAVED = {
   cancelNoticeMinutes: 0,
   maxBookingsPerDay: null,
   zoomMeetingsBusy: false,
+  allowGuests: true,
   meetingSettings: { autoRecording: 'zoom_default', waitingRoom: 'zoom_default', joinBeforeHost: 'zoom_default', muteUponEntry: 'zoom_default' },
 };
 
@@ -40,7 +41,23 @@ describe('availability: Zoom meetings', () => {
       {
         headline: 'Mentoring', timezone: 'Europe/Berlin', weekly: SAVED.weekly, slotMinutes: 60, bufferMinutes: 0, minNoticeMinutes: 60,
         maxDaysAhead: 30, cancelNoticeMinutes: 0, maxBookingsPerDay: null, zoomMeetingsBusy: true,
+        allowGuests: true,
       },
     ]);
+  });
+
+  it('when the guest switch is turned off, then Save availability sends allowGuests false', async () => {
+    const puts: Array<{ allowGuests?: boolean }> = [];
+    vi.stubGlobal('fetch', async (request: Request) => {
+      if (request.method === 'PUT') puts.push(await request.json());
+      return new Response(JSON.stringify(SAVED), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    });
+    render(<AvailabilityEditor timeZone="Europe/Berlin" />);
+    const guests = (await screen.findByRole('checkbox', { name: 'Guests can book without an account' })) as HTMLInputElement;
+    expect(guests.checked).toBe(true);
+    fireEvent.click(guests);
+    fireEvent.click(screen.getByRole('button', { name: 'Save availability' }));
+    expect(await screen.findByText('Availability saved.')).toBeTruthy();
+    expect(puts.map((p) => p.allowGuests)).toEqual([false]);
   });
 });

@@ -125,6 +125,20 @@ export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
           While your Zoom account is connected, the times of your scheduled Zoom meetings that were not booked here are
           not offered to customers. They are read from Zoom regularly.
         </p>
+        <div className="check">
+          <input
+            id="av-allowGuests"
+            type="checkbox"
+            aria-describedby="av-allowGuests-hint"
+            checked={form.allowGuests}
+            onChange={(e) => update({ allowGuests: e.target.checked })}
+          />
+          <label htmlFor="av-allowGuests">Guests can book without an account</label>
+        </div>
+        <p className="hint" id="av-allowGuests-hint">
+          A visitor gives their name and email and types the code we email them; they manage the booking from the link
+          in their mails. Turned off, only signed-in customers can book you.
+        </p>
         {problems.length > 0 && (
           <ul className="error" role="alert">
             {problems.map((p) => (

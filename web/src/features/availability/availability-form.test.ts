@@ -15,6 +15,7 @@ describe('availability form', () => {
       cancelNoticeMinutes: 0,
       maxBookingsPerDay: null,
       zoomMeetingsBusy: true,
+      allowGuests: true,
       headline: 'Career mentoring',
     });
   });
@@ -48,6 +49,7 @@ describe('saved availability', () => {
       cancelNoticeMinutes: 1440,
       maxBookingsPerDay: 4,
       zoomMeetingsBusy: false,
+      allowGuests: false,
       headline: 'Tax advice',
     };
     expect(toAvailabilityRequest(fromAvailability(saved)).body).toEqual(saved);

@@ -30,6 +30,8 @@ export interface AvailabilityForm {
   maxBookingsPerDay: string;
   /** The specialist's own Zoom meetings (not made for bookings here) block their slots. */
   zoomMeetingsBusy: boolean;
+  /** Visitors without an account may book with an emailed code. */
+  allowGuests: boolean;
 }
 
 let nextKey = 1;
@@ -48,6 +50,7 @@ export function defaultAvailability(timezone: string): AvailabilityForm {
     cancelNoticeMinutes: '0',
     maxBookingsPerDay: '',
     zoomMeetingsBusy: true,
+    allowGuests: true,
   };
 }
 
@@ -65,6 +68,7 @@ export function fromAvailability(saved: Availability | AvailabilityRequest): Ava
     maxBookingsPerDay: saved.maxBookingsPerDay ? String(saved.maxBookingsPerDay) : '',
     // The API's default is on.
     zoomMeetingsBusy: saved.zoomMeetingsBusy !== false,
+    allowGuests: saved.allowGuests !== false,
   };
 }
 
@@ -105,6 +109,7 @@ export function toAvailabilityRequest(form: AvailabilityForm): { body?: Availabi
       cancelNoticeMinutes,
       maxBookingsPerDay,
       zoomMeetingsBusy: form.zoomMeetingsBusy,
+      allowGuests: form.allowGuests,
       ...(form.headline.trim() ? { headline: form.headline.trim() } : {}),
     },
   };
