@@ -31,8 +31,12 @@ export function registerBookingRoutes(route: DefineRoute, controller: ReturnType
     },
     errors: {
       404: 'No such specialist',
-      409: 'Overlaps another booking of the specialist',
-      422: 'Outside availability, notice or horizon; specialist without working Zoom; Idempotency-Key reused with another body',
+      403: 'EMAIL_NOT_VERIFIED (REQUIRE_VERIFIED_EMAIL)',
+      409: 'BOOKING_CONFLICT: overlaps another booking of the specialist; CALENDAR_BUSY: their calendar is busy then',
+      422:
+        'Outside availability, notice or horizon; DAILY_LIMIT_REACHED; ZOOM_NOT_CONNECTED: specialist without working ' +
+        'Zoom; IDEMPOTENCY_KEY_REUSED: Idempotency-Key reused with another body',
+      429: 'RATE_LIMITED: more than BOOKING_RATE_PER_HOUR bookings and moves by this customer in an hour (Retry-After)',
     },
     handler: controller.create,
   });
@@ -78,8 +82,11 @@ export function registerBookingRoutes(route: DefineRoute, controller: ReturnType
     responses: { 200: { description: 'Moved', schema: Booking } },
     errors: {
       404: 'No such booking, or not yours',
-      409: 'Overlaps another booking',
-      422: 'Outside availability or not active',
+      409: 'BOOKING_CONFLICT: overlaps another booking; CALENDAR_BUSY: the specialist’s calendar is busy then',
+      422:
+        'Outside availability or not active; TOO_LATE_TO_CHANGE; DAILY_LIMIT_REACHED; RESCHEDULE_LIMIT_REACHED: the ' +
+        'customer moved this booking RESCHEDULE_LIMIT_PER_BOOKING times already',
+      429: 'RATE_LIMITED: more than BOOKING_RATE_PER_HOUR bookings and moves by this customer in an hour (Retry-After)',
     },
     handler: controller.reschedule,
   });

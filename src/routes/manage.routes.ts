@@ -42,14 +42,16 @@ export function registerManageRoutes(route: DefineRoute, controller: ReturnType<
     request: { params: ManageParams, body: RescheduleBody },
     responses: {
       200: {
-        description: 'Moved; `token` is the link for the new version (the old link stops working)',
+        description:
+          'Moved; `token` is a link for the new version (earlier links keep working until a cancel or the session’s end)',
         schema: ManagedBooking,
       },
     },
     errors: {
       404: INVALID,
-      409: 'Overlaps another booking',
-      422: 'Outside availability, notice or horizon; TOO_LATE_TO_CHANGE; DAILY_LIMIT_REACHED',
+      409: 'BOOKING_CONFLICT: overlaps another booking; CALENDAR_BUSY: the specialist’s calendar is busy then',
+      422: 'Outside availability, notice or horizon; TOO_LATE_TO_CHANGE; DAILY_LIMIT_REACHED; RESCHEDULE_LIMIT_REACHED',
+      429: 'RATE_LIMITED: more than BOOKING_RATE_PER_HOUR bookings and moves by this customer in an hour (Retry-After)',
     },
     handler: controller.reschedule,
   });

@@ -2236,7 +2236,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description Requires role: customer */
+                /** @description EMAIL_NOT_VERIFIED (REQUIRE_VERIFIED_EMAIL) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2254,7 +2254,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description Overlaps another booking of the specialist */
+                /** @description BOOKING_CONFLICT: overlaps another booking of the specialist; CALENDAR_BUSY: their calendar is busy then */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2263,8 +2263,17 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description Outside availability, notice or horizon; specialist without working Zoom; Idempotency-Key reused with another body */
+                /** @description Outside availability, notice or horizon; DAILY_LIMIT_REACHED; ZOOM_NOT_CONNECTED: specialist without working Zoom; IDEMPOTENCY_KEY_REUSED: Idempotency-Key reused with another body */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description RATE_LIMITED: more than BOOKING_RATE_PER_HOUR bookings and moves by this customer in an hour (Retry-After) */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2489,7 +2498,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description Overlaps another booking */
+                /** @description BOOKING_CONFLICT: overlaps another booking; CALENDAR_BUSY: the specialist’s calendar is busy then */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2498,8 +2507,17 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description Outside availability or not active */
+                /** @description Outside availability or not active; TOO_LATE_TO_CHANGE; DAILY_LIMIT_REACHED; RESCHEDULE_LIMIT_REACHED: the customer moved this booking RESCHEDULE_LIMIT_PER_BOOKING times already */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description RATE_LIMITED: more than BOOKING_RATE_PER_HOUR bookings and moves by this customer in an hour (Retry-After) */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2758,7 +2776,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Moved; `token` is the link for the new version (the old link stops working) */
+                /** @description Moved; `token` is a link for the new version (earlier links keep working until a cancel or the session’s end) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2785,7 +2803,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description Overlaps another booking */
+                /** @description BOOKING_CONFLICT: overlaps another booking; CALENDAR_BUSY: the specialist’s calendar is busy then */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2794,8 +2812,17 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description Outside availability, notice or horizon; TOO_LATE_TO_CHANGE; DAILY_LIMIT_REACHED */
+                /** @description Outside availability, notice or horizon; TOO_LATE_TO_CHANGE; DAILY_LIMIT_REACHED; RESCHEDULE_LIMIT_REACHED */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description RATE_LIMITED: more than BOOKING_RATE_PER_HOUR bookings and moves by this customer in an hour (Retry-After) */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
