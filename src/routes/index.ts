@@ -51,6 +51,7 @@ export function mountRoutes(app: Express, c: Container) {
       connection: c.services.zoom.connection,
       webhook: c.services.zoom.webhook,
       frontendUrl: c.config.frontendUrl,
+      cookies,
     }),
   );
   registerZoomAdminRoutes(

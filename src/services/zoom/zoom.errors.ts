@@ -142,6 +142,13 @@ export class OAuthCallbackError extends AppError {
   }
 }
 
+/** POST /api/zoom/callback with a state another specialist started: refused before the state is touched. */
+export class ZoomStateNotYoursError extends AppError {
+  constructor() {
+    super(403, 'ZOOM_STATE_NOT_YOURS', 'This connect request belongs to another account');
+  }
+}
+
 /**
  * Zoom is down, slow or busy (5xx, time-out, connection error, 429, a token refresh that failed for those reasons),
  * or another process's token refresh did not finish in time: waiting changes this, so it never ends retries.

@@ -889,7 +889,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Start "Connect Zoom": returns the Zoom authorization URL (state + PKCE S256) */
+        /**
+         * Start "Connect Zoom": returns the Zoom authorization URL (state + PKCE S256)
+         * @description Also sets the HttpOnly cookie `zoom_connect` (`__Host-zoom_connect` on https; SameSite=Lax, Path=/, Max-Age 600) holding a nonce whose hash is stored with the state: the GET callback completes only in the browser that holds it.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -945,7 +948,7 @@ export interface paths {
         };
         /**
          * Zoom's redirect target: stores the grant, then 302 to the frontend profile page
-         * @description Always answers 302: `${FRONTEND_URL}/specialist/profile?zoom=connected` (plus `&moved=<n>` when the reconnect brought a different Zoom account and n upcoming meetings moved to it), or `?zoom=error&reason=<code>` (access_denied, invalid_state, exchange_failed, zoom_unavailable, missing_code).
+         * @description Always answers 302: `${FRONTEND_URL}/specialist/profile?zoom=connected` (plus `&moved=<n>` when the reconnect brought a different Zoom account and n upcoming meetings moved to it), or `?zoom=error&reason=<code>` (access_denied, invalid_state, exchange_failed, zoom_unavailable, missing_code, wrong_browser). wrong_browser: the `zoom_connect` cookie of the browser that asked is missing or does not match; nothing is stored and the state stays usable for that browser.
          */
         get: {
             parameters: {
@@ -1021,7 +1024,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description The state belongs to another specialist */
+                /** @description The state belongs to another specialist (ZOOM_STATE_NOT_YOURS); it is left as it was */
                 403: {
                     headers: {
                         [name: string]: unknown;
