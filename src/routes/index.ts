@@ -16,6 +16,8 @@ import { createOpenApiRegistry } from '../openapi/registry';
 import { registerAdminRoutes } from './admin.routes';
 import { createAdminMeetingsController } from '../controllers/admin-meetings.controller';
 import { registerAdminMeetingsRoutes } from './admin-meetings.routes';
+import { createAdminS2SHostsController } from '../controllers/admin-s2s-hosts.controller';
+import { registerAdminS2SHostsRoutes } from './admin-s2s-hosts.routes';
 import { registerAuthRoutes } from './auth.routes';
 import { createRouteBuilder } from './define-route';
 import { registerHealthRoutes } from './health.routes';
@@ -66,6 +68,7 @@ export function mountRoutes(app: Express, c: Container) {
     }),
   );
   registerAdminMeetingsRoutes(route, createAdminMeetingsController({ meetings: c.services.meetingAdmin }));
+  registerAdminS2SHostsRoutes(route, createAdminS2SHostsController({ hosts: c.services.zoom.s2sHosts }));
   registerSpecialistRoutes(route, createSpecialistController(c.services.specialists));
   registerBookingRoutes(
     route,
@@ -74,7 +77,7 @@ export function mountRoutes(app: Express, c: Container) {
       queries: c.services.bookingQueries,
       start: c.services.bookingStart,
       auth: c.services.auth,
-      publicBaseUrl: c.config.http.publicBaseUrl,
+      links: c.services.bookingLinks,
       sessionCookieName: sessionCookieNames(cookies).session,
     }),
   );

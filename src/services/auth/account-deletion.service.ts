@@ -6,6 +6,7 @@ import { BookingModel } from '../../models/booking.model';
 import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
 import { OutboxMailModel } from '../../models/outbox-mail.model';
 import { RefreshEventModel } from '../../models/refresh-event.model';
+import { S2SHostApprovalModel } from '../../models/s2s-host-approval.model';
 import { SpecialistProfileModel } from '../../models/specialist-profile.model';
 import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
 import { UserModel, type UserRole } from '../../models/user.model';
@@ -94,6 +95,7 @@ export function createAccountDeletion(deps: {
       await deps.zoom.disconnect(userId); // revoked at Zoom (best effort) and wiped
       await UserOAuthTokenModel.deleteMany({ userId });
       await RefreshEventModel.deleteMany({ specialistId: userId });
+      await S2SHostApprovalModel.deleteMany({ specialistId: userId });
       await SpecialistProfileModel.deleteMany({ userId });
     }
     await BookingModel.updateMany(
