@@ -28,3 +28,7 @@ export type RefreshEvent = Schemas['RefreshEvent'];
 export type MeetingTroublePage = Schemas['MeetingTroublePage'];
 export type MeetingTroubleRow = MeetingTroublePage['items'][number];
 export type MeetingTroubleState = MeetingTroubleRow['state'];
+/** The admins' S2S hosts (`/api/admin/s2s-hosts`, MEETING_PROVIDER=s2s). */
+export type S2SHostPage = Schemas['S2SHostPage'];
+export type S2SHostRow = Schemas['S2SHostRow'];
+export type S2SHostState = S2SHostRow['state'];

@@ -54,6 +54,15 @@ const BY_CODE: Record<string, string> = {
   LINK_INVALID: 'This link no longer works: it is too old, was already used, or a newer one was sent. Ask for a new one.',
   WRONG_PASSWORD: "That isn't your current password.",
   REAUTHENTICATION_REQUIRED: 'Please enter your password to confirm.',
+  START_LINK_SHARED_HOST:
+    "This meeting is hosted by the platform's shared Zoom host, so an admin starts it. Join it with the join link.",
+  S2S_HOST_NOT_APPROVED:
+    "You are not approved (any more) to host this meeting in the platform's Zoom account. Please ask an admin.",
+  ZOOM_STATE_NOT_YOURS: 'That Zoom connection was started by another account. Press Connect Zoom yourself.',
+  S2S_HOST_EMAIL_NOT_VERIFIED: 'This specialist has not confirmed their email address yet, so they cannot be approved.',
+  NOT_IN_ZOOM_ACCOUNT: "This specialist's email is not a user of the platform's Zoom account, so they cannot be approved.",
+  S2S_MODE_OFF:
+    "This server hosts meetings in each specialist's own Zoom account (MEETING_PROVIDER=user), so there are no S2S hosts to approve.",
 };
 
 /** Turns zod's wording into a sentence fragment a person understands. */
@@ -88,6 +97,9 @@ export function describeError(error: unknown): string {
     const problems = validationProblems(error.details);
     return problems.length > 0 ? problems.join(' ') : 'Please check the form and try again.';
   }
+  // s2s mode: the platform hosts the meetings; what is missing is the platform's to set up, not a connection.
+  if (error.code === 'ZOOM_NOT_CONNECTED' && (error.details as { missingStep?: string } | undefined)?.missingStep)
+    return "This specialist can't take bookings yet: the platform has not set up their Zoom hosting.";
   const known = BY_CODE[error.code];
   if (known) return known;
   if (error.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
