@@ -2845,6 +2845,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description s2s: a meeting of the shared ZOOM_S2S_HOST_USER (START_LINK_SHARED_HOST: admins and that host only), or the specialist is not approved as its host (S2S_HOST_NOT_APPROVED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
                 /** @description No such booking, or not yours */
                 404: {
                     headers: {
