@@ -6,6 +6,8 @@ export interface Reply {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of several shapes
   location?: string;
+  /** Set-Cookie lines (the connect's browser binding). */
+  setCookie?: string[];
   ms: number;
 }
 
@@ -17,7 +19,7 @@ export function createClient(baseUrl: string, maxSockets = 64) {
     request(
       method: string,
       pathname: string,
-      options: { token?: string; body?: unknown; onResponse?: () => void } = {},
+      options: { token?: string; body?: unknown; cookie?: string; onResponse?: () => void } = {},
     ): Promise<Reply> {
       const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
       const started = performance.now();
@@ -31,6 +33,7 @@ export function createClient(baseUrl: string, maxSockets = 64) {
             path: pathname,
             headers: {
               ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+              ...(options.cookie ? { cookie: options.cookie } : {}),
               ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
             },
           },
@@ -43,7 +46,13 @@ export function createClient(baseUrl: string, maxSockets = 64) {
               const text = Buffer.concat(chunks).toString();
               let body: unknown = text;
               if (res.headers['content-type']?.includes('json') && text) body = JSON.parse(text);
-              resolve({ status: res.statusCode!, body, location: res.headers.location, ms });
+              resolve({
+                status: res.statusCode!,
+                body,
+                location: res.headers.location,
+                setCookie: res.headers['set-cookie'],
+                ms,
+              });
             });
           },
         );

@@ -85,7 +85,11 @@ async function setup(api: Client, count: number, prefix: string): Promise<Specia
     const authorize = new URL(connect.body.authorizeUrl as string);
     authorize.searchParams.set('login_hint', `${prefix}${i}.zoom@bench.test`);
     const zoom = await fetch(authorize, { redirect: 'manual' });
-    const callback = await api.request('GET', `/api/zoom/callback${new URL(zoom.headers.get('location')!).search}`);
+    // The callback completes only with the cookie the connect answer set (the browser that asked).
+    const cookie = connect.setCookie?.find((c) => c.startsWith('zoom_connect='))?.split(';')[0];
+    const callback = await api.request('GET', `/api/zoom/callback${new URL(zoom.headers.get('location')!).search}`, {
+      cookie,
+    });
     if (!String(callback.location).endsWith('zoom=connected')) throw new Error(`connect failed: ${callback.location}`);
     made.push({ id: reg.body.user.id as string, token });
   }

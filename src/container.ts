@@ -62,7 +62,6 @@ export function createContainer(deps: AppDeps) {
     redis,
     cipher,
     metrics,
-    users: auth.users,
     refreshLog: grantHealth.refreshLog,
     onGrantDead: (specialistId, reason) => grantHealth.alerts.grantLost(specialistId, reason),
     onDeauthorized: (specialistId) => grantHealth.alerts.grantLost(specialistId),
@@ -102,6 +101,7 @@ export function createContainer(deps: AppDeps) {
     bookingManage: booking.bookingManage,
     bookingQueries: booking.bookingQueries,
     bookingStart: booking.bookingStart,
+    bookingLinks: booking.bookingLinks,
     meetingRepair: booking.meetingRepair,
     meetingReconcile: booking.meetingReconcile,
     meetingAdmin: booking.meetingAdmin,
@@ -121,6 +121,7 @@ export function createContainer(deps: AppDeps) {
       s2s: zoom.s2s,
       account: zoom.account,
       quota: zoom.quota,
+      s2sHosts: zoom.s2sHosts,
     },
   };
   return { config, logger, cipher, services };

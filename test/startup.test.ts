@@ -86,9 +86,13 @@ describe('graceful shutdown', () => {
       }),
     });
     const { token } = (await reg.json()) as { token: string };
-    const { authorizeUrl } = (await (
-      await fetch(`${api}/api/zoom/connect`, { headers: { authorization: `Bearer ${token}` } })
-    ).json()) as { authorizeUrl: string };
+    const connect = await fetch(`${api}/api/zoom/connect`, { headers: { authorization: `Bearer ${token}` } });
+    const { authorizeUrl } = (await connect.json()) as { authorizeUrl: string };
+    // The browser's binding: the callback carries the cookie the connect answer set.
+    const cookie = connect.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('zoom_connect='))!
+      .split(';')[0]!;
     const callback = new URL((await fetch(authorizeUrl, { redirect: 'manual' })).headers.get('location')!);
     // Zoom's token endpoint answers slowly: the callback is in flight when SIGTERM arrives.
     await fetch(`${sandbox}/_sandbox/faults`, {
@@ -96,7 +100,7 @@ describe('graceful shutdown', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ route: 'POST /oauth/token', delayMs: 1000 }),
     });
-    const inFlight = fetch(`${api}/api/zoom/callback${callback.search}`, { redirect: 'manual' });
+    const inFlight = fetch(`${api}/api/zoom/callback${callback.search}`, { redirect: 'manual', headers: { cookie } });
     // SIGTERM only once the request is being handled (the sandbox has the token call), not merely sent: on a busy
     // machine a connection whose request has not been read yet counts as idle and is closed, as it should be.
     const tokenCalls = `${sandbox}/_sandbox/calls?route=${encodeURIComponent('POST /oauth/token')}`;

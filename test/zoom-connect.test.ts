@@ -2,7 +2,7 @@ import request from 'supertest';
 import mongoose from 'mongoose';
 import { UserOAuthTokenModel } from '../src/models/user-oauth-token.model';
 import { registerUser, uniqueEmail } from './support/app';
-import { authorizeAtZoom, connectZoom } from './support/zoom';
+import { authorizeAtZoom, connectZoom, zoomCallback } from './support/zoom';
 import { useStack } from './support/stack';
 
 describe('Connect Zoom (authorization code + PKCE)', () => {
@@ -26,7 +26,7 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
       accountChange: null,
     });
 
-    const { authorizeUrl, redirect } = await authorizeAtZoom(stack.app, token, zoomEmail);
+    const { authorizeUrl, redirect, cookie } = await authorizeAtZoom(stack.app, token, zoomEmail);
     expect(authorizeUrl.searchParams.get('response_type')).toBe('code');
     expect(authorizeUrl.searchParams.get('client_id')).toBe('sandbox-client-id');
     expect(authorizeUrl.searchParams.get('redirect_uri')).toBe('http://api.test/api/zoom/callback');
@@ -35,7 +35,7 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
     expect(Buffer.from(authorizeUrl.searchParams.get('state')!, 'base64url').length).toBeGreaterThanOrEqual(32);
     expect(authorizeUrl.searchParams.get('scope')).toContain('meeting:write');
 
-    const callback = await request(stack.app).get(`/api/zoom/callback${redirect.search}`).redirects(0);
+    const callback = await zoomCallback(stack.app, redirect.search, cookie);
     expect(callback.status).toBe(302);
     expect(callback.headers.location).toBe('http://frontend.test/specialist/profile?zoom=connected');
 
@@ -91,15 +91,15 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
     expect(forged.headers.location).toBe('http://frontend.test/specialist/profile?zoom=error&reason=invalid_state');
 
     const first = await authorizeAtZoom(stack.app, token, uniqueEmail('zoom'));
-    const ok = await request(stack.app).get(`/api/zoom/callback${first.redirect.search}`).redirects(0);
+    const ok = await zoomCallback(stack.app, first.redirect.search, first.cookie);
     expect(ok.headers.location).toContain('zoom=connected');
-    const replay = await request(stack.app).get(`/api/zoom/callback${first.redirect.search}`).redirects(0);
+    const replay = await zoomCallback(stack.app, first.redirect.search, first.cookie);
     expect(replay.headers.location).toContain('zoom=error&reason=invalid_state');
 
     const { token: token2, user: user2 } = await registerUser(stack.app, 'specialist');
     const late = await authorizeAtZoom(stack.app, token2, uniqueEmail('zoom'));
     clock.advance(10 * 60 * 1000 + 1);
-    const expired = await request(stack.app).get(`/api/zoom/callback${late.redirect.search}`).redirects(0);
+    const expired = await zoomCallback(stack.app, late.redirect.search, late.cookie);
     expect(expired.headers.location).toContain('zoom=error&reason=invalid_state');
     expect(await UserOAuthTokenModel.countDocuments({ userId: user2.id })).toBe(0);
     expect(await UserOAuthTokenModel.countDocuments({ userId: user.id })).toBe(1);
@@ -113,8 +113,8 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
     const denied = await request(stack.app).get('/api/zoom/callback?error=access_denied&state=x').redirects(0);
     expect(denied.headers.location).toBe('http://frontend.test/specialist/profile?zoom=error&reason=access_denied');
 
-    const { state } = await authorizeAtZoom(stack.app, token, uniqueEmail('zoom'));
-    const bad = await request(stack.app).get(`/api/zoom/callback?code=not-a-real-code&state=${state}`).redirects(0);
+    const { state, cookie } = await authorizeAtZoom(stack.app, token, uniqueEmail('zoom'));
+    const bad = await zoomCallback(stack.app, `?code=not-a-real-code&state=${state}`, cookie);
     expect(bad.headers.location).toBe('http://frontend.test/specialist/profile?zoom=error&reason=exchange_failed');
     expect(await UserOAuthTokenModel.countDocuments({ userId: user.id })).toBe(0);
   });

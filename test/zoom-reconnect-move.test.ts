@@ -4,7 +4,7 @@ import { StrayMeetingModel } from '../src/models/stray-meeting.model';
 import { registerUser, uniqueEmail } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
 import { useStack } from './support/stack';
-import { authorizeAtZoom } from './support/zoom';
+import { authorizeAtZoom, zoomCallback } from './support/zoom';
 
 // Monday 2026-11-23 08:00 UTC.
 const NOW = '2026-11-23T08:00:00.000Z';
@@ -16,8 +16,8 @@ describe('reconnecting Zoom (deliverable: a new Zoom account moves the meetings)
 
   /** The browser path: connect → Zoom's consent (as `zoomEmail`) → our callback; returns where it redirects. */
   async function reconnect(token: string, zoomEmail: string) {
-    const { redirect } = await authorizeAtZoom(s.app, token, zoomEmail);
-    const callback = await request(s.app).get(`/api/zoom/callback${redirect.search}`).redirects(0);
+    const { redirect, cookie } = await authorizeAtZoom(s.app, token, zoomEmail);
+    const callback = await zoomCallback(s.app, redirect.search, cookie);
     expect(callback.status).toBe(302);
     return new URL(callback.headers.location as string);
   }

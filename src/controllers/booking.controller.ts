@@ -6,7 +6,7 @@ import type { AuthService } from '../services/auth/auth.service';
 import type { BookingQueryService } from '../services/booking/booking-query.service';
 import type { BookingService } from '../services/booking/booking.service';
 import type { BookingStartService } from '../services/booking/booking-start.service';
-import { toBookingDto } from '../services/booking/booking.dto';
+import { toBookingDto, type BookingLinks } from '../services/booking/booking.dto';
 
 export function createBookingController(deps: {
   bookings: BookingService;
@@ -14,7 +14,8 @@ export function createBookingController(deps: {
   queries: BookingQueryService;
   start: BookingStartService;
   auth: AuthService;
-  publicBaseUrl: string;
+  /** Where start links point, and the s2s shared host (see toBookingDto). */
+  links: BookingLinks;
   /** The session cookie's name: the web app (cookie session) asks for the URL too. */
   sessionCookieName?: string;
 }) {
@@ -31,7 +32,7 @@ export function createBookingController(deps: {
     },
     async get(_req: Request, res: Response) {
       const viewer = principalOf(res);
-      const booking = toBookingDto(await deps.bookings.load(res.locals.params.id, viewer), viewer, deps.publicBaseUrl);
+      const booking = toBookingDto(await deps.bookings.load(res.locals.params.id, viewer), viewer, deps.links);
       res.status(200).json(await deps.queries.namedOne(booking, viewer));
     },
     async cancel(_req: Request, res: Response) {

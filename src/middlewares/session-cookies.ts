@@ -12,6 +12,11 @@ export function sessionCookieNames(settings: SessionCookieSettings) {
   return settings.secure ? { session: '__Host-session', csrf: '__Host-csrf' } : { session: 'session', csrf: 'csrf' };
 }
 
+/** The "Connect Zoom" browser binding (HttpOnly, the nonces of this browser's pending connects). */
+export function zoomConnectCookieName(settings: Pick<SessionCookieSettings, 'secure'>) {
+  return settings.secure ? '__Host-zoom_connect' : 'zoom_connect';
+}
+
 /** One cookie's value from the Cookie header (no dependency needed for this much). */
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {

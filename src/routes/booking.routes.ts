@@ -106,6 +106,9 @@ export function registerBookingRoutes(route: DefineRoute, controller: ReturnType
     },
     errors: {
       401: 'No login and no valid link',
+      403:
+        's2s: a meeting of the shared ZOOM_S2S_HOST_USER (START_LINK_SHARED_HOST: admins and that host only), or ' +
+        'the specialist is not approved as its host (S2S_HOST_NOT_APPROVED)',
       404: 'No such booking, or not yours',
       409: 'Meeting not created yet',
       410: 'Cancelled',

@@ -18,6 +18,8 @@ import { createOpenApiRegistry } from '../openapi/registry';
 import { registerAdminRoutes } from './admin.routes';
 import { createAdminMeetingsController } from '../controllers/admin-meetings.controller';
 import { registerAdminMeetingsRoutes } from './admin-meetings.routes';
+import { createAdminS2SHostsController } from '../controllers/admin-s2s-hosts.controller';
+import { registerAdminS2SHostsRoutes } from './admin-s2s-hosts.routes';
 import { registerAuthRoutes } from './auth.routes';
 import { createRouteBuilder } from './define-route';
 import { registerHealthRoutes } from './health.routes';
@@ -53,6 +55,7 @@ export function mountRoutes(app: Express, c: Container) {
       connection: c.services.zoom.connection,
       webhook: c.services.zoom.webhook,
       frontendUrl: c.config.frontendUrl,
+      cookies,
     }),
   );
   registerZoomAdminRoutes(
@@ -67,6 +70,7 @@ export function mountRoutes(app: Express, c: Container) {
     }),
   );
   registerAdminMeetingsRoutes(route, createAdminMeetingsController({ meetings: c.services.meetingAdmin }));
+  registerAdminS2SHostsRoutes(route, createAdminS2SHostsController({ hosts: c.services.zoom.s2sHosts }));
   registerSpecialistRoutes(route, createSpecialistController(c.services.specialists));
   registerBookingRoutes(
     route,
@@ -75,7 +79,7 @@ export function mountRoutes(app: Express, c: Container) {
       queries: c.services.bookingQueries,
       start: c.services.bookingStart,
       auth: c.services.auth,
-      publicBaseUrl: c.config.http.publicBaseUrl,
+      links: c.services.bookingLinks,
       sessionCookieName: sessionCookieNames(cookies).session,
     }),
   );

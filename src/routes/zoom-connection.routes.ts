@@ -17,6 +17,10 @@ export function registerZoomRoutes(route: DefineRoute, controller: ReturnType<ty
     path: '/api/zoom/connect',
     tags,
     summary: 'Start "Connect Zoom": returns the Zoom authorization URL (state + PKCE S256)',
+    description:
+      'Also sets the HttpOnly cookie `zoom_connect` (`__Host-zoom_connect` on https; SameSite=Lax, Path=/, ' +
+      'Max-Age 600) holding a nonce whose hash is stored with the state: the GET callback completes only in the ' +
+      'browser that holds it.',
     access: ['specialist'],
     responses: { 200: { description: 'Redirect the browser to authorizeUrl', schema: ConnectResponse } },
     handler: controller.connect,
@@ -29,7 +33,9 @@ export function registerZoomRoutes(route: DefineRoute, controller: ReturnType<ty
     description:
       'Always answers 302: `${FRONTEND_URL}/specialist/profile?zoom=connected` (plus `&moved=<n>` when the ' +
       'reconnect brought a different Zoom account and n upcoming meetings moved to it), or `?zoom=error&reason=<code>` ' +
-      '(access_denied, invalid_state, exchange_failed, zoom_unavailable, missing_code).',
+      '(access_denied, invalid_state, exchange_failed, zoom_unavailable, missing_code, wrong_browser). ' +
+      'wrong_browser: the `zoom_connect` cookie of the browser that asked is missing or does not match; nothing is ' +
+      'stored and the state stays usable for that browser.',
     access: 'public',
     request: { query: CallbackQuery },
     responses: { 302: { description: 'Redirect to the frontend with the outcome' } },
@@ -45,7 +51,7 @@ export function registerZoomRoutes(route: DefineRoute, controller: ReturnType<ty
     responses: { 200: { description: 'Connected', schema: CallbackResult } },
     errors: {
       400: 'Unknown, expired or replayed state, or Zoom refused the code',
-      403: 'The state belongs to another specialist',
+      403: 'The state belongs to another specialist (ZOOM_STATE_NOT_YOURS); it is left as it was',
     },
     handler: controller.callbackJson,
   });

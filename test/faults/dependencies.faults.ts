@@ -111,7 +111,8 @@ describe('MongoDB, Redis and shutdown faults', () => {
       );
       servers.push(server);
       const specialist = await readySpecialist(server.url, 'Rae', { zoom: false });
-      // The specialist is a user of the platform's Zoom account, so meetings are hosted in their calendar.
+      // A user of the platform's Zoom account whom no admin approved: the shared host (ZOOM_S2S_HOST_USER) holds the
+      // meetings; either way every call goes with the one account token this test counts.
       await fetch(`${world.sandbox.url}/_sandbox/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import type { Container } from '../../src/container';
 import type { RedisClient } from '../../src/db/redis';
 import type { Clock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/logger';
@@ -8,6 +11,10 @@ import { createZoomHttp } from '../../src/services/zoom/zoom-http';
 import { createZoomOAuthClient } from '../../src/services/zoom/zoom-oauth.client';
 import { createS2STokenService } from '../../src/services/zoom/zoom-s2s-token.service';
 import type { ZoomSandbox } from '../../src/zoom-sandbox/zoom-sandbox';
+import { verifyFromMail } from './account-mail';
+import { registerUser } from './app';
+import { BERLIN_WEEKDAYS } from './booking';
+import type { TestSmtp } from './smtp';
 import { sandboxEnv } from './zoom';
 
 export interface S2SApp {
@@ -68,4 +75,25 @@ export function buildS2STokenService(options: {
     lockTtlMs: options.lockTtlMs,
   });
   return { s2s, api, oauth, logs };
+}
+
+/** A specialist of an s2s app with published availability; verified through the mailed link unless told not to. */
+export async function s2sSpecialist(
+  t: { app: Express; container: Container },
+  smtp: TestSmtp,
+  options: { email?: string; name?: string; verify?: boolean } = {},
+) {
+  const s = await registerUser(t.app, 'specialist', { email: options.email, name: options.name });
+  const res = await request(t.app)
+    .put('/api/specialists/me/availability')
+    .set('Authorization', `Bearer ${s.token}`)
+    .send(BERLIN_WEEKDAYS);
+  if (res.status !== 200) throw new Error(`availability failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (options.verify !== false) await verifyFromMail(t.app, smtp, t.container, s.user.email);
+  return s;
+}
+
+/** An admin's approval of a specialist as a host of the platform account (POST /api/admin/s2s-hosts/…/approve). */
+export function approveS2SHost(app: Express, adminToken: string, specialistId: string) {
+  return request(app).post(`/api/admin/s2s-hosts/${specialistId}/approve`).set('Authorization', `Bearer ${adminToken}`);
 }

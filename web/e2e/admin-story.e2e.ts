@@ -54,8 +54,12 @@ test('when an admin signs in, then the Zoom connections table and the token refr
     minNoticeMinutes: 60,
     maxDaysAhead: 30,
   }, cora.token);
-  const { authorizeUrl } = await api<{ authorizeUrl: string }>('GET', '/api/zoom/connect', undefined, cora.token);
+  // Connect from the browser that approves: the callback completes only where the connect answer's cookie went.
   const consent = await person(browser, { timezoneId: 'Europe/Berlin', width: 1280 });
+  const connect = await consent.context.request.get(`${server.baseUrl}/api/zoom/connect`, {
+    headers: { Authorization: `Bearer ${cora.token}` },
+  });
+  const { authorizeUrl } = (await connect.json()) as { authorizeUrl: string };
   await consent.page.goto(authorizeUrl);
   await consent.page.getByLabel('Sign in as (Zoom user email)').fill(connected.zoomEmail);
   await consent.page.getByRole('button', { name: 'Approve' }).click();

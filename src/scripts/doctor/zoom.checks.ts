@@ -92,8 +92,8 @@ async function checkS2S(config: AppConfig, zoom: ReturnType<typeof zoomClients>)
       results.push(
         warn(
           'ZOOM_S2S_HOST_USER',
-          'not set: specialists whose email is not a user of the Zoom account cannot be booked',
-          'set it to a licensed user of the account to host their meetings',
+          'not set: specialists an admin has not approved as hosts (GET /api/admin/s2s-hosts) cannot be booked',
+          'approve them on the admin page, or set it to a licensed user of the account to host their meetings',
         ),
       );
     return results;

@@ -7,6 +7,7 @@ import { GuestEmailCodeModel } from '../../models/guest-email-code.model';
 import { IdempotencyKeyModel } from '../../models/idempotency-key.model';
 import { OutboxMailModel } from '../../models/outbox-mail.model';
 import { RefreshEventModel } from '../../models/refresh-event.model';
+import { S2SHostApprovalModel } from '../../models/s2s-host-approval.model';
 import { SpecialistProfileModel } from '../../models/specialist-profile.model';
 import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
 import { UserModel, type UserRole } from '../../models/user.model';
@@ -107,6 +108,7 @@ export function createAccountDeletion(deps: {
       await deps.zoom.disconnect(userId); // revoked at Zoom (best effort) and wiped
       await UserOAuthTokenModel.deleteMany({ userId });
       await RefreshEventModel.deleteMany({ specialistId: userId });
+      await S2SHostApprovalModel.deleteMany({ specialistId: userId });
       await SpecialistProfileModel.deleteMany({ userId });
     }
     // Someone else's guest bookings on this record (it was a guest record taken over by a sign-up that never

@@ -2,6 +2,7 @@ import { isValidObjectId } from 'mongoose';
 import type { Clock } from '../../lib/clock';
 import { InvalidLinkError, isDuplicateKeyError, NotFoundError } from '../../lib/errors';
 import { BookingModel } from '../../models/booking.model';
+import { S2SHostApprovalModel } from '../../models/s2s-host-approval.model';
 import { UserModel, type UserRecord } from '../../models/user.model';
 import { emailChangeNoticeMail, verifyEmailMail } from '../mail/account-mail.templates';
 import type { JobQueue } from '../jobs/job-queue';
@@ -99,8 +100,9 @@ export function createAccountService(deps: {
       if (!(await deps.links.use(link))) throw new InvalidLinkError();
       const filter = change ? { _id: user._id, pendingEmail: link.email } : { _id: user._id, email: link.email };
       const $set = change ? { email: link.email, pendingEmail: null, emailVerified: true } : { emailVerified: true };
+      let changed;
       try {
-        await UserModel.updateOne(filter, { $set });
+        changed = await UserModel.updateOne(filter, { $set });
       } catch (error) {
         if (isDuplicateKeyError(error)) throw emailTaken(); // someone signed up with it meanwhile
         throw error;
@@ -113,6 +115,8 @@ export function createAccountService(deps: {
           { $set: { 'guest.email': link.email } },
         );
       }
+      // An S2S host approval was for the old address (it is void by comparison too; this keeps no stale record).
+      if (change && changed.modifiedCount === 1) await S2SHostApprovalModel.deleteMany({ specialistId: user._id });
       return deps.users.getById(user._id.toString());
     },
 

@@ -13,6 +13,7 @@ import {
 import { addressOf, type MailOutbox } from '../mail/mail-outbox.service';
 import { meetingUndeletableMail } from '../mail/meeting-integrity-mail.templates';
 import type { ManageLinks } from './manage-link.service';
+import { hostedBySharedUser } from './meeting-host.service';
 
 export const START_LINK_PURPOSE = 'meeting-start';
 
@@ -32,6 +33,8 @@ export function createBookingNotifier(deps: {
   mailFrom: string;
   /** The customer's manage link, in every mail to them. */
   manageLinks: Pick<ManageLinks, 'urlFor'>;
+  /** s2s: ZOOM_S2S_HOST_USER; the specialist gets no start link for its meetings (hostedBySharedUser). */
+  sharedHostUser?: string;
 }) {
   const organizerEmail = addressOf(deps.mailFrom);
   async function party(id: unknown): Promise<Party> {
@@ -49,8 +52,11 @@ export function createBookingNotifier(deps: {
 
   async function context(booking: BookingRecord, parties: BookingParties): Promise<BookingMailContext> {
     const bookingId = booking._id.toString();
-    // The specialist's start link works until an hour after the session ends.
-    const token = await deps.jwt.signLink(START_LINK_PURPOSE, bookingId, new Date(booking.end.getTime() + 3_600_000));
+    // The specialist's start link works until an hour after the session ends; none for the shared host's meetings.
+    const startable = !hostedBySharedUser(booking, deps.sharedHostUser);
+    const token =
+      startable &&
+      (await deps.jwt.signLink(START_LINK_PURPOSE, bookingId, new Date(booking.end.getTime() + 3_600_000)));
     return {
       bookingId,
       sequence: booking.sequence,
@@ -59,7 +65,7 @@ export function createBookingNotifier(deps: {
       topic: booking.topic ?? null,
       ...parties,
       joinUrl: booking.zoomJoinUrl ?? null,
-      startLink: `${deps.publicBaseUrl}/api/bookings/${bookingId}/start?token=${token}`,
+      startLink: token ? `${deps.publicBaseUrl}/api/bookings/${bookingId}/start?token=${token}` : null,
       organizerEmail,
       manageUrl: await deps.manageLinks.urlFor(booking),
       now: deps.clock.now(),

@@ -6,6 +6,7 @@ import {
   toBookingDto,
   withParties,
   type BookingDto,
+  type BookingLinks,
   type PartyContact,
   type Viewer,
 } from './booking.dto';
@@ -27,7 +28,7 @@ const SPECIALIST_NAME_TTL_MS = 5 * 60_000;
 const SPECIALIST_NAMES_MAX = 10_000;
 
 /** Reads of bookings as their parties see them: the caller's own list, and the counterpart's name on every answer. */
-export function createBookingQueryService(deps: { publicBaseUrl: string; clock: Clock }) {
+export function createBookingQueryService(deps: { links: BookingLinks; clock: Clock }) {
   const specialistNames = new Map<string, { name: string; until: number }>();
 
   /** Names and emails of these users: cached specialist names, the rest in one read of the two fields shown. */
@@ -89,7 +90,7 @@ export function createBookingQueryService(deps: { publicBaseUrl: string; clock: 
       ]);
       return {
         items: await named(
-          docs.map((d) => toBookingDto(d, viewer, deps.publicBaseUrl)),
+          docs.map((d) => toBookingDto(d, viewer, deps.links)),
           viewer,
         ),
         page: filter.page,

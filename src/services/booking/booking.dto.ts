@@ -1,5 +1,6 @@
 import type { BookingRecord } from '../../models/booking.model';
 import type { UserRole } from '../../models/user.model';
+import { hostedBySharedUser } from './meeting-host.service';
 
 export interface Viewer {
   userId: string;
@@ -50,10 +51,25 @@ export interface PartyContact {
   email?: string;
 }
 
-/** The only shape a booking leaves the service in. A customer never sees anything that starts the meeting. */
-export function toBookingDto(b: BookingRecord, viewer: Viewer, publicBaseUrl = ''): BookingDto {
+/** Where start links point; in s2s mode, the shared host whose meetings the specialist may not start. */
+export interface BookingLinks {
+  publicBaseUrl: string;
+  sharedHostUser?: string;
+}
+
+/**
+ * The only shape a booking leaves the service in. A customer never sees anything that starts the meeting, nor does
+ * the specialist of a meeting held by the shared s2s host (only admins and that host start it; they join).
+ */
+export function toBookingDto(
+  b: BookingRecord,
+  viewer: Viewer,
+  links: BookingLinks = { publicBaseUrl: '' },
+): BookingDto {
   const id = b._id.toString();
-  const host = viewer.role === 'admin' || viewer.userId === b.specialistId.toString();
+  const admin = viewer.role === 'admin';
+  const host = admin || viewer.userId === b.specialistId.toString();
+  const startable = admin || !hostedBySharedUser(b, links.sharedHostUser);
   return {
     id,
     specialistId: b.specialistId.toString(),
@@ -74,7 +90,10 @@ export function toBookingDto(b: BookingRecord, viewer: Viewer, publicBaseUrl = '
       joinUrl: b.status === 'confirmed' ? (b.zoomJoinUrl ?? null) : null,
       ...(host
         ? {
-            startUrl: b.status === 'confirmed' && b.zoomMeetingId ? `${publicBaseUrl}/api/bookings/${id}/start` : null,
+            startUrl:
+              startable && b.status === 'confirmed' && b.zoomMeetingId
+                ? `${links.publicBaseUrl}/api/bookings/${id}/start`
+                : null,
             lastError: b.meeting.lastError ?? null,
           }
         : {}),

@@ -35,11 +35,13 @@ export function createBookingModule(deps: {
   metrics?: Metrics;
   auth: Pick<AuthModule, 'jwt' | 'users' | 'auth' | 'emailPolicy' | 'emailCodes' | 'guests'>;
   specialists: SpecialistModule['specialists'];
-  zoom: Pick<ZoomModule, 'api' | 'quota' | 'retiredGrants' | 'meetingHost'>;
+  zoom: Pick<ZoomModule, 'api' | 'quota' | 'retiredGrants' | 'meetingHost' | 's2sHosts' | 'sharedHostUser'>;
 }) {
   const { config, clock, logger, jobs, mail, metrics, specialists } = deps;
   const { jwt, users, auth, emailPolicy, emailCodes, guests } = deps.auth;
-  const { api, quota, retiredGrants, meetingHost: host } = deps.zoom;
+  const { api, quota, retiredGrants, meetingHost: host, s2sHosts, sharedHostUser } = deps.zoom;
+  /** Where DTOs point start links, and whose meetings start as the shared host (no start link for the specialist). */
+  const links = { publicBaseUrl: config.http.publicBaseUrl, sharedHostUser };
   const { integrity } = config;
   const meetings = createBookingMeetingService({
     host,
@@ -68,6 +70,7 @@ export function createBookingModule(deps: {
     clock,
     publicBaseUrl: config.http.publicBaseUrl,
     mailFrom: config.mail.from,
+    sharedHostUser,
   });
   const bookingJobs = createBookingJobs({
     jobs,
@@ -139,7 +142,7 @@ export function createBookingModule(deps: {
     host,
     meetings,
     jobs: bookingJobs,
-    publicBaseUrl: config.http.publicBaseUrl,
+    links,
     metrics,
     limits: createBookingRateLimits({
       clock,
@@ -160,8 +163,15 @@ export function createBookingModule(deps: {
     bookings,
     guestBookings,
     bookingManage: createBookingManageService({ links: manageLinks, bookings, specialists }),
-    bookingQueries: createBookingQueryService({ publicBaseUrl: config.http.publicBaseUrl, clock }),
-    bookingStart: createBookingStartService({ jwt, meetings: meetingChanges }),
+    bookingQueries: createBookingQueryService({ links, clock }),
+    bookingStart: createBookingStartService({
+      jwt,
+      meetings: meetingChanges,
+      sharedHostUser,
+      approvedHost: host.provider === 's2s' ? (specialistId) => s2sHosts.approvedHost(specialistId) : undefined,
+    }),
+    /** How booking DTOs are built here (the controller's single-booking read uses them too). */
+    bookingLinks: links,
     bookingJobs,
     meetingRepair,
     meetingReconcile,

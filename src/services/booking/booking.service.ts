@@ -10,7 +10,7 @@ import { BookingModel, customerMaySee, type BookingRecord } from '../../models/b
 import { IDEMPOTENCY_LEASE_MS, IdempotencyKeyModel } from '../../models/idempotency-key.model';
 import { fitsAvailability } from '../specialist/slot-calculator';
 import { cellsFor, claimCells, releaseCells, releaseInserted } from './calendar-claims.service';
-import { toBookingDto, type BookingDto, type Viewer } from './booking.dto';
+import { toBookingDto, type BookingDto, type BookingLinks, type Viewer } from './booking.dto';
 import { newBookingRecord, partyOf } from './new-booking';
 import type { BookingJobs } from './booking-jobs.service';
 import type { MeetingHost } from './meeting-host.service';
@@ -84,7 +84,7 @@ export function createBookingService(deps: {
   host: MeetingHost;
   meetings: BookingMeetingService;
   jobs: BookingJobs;
-  publicBaseUrl: string;
+  links: BookingLinks;
   /** Cancellation notice and daily limit; day seats and reminders follow every change. */
   policy: Pick<BookingPolicyService, 'assertMayChange' | 'withDaySeat' | 'settleDaySeats'>;
   reminders: Pick<BookingReminders, 'sync' | 'plan'>;
@@ -145,7 +145,7 @@ export function createBookingService(deps: {
       if (!existing) return undefined; // never used, or its first request failed and gave it back
       if (existing.requestHash !== requestHash) throw keyReused();
       const booked = await BookingModel.findById(existing.bookingId).lean<BookingRecord>();
-      if (booked) return { booking: toBookingDto(booked, viewer, deps.publicBaseUrl) };
+      if (booked) return { booking: toBookingDto(booked, viewer, deps.links) };
       const leaseUntil = existing.leaseUntil ?? new Date(existing.createdAt.getTime() + IDEMPOTENCY_LEASE_MS);
       if (now() >= leaseUntil) {
         // Compare-and-set on the owner: of several retries, exactly one takes the key over.
@@ -187,7 +187,7 @@ export function createBookingService(deps: {
       if (!existing) return undefined;
       if (existing.requestHash !== hashOf(input)) throw keyReused();
       const booked = await BookingModel.findById(existing.bookingId).lean<BookingRecord>();
-      return booked ? toBookingDto(booked, customerOf(booked), deps.publicBaseUrl) : undefined;
+      return booked ? toBookingDto(booked, customerOf(booked), deps.links) : undefined;
     },
 
     /**
@@ -293,7 +293,7 @@ export function createBookingService(deps: {
         topic: input.topic ?? null,
         notes: input.notes ?? null,
         idempotencyKey: idempotencyKey ?? null,
-        meeting: deps.meetings.claimedAtInsert(t, deps.host.knownHostUserId(specialistId)),
+        meeting: deps.meetings.claimedAtInsert(t, access.hostUserId ?? deps.host.knownHostUserId(specialistId)),
         guest: guest ?? null,
         at: t,
       });
@@ -306,7 +306,7 @@ export function createBookingService(deps: {
           scope && isDuplicateKeyError(error) && (await BookingModel.findById(bookingId).lean<BookingRecord>());
         if (!stored) throw error;
         await giveRate();
-        return { booking: toBookingDto(stored, viewer, deps.publicBaseUrl), replayed: true };
+        return { booking: toBookingDto(stored, viewer, deps.links), replayed: true };
       }
       deps.metrics?.bookingCreated();
       await deps.reminders.plan(record); // durable before the inline Zoom attempt
@@ -325,7 +325,7 @@ export function createBookingService(deps: {
         },
         access,
       );
-      return { booking: toBookingDto(booking, viewer, deps.publicBaseUrl), replayed: false };
+      return { booking: toBookingDto(booking, viewer, deps.links), replayed: false };
     },
 
     async reschedule(bookingId: string, viewer: Viewer, startIso: string): Promise<BookingDto> {
@@ -337,7 +337,7 @@ export function createBookingService(deps: {
       const start = new Date(startIso);
       const { profile } = await deps.specialists.profileOf(booking.specialistId.toString());
       const { rules, end } = checkBookable(profile, start, booking.durationMinutes);
-      if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.publicBaseUrl);
+      if (start.getTime() === booking.start.getTime()) return toBookingDto(booking, viewer, deps.links);
       await assertCalendarFree(booking.specialistId.toString(), start, end, rules.bufferMinutes);
       const cells = cellsFor(start, end, rules.bufferMinutes);
       const specialistId = booking.specialistId.toString();
@@ -373,7 +373,7 @@ export function createBookingService(deps: {
       await deps.policy.settleDaySeats(booking._id);
       await deps.reminders.sync(bookingId);
       await deps.jobs.rescheduled(bookingId);
-      return toBookingDto(moved, viewer, deps.publicBaseUrl);
+      return toBookingDto(moved, viewer, deps.links);
     },
 
     async cancel(bookingId: string, viewer: Viewer): Promise<BookingDto> {
@@ -385,13 +385,13 @@ export function createBookingService(deps: {
         { $set: { status: 'cancelled', cancelledAt: now(), cancelledBy: viewer.role }, $inc: { sequence: 1 } },
       );
       const cancelled = await BookingModel.findById(booking._id).lean<BookingRecord>();
-      if (!won) return toBookingDto(cancelled ?? booking, viewer, deps.publicBaseUrl); // already cancelled: idempotent
+      if (!won) return toBookingDto(cancelled ?? booking, viewer, deps.links); // already cancelled: idempotent
       deps.metrics?.bookingCancelled();
       await releaseCells(booking._id);
       await deps.policy.settleDaySeats(booking._id);
       await deps.reminders.sync(bookingId);
       await deps.jobs.cancelled(bookingId);
-      return toBookingDto(cancelled!, viewer, deps.publicBaseUrl);
+      return toBookingDto(cancelled!, viewer, deps.links);
     },
   };
 }

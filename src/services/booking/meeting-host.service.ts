@@ -1,9 +1,7 @@
 import type { Logger } from '../../lib/logger';
-import { UserOAuthTokenModel, type UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
-import type { ZoomApiClient } from '../zoom/zoom-api.client';
-import type { UserService } from '../auth/user.service';
+import type { UserOAuthTokenRecord } from '../../models/user-oauth-token.model';
 import type { ZoomConnectionService } from '../zoom/zoom-connection.service';
-import { ZoomApiError, ZoomNotConnectedError } from '../zoom/zoom.errors';
+import { ZoomNotConnectedError } from '../zoom/zoom.errors';
 import type { ZoomUserTokenService } from '../zoom/zoom-user-token.service';
 
 export interface S2SCaller {
@@ -13,11 +11,13 @@ export interface S2SCaller {
 /** What `access` read about the host, handed back to `call` so the booking path reads the grant once. */
 export interface HostAccess {
   grant?: UserOAuthTokenRecord;
+  /** s2s: the Zoom user the new booking's meeting is made for (fixed on the booking at insert). */
+  hostUserId?: string;
 }
 
 /**
  * Who hosts a specialist's meetings and with which token: their own Zoom account (user mode) or the platform
- * account (s2s mode, hosted by the specialist's Zoom email when it belongs to the account, else a configured host).
+ * account (s2s mode: as the Zoom user an admin approved for them, else the shared ZOOM_S2S_HOST_USER).
  */
 export interface MeetingHost {
   provider: 'user' | 's2s';
@@ -34,10 +34,12 @@ export interface MeetingHost {
   canHost(specialistId: string): Promise<boolean>;
   /** At booking time: throws ZoomNotConnectedError (422) when no meeting could ever be created for this specialist. */
   assertCanHost(specialistId: string): Promise<void>;
-  /** canHost that also returns what it read (null: cannot host now); s2s refuses an unhostable specialist. */
+  /** canHost that also returns what it read (null: cannot host now); s2s refuses an unhostable specialist (422). */
   access(specialistId: string): Promise<HostAccess | null>;
   /** canHost for many specialists in one query (listings). */
   canHostMany(specialistIds: string[]): Promise<Set<string>>;
+  /** Whose existing meetings can be read and changed now (user: a working grant; s2s: all, the account token). */
+  callableAmong(specialistIds: string[]): Promise<Set<string>>;
 }
 
 export function userMeetingHost(deps: {
@@ -60,72 +62,58 @@ export function userMeetingHost(deps: {
       return grant ? { grant } : null;
     },
     canHostMany: (specialistIds) => connection.connectedAmong(specialistIds),
+    callableAmong: (specialistIds) => connection.connectedAmong(specialistIds),
   };
 }
 
-const NO_S2S_HOST =
-  'This specialist cannot host Zoom meetings: their email is not a user of the platform Zoom account and ' +
-  'ZOOM_S2S_HOST_USER (the fallback host) is not set';
+/** What the s2s host needs of the approvals (zoom/s2s-hosts.service). */
+export interface S2SHostApprovals {
+  /** The Zoom user a new meeting is made for; throws ZoomNotConnectedError (naming the missing step) if none. */
+  hostFor(specialistId: string): Promise<string>;
+  approvedAmong(specialistIds: string[]): Promise<Set<string>>;
+}
+
+/**
+ * In s2s mode a meeting of ZOOM_S2S_HOST_USER (the shared host) is started as that account: its start link goes to
+ * admins and that host only, never to the specialist (mails, DTOs and feeds offer them the join link).
+ */
+export function hostedBySharedUser(
+  booking: { meeting: { provider?: string | null; hostZoomUserId?: string | null } },
+  sharedHostUser: string | undefined,
+): boolean {
+  const host = booking.meeting.hostZoomUserId;
+  return Boolean(
+    sharedHostUser && booking.meeting.provider === 's2s' && host && host.toLowerCase() === sharedHostUser.toLowerCase(),
+  );
+}
 
 export function s2sMeetingHost(deps: {
   s2s: S2SCaller;
-  api: ZoomApiClient;
+  approvals: S2SHostApprovals;
   fallbackHostUser: string | undefined;
-  users: UserService;
   logger: Logger;
 }): MeetingHost {
-  const known = new Map<string, string>();
   if (!deps.fallbackHostUser) {
     deps.logger.warn(
-      'MEETING_PROVIDER=s2s without ZOOM_S2S_HOST_USER: specialists whose email is not a user of the platform Zoom ' +
+      'MEETING_PROVIDER=s2s without ZOOM_S2S_HOST_USER: specialists not approved as hosts of the platform Zoom ' +
         'account cannot be booked (422 ZOOM_NOT_CONNECTED)',
     );
   }
-  const host: MeetingHost = {
+  // Approvals change at any time and on any instance: read, never cached. A booking's host is fixed when it is made.
+  const canHostMany = async (ids: string[]) =>
+    deps.fallbackHostUser ? new Set(ids) : deps.approvals.approvedAmong(ids);
+  return {
     provider: 's2s',
-    async hostUserId(specialistId) {
-      const cached = known.get(specialistId);
-      if (cached) return cached;
-      const grant = await UserOAuthTokenModel.findOne({ userId: specialistId }).lean();
-      const candidates = [grant?.zoomEmail, (await deps.users.getById(specialistId)).email].filter(Boolean) as string[];
-      for (const email of candidates) {
-        // A user of the platform account: GET /users/{email} answers 200 only for members of the account.
-        // Only "no such user" means "not a member"; a Zoom outage must fail the attempt, not pick another host.
-        const member = await deps.s2s
-          .withToken((t) => deps.api.getUser(t, email))
-          .catch((error: unknown) => {
-            if (error instanceof ZoomApiError && (error.zoomStatus === 404 || error.zoomCode === 1001))
-              return undefined;
-            throw error;
-          });
-        if (member) {
-          known.set(specialistId, member.id);
-          return member.id;
-        }
-      }
-      if (!deps.fallbackHostUser) throw new ZoomNotConnectedError(NO_S2S_HOST);
-      return deps.fallbackHostUser;
-    },
-    /**
-     * Refuses only the certain case (not a user of the account and no fallback host). A Zoom outage while checking
-     * lets the booking through: its meeting job retries, as for any other Zoom failure.
-     */
-    async assertCanHost(specialistId) {
-      if (deps.fallbackHostUser) return;
-      await host.hostUserId(specialistId).catch((error: unknown) => {
-        if (error instanceof ZoomNotConnectedError) throw error;
-      });
-    },
-    knownHostUserId: (specialistId) => known.get(specialistId),
+    hostUserId: (specialistId) => deps.approvals.hostFor(specialistId),
+    knownHostUserId: () => undefined,
     quotaKey: (_specialistId, hostUserId) => `zoom-user:${hostUserId.toLowerCase()}`,
     call: (_specialistId, fn) => deps.s2s.withToken(fn),
-    canHost: async () => true,
-    // At booking time: refuses (422, naming ZOOM_S2S_HOST_USER) a specialist no meeting could ever be created for.
-    access: async (specialistId) => {
-      await host.assertCanHost(specialistId);
-      return {};
-    },
-    canHostMany: async (ids) => new Set(ids),
+    canHost: async (specialistId) => (await canHostMany([specialistId])).has(specialistId),
+    assertCanHost: async (specialistId) => void (await deps.approvals.hostFor(specialistId)),
+    // At booking time: the host (approved user or shared host) or a 422 naming what is missing.
+    access: async (specialistId) => ({ hostUserId: await deps.approvals.hostFor(specialistId) }),
+    canHostMany,
+    // The account token reaches every meeting already made, whoever hosts it.
+    callableAmong: async (ids) => new Set(ids),
   };
-  return host;
 }

@@ -54,7 +54,7 @@ export function createMeetingReconcile(deps: {
         start: { $lt: new Date(t.getTime() + deps.windowMs) },
       })) as Types.ObjectId[]
     ).map(String);
-    const hosts = [...(await deps.host.canHostMany(ids))];
+    const hosts = [...(await deps.host.callableAmong(ids))];
     const spacing = Math.min(MAX_SPACING_MS, Math.floor((deps.everyMs || 3_600_000) / Math.max(1, hosts.length)));
     for (const [i, specialistId] of hosts.entries()) {
       const at = new Date(t.getTime() + i * spacing);
@@ -116,7 +116,9 @@ export function createMeetingReconcile(deps: {
       start: { $lt: new Date(t.getTime() + deps.windowMs) },
     }).lean<BookingRecord[]>();
     const hostUsers = new Set(bookings.map((b) => b.meeting.hostZoomUserId).filter((h): h is string => Boolean(h)));
-    if (hostUsers.size === 0) hostUsers.add(deps.host.knownHostUserId(specialistId) ?? 'me');
+    // No meeting with a recorded host (s2s knows none in advance): nothing of ours to list yet.
+    const knownHost = deps.host.knownHostUserId(specialistId);
+    if (hostUsers.size === 0 && knownHost) hostUsers.add(knownHost);
     const listed: Listed[] = [];
     for (const hostUser of hostUsers)
       listed.push(...(await deps.host.call(specialistId, (tk) => deps.api.listAllMeetings(tk, hostUser))));

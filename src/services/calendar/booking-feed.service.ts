@@ -8,6 +8,7 @@ import { CalendarSubscriptionModel } from '../../models/calendar-subscription.mo
 import { UserModel } from '../../models/user.model';
 import type { JwtService } from '../auth/jwt.service';
 import { START_LINK_PURPOSE } from '../booking/booking-notification.service';
+import { hostedBySharedUser } from '../booking/meeting-host.service';
 
 /** Bookings that ended this long ago still show (a calendar app keeps yesterday's session). */
 const RECENT_MS = 30 * 86_400_000;
@@ -26,6 +27,8 @@ export function createBookingFeedService(deps: {
   clock: Clock;
   jwt: Pick<JwtService, 'signLink'>;
   publicBaseUrl: string;
+  /** s2s: ZOOM_S2S_HOST_USER; its meetings give the specialist the join link (only admins and the host start them). */
+  sharedHostUser?: string;
 }) {
   const now = () => deps.clock.now();
   const urlOf = (token: string) => `${deps.publicBaseUrl}/api/calendar/${token}.ics`;
@@ -50,8 +53,9 @@ export function createBookingFeedService(deps: {
     const specialist = names.get(b.specialistId.toString()) ?? 'a specialist';
     const confirmed = b.status === 'confirmed';
     let link: string | null = null;
-    if (confirmed && role === 'customer') link = b.zoomJoinUrl ?? null;
-    if (confirmed && role === 'specialist' && b.zoomMeetingId) {
+    const joins = role === 'customer' || hostedBySharedUser(b, deps.sharedHostUser);
+    if (confirmed && joins) link = b.zoomJoinUrl ?? null;
+    else if (confirmed && role === 'specialist' && b.zoomMeetingId) {
       // Our start link (a fresh Zoom start_url on every visit), signed like the one in the mails.
       const token = await deps.jwt.signLink(START_LINK_PURPOSE, id, new Date(b.end.getTime() + 3_600_000));
       link = `${deps.publicBaseUrl}/api/bookings/${id}/start?token=${token}`;
@@ -66,7 +70,7 @@ export function createBookingFeedService(deps: {
     ev.updatePropertyWithValue('status', confirmed ? 'CONFIRMED' : 'CANCELLED');
     const with_ = role === 'customer' ? specialist : customer;
     const lines = [`With ${with_}.`];
-    if (link) lines.push(role === 'customer' ? `Join Zoom: ${link}` : `Start the Zoom meeting: ${link}`);
+    if (link) lines.push(joins ? `Join Zoom: ${link}` : `Start the Zoom meeting: ${link}`);
     if (!confirmed) lines.push('This booking was cancelled.');
     ev.updatePropertyWithValue('description', lines.join('\n'));
     if (link) {

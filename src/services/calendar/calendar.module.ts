@@ -26,7 +26,7 @@ export function createCalendarModule(deps: {
   mail: MailModule['mail'];
   users: Parameters<typeof createCalendarFeedService>[0]['users'];
   jwt: Parameters<typeof createBookingFeedService>[0]['jwt'];
-  zoom: Pick<ZoomModule, 'meetingHost' | 'api'>;
+  zoom: Pick<ZoomModule, 'meetingHost' | 'api' | 'sharedHostUser'>;
   fetch?: CalendarFetchOverrides;
 }) {
   const { config, clock, logger, jobs, cipher } = deps;
@@ -47,6 +47,7 @@ export function createCalendarModule(deps: {
     clock,
     jwt: deps.jwt,
     publicBaseUrl: config.http.publicBaseUrl,
+    sharedHostUser: deps.zoom.sharedHostUser,
   });
   const zoomBusy = createZoomBusyService({
     enabled: config.meetingProvider === 'user',

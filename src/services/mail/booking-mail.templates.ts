@@ -19,8 +19,11 @@ export interface BookingMailContext {
   customer: Party;
   specialist: Party;
   joinUrl: string | null;
-  /** Our own start link (it fetches a fresh Zoom start_url), for the specialist only. */
-  startLink: string;
+  /**
+   * Our own start link (it fetches a fresh Zoom start_url), for the specialist only; null when the meeting is held by
+   * the shared s2s host, which only admins and that host start (the specialist joins like the customer).
+   */
+  startLink: string | null;
   organizerEmail: string;
   /** The customer's manage link (${FRONTEND_URL}/manage/<token>): cancel or reschedule without signing in. */
   manageUrl?: string;
@@ -29,6 +32,22 @@ export interface BookingMailContext {
 }
 
 export type BookingMailKind = 'confirmed' | 'rescheduled' | 'cancelled';
+
+export const SHARED_HOST_NOTE =
+  "This session is hosted by the platform's shared Zoom host: an admin starts the meeting, and you join it with the " +
+  'join link like your customer.';
+
+/** The specialist's way into the meeting: our start link, or the join link when the shared host holds it. */
+export function specialistMeetingLinks(c: BookingMailContext): {
+  links: Array<{ label: string; href: string }>;
+  note?: string;
+} {
+  if (c.startLink) return { links: [{ label: 'Start the Zoom meeting', href: c.startLink }] };
+  return {
+    links: c.joinUrl ? [{ label: 'Join the Zoom meeting', href: c.joinUrl }] : [],
+    note: SHARED_HOST_NOTE,
+  };
+}
 
 /** "Tuesday, 1 December 2026, 09:00–10:00 (Europe/Berlin)" in the recipient's own zone. */
 export function formatWhen(start: Date, end: Date, timezone: string): string {
@@ -80,8 +99,11 @@ export function bookingMails(kind: BookingMailKind, c: BookingMailContext): Mail
     if (c.topic) paragraphs.push(`Topic: ${c.topic}`);
     const links: Array<{ label: string; href: string }> = [];
     if (kind === 'cancelled') paragraphs.push('This session is cancelled; the Zoom meeting was removed.');
-    else if (role === 'specialist') links.push({ label: 'Start the Zoom meeting', href: c.startLink });
-    else if (c.joinUrl) links.push({ label: 'Join the Zoom meeting', href: c.joinUrl });
+    else if (role === 'specialist') {
+      const own = specialistMeetingLinks(c);
+      links.push(...own.links);
+      if (own.note) paragraphs.push(own.note);
+    } else if (c.joinUrl) links.push({ label: 'Join the Zoom meeting', href: c.joinUrl });
     else paragraphs.push('Your Zoom link follows in a separate email.');
     if (role === 'customer' && c.manageUrl) links.push({ label: 'Manage your booking', href: c.manageUrl });
     const subject = SUBJECTS[kind][role](c);

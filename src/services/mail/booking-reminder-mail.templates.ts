@@ -1,5 +1,5 @@
 import type { MailToSend } from './mail-outbox.service';
-import { formatWhen, type BookingMailContext } from './booking-mail.templates';
+import { formatWhen, specialistMeetingLinks, type BookingMailContext } from './booking-mail.templates';
 import { renderHtml, renderText } from './html';
 
 /** 1440 → "24 hours", 60 → "1 hour", 90 → "90 minutes". */
@@ -31,7 +31,9 @@ export function reminderMails(c: BookingMailContext, offsetMinutes: number): Mai
           : 'The Zoom meeting is still pending: Zoom has not confirmed it yet and we keep trying. If Zoom asks you to reconnect, please do.',
       );
     } else if (role === 'specialist') {
-      links.push({ label: 'Start the Zoom meeting', href: c.startLink });
+      const own = specialistMeetingLinks(c);
+      links.push(...own.links);
+      if (own.note) paragraphs.push(own.note);
     } else {
       links.push({ label: 'Join the Zoom meeting', href: c.joinUrl });
     }

@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 import type { MailToSend } from './mail-outbox.service';
-import { bookingMails, formatWhen, type BookingMailContext, type Party } from './booking-mail.templates';
+import {
+  bookingMails,
+  formatWhen,
+  specialistMeetingLinks,
+  type BookingMailContext,
+  type Party,
+} from './booking-mail.templates';
 import { renderHtml, renderText } from './html';
 
 export type RenewalReason = 'zoom_deleted' | 'reconnect_moved' | 'missing';
@@ -29,7 +35,7 @@ export function renewedMeetingMails(c: BookingMailContext, reason: RenewalReason
             ...(c.joinUrl ? [{ label: 'Join the Zoom meeting', href: c.joinUrl }] : []),
             ...(c.manageUrl ? [{ label: 'Manage your booking', href: c.manageUrl }] : []),
           ]
-        : [{ label: 'Start the Zoom meeting', href: c.startLink }];
+        : specialistMeetingLinks(c).links;
     return {
       ...mail,
       dedupeKey: `booking:${c.bookingId}:meeting-renewed:${c.sequence}:${role}`,
@@ -64,10 +70,7 @@ export function meetingSetBackMail(
     'To move a session, reschedule the booking instead (My bookings → Reschedule, or ask the customer to use the ' +
       'link in their email): then both of you get the new time and the Zoom meeting follows.',
   ];
-  const links = [
-    { label: 'Start the Zoom meeting', href: c.startLink },
-    { label: 'My bookings', href: manageHelpUrl },
-  ];
+  const links = [...specialistMeetingLinks(c).links, { label: 'My bookings', href: manageHelpUrl }];
   return {
     dedupeKey: `booking:${c.bookingId}:zoom-set-back:${c.sequence}:${key}`,
     to: to.email,

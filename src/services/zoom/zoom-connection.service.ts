@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../lib/clock';
-import { ForbiddenError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { compareAndSet } from '../../db/compare-and-set';
@@ -11,9 +10,17 @@ import { RetiredGrantModel, type RetiredGrantRecord } from '../../models/retired
 import type { RetiredGrants } from './retired-grant.service';
 import type { ZoomApiClient } from './zoom-api.client';
 import type { ZoomAppCredentials, ZoomOAuthClient } from './zoom-oauth.client';
-import { OAuthCallbackError, ZoomApiError } from './zoom.errors';
+import { OAuthCallbackError, ZoomApiError, ZoomStateNotYoursError } from './zoom.errors';
 
-const STATE_TTL_MS = 10 * 60 * 1000;
+/** How long a connect link (its state) lives; the browser's `zoom_connect` cookie lives as long. */
+export const CONNECT_STATE_TTL_SECONDS = 600;
+const STATE_TTL_MS = CONNECT_STATE_TTL_SECONDS * 1000;
+
+/**
+ * Who may complete a connect: the browser that pressed Connect Zoom (the nonces of its `zoom_connect` cookie; the GET
+ * callback) or the signed-in specialist who owns the state (the POST callback of single-page apps).
+ */
+export type ConnectProof = { browserNonces: string[] } | { specialistId: string };
 
 export interface ZoomConnectionStatus {
   connected: boolean;
@@ -38,6 +45,11 @@ export interface ZoomConnectionStatus {
 const isWorking = (doc: UserOAuthTokenRecord | null): doc is UserOAuthTokenRecord =>
   Boolean(doc && doc.isActive && !doc.isRevoked && doc.zoomRefreshToken && !doc.needsReauth);
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+/** Two hex SHA-256 digests compared in constant time. */
+const sameDigest = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
+const invalidState = () =>
+  new OAuthCallbackError('invalid_state', 'The connect link is unknown, expired or already used');
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** "Connect Zoom" (authorization code + PKCE), its callback, status, disconnect and Zoom-side deauthorization. */
@@ -110,47 +122,73 @@ export function createZoomConnectionService(deps: {
     };
   }
 
+  /**
+   * The compare-and-set that uses a state up, with the proof checked first. A browser's cookie is compared with the
+   * stored hash in constant time before the state is touched; a specialist's ownership is part of the write's filter,
+   * so another specialist's attempt changes nothing.
+   */
+  async function consumeState(state: string, proof: ConnectProof, t: Date) {
+    const stateHash = sha256(state);
+    const live = { stateHash, consumedAt: null, expiresAt: { $gt: t } };
+    if ('browserNonces' in proof) {
+      const pending = await OAuthStateModel.findOne(live).lean();
+      if (!pending) throw invalidState();
+      const stored = pending.browserHash;
+      const browserNonce = stored ? proof.browserNonces.find((n) => sameDigest(sha256(n), stored)) : undefined;
+      if (!browserNonce)
+        throw new OAuthCallbackError(
+          'wrong_browser',
+          'Finish connecting in the browser where Connect Zoom was pressed',
+        );
+      if (!(await compareAndSet(OAuthStateModel, { ...live, browserHash: stored }, { $set: { consumedAt: t } })))
+        throw invalidState();
+      return { pending, browserNonce };
+    }
+    if (await compareAndSet(OAuthStateModel, { ...live, userId: proof.specialistId }, { $set: { consumedAt: t } })) {
+      const pending = await OAuthStateModel.findOne({ stateHash }).lean();
+      if (pending) return { pending, browserNonce: undefined };
+    }
+    if (await OAuthStateModel.exists(live)) throw new ZoomStateNotYoursError();
+    throw invalidState();
+  }
+
   return {
-    async createAuthorizeUrl(specialistId: string): Promise<string> {
+    /**
+     * A fresh state (PKCE verifier sealed with it) and a browser nonce: the caller puts the nonce in the browser's
+     * HttpOnly cookie; only its SHA-256 is stored, and the GET callback completes only where the cookie comes back.
+     */
+    async createAuthorizeUrl(specialistId: string): Promise<{ authorizeUrl: string; browserNonce: string }> {
       const state = randomBytes(32).toString('base64url');
       const codeVerifier = randomBytes(48).toString('base64url');
+      const browserNonce = randomBytes(32).toString('base64url');
       const t = now();
       await OAuthStateModel.create({
         stateHash: sha256(state),
         userId: specialistId,
+        browserHash: sha256(browserNonce),
         codeVerifier: deps.cipher.encrypt(codeVerifier),
         redirectUri: deps.redirectUri,
         createdAt: t,
         expiresAt: new Date(t.getTime() + STATE_TTL_MS),
       });
-      return deps.oauth.authorizeUrl({
+      const authorizeUrl = deps.oauth.authorizeUrl({
         clientId: deps.app.clientId,
         redirectUri: deps.redirectUri,
         state,
         codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
         scopes: deps.scopes,
       });
+      return { authorizeUrl, browserNonce };
     },
 
     /**
-     * Consumes the state (single use, unexpired, and — for the SPA variant — bound to the caller), exchanges the
-     * code with the PKCE verifier, reads the Zoom user and stores the grant, replacing any earlier one.
+     * Consumes the state (single use, unexpired, and proven to be this browser's or this specialist's: see
+     * ConnectProof), exchanges the code with the PKCE verifier, reads the Zoom user and stores the grant, replacing
+     * any earlier one. A failed proof leaves the state as it was, so the right browser can still finish.
      */
-    async completeAuthorization(input: { code: string; state: string; expectedSpecialistId?: string }) {
-      const t = now();
-      const stateHash = sha256(input.state);
-      const consumed = await compareAndSet(
-        OAuthStateModel,
-        { stateHash, consumedAt: null, expiresAt: { $gt: t } },
-        { $set: { consumedAt: t } },
-      );
-      const pending = consumed ? await OAuthStateModel.findOne({ stateHash }).lean() : null;
-      if (!pending)
-        throw new OAuthCallbackError('invalid_state', 'The connect link is unknown, expired or already used');
+    async completeAuthorization(input: { code: string; state: string; proof: ConnectProof }) {
+      const { pending, browserNonce } = await consumeState(input.state, input.proof, now());
       const specialistId = pending.userId.toString();
-      if (input.expectedSpecialistId && input.expectedSpecialistId !== specialistId) {
-        throw new ForbiddenError('This connect request belongs to another account');
-      }
       let tokens;
       let me;
       try {
@@ -212,7 +250,7 @@ export function createZoomConnectionService(deps: {
       await deps
         .onConnected?.(specialistId)
         .catch((error) => deps.logger.warn({ specialistId, err: error }, 'onConnected failed'));
-      return { specialistId, zoomUserId: me.id, zoomEmail: me.email, moved };
+      return { specialistId, zoomUserId: me.id, zoomEmail: me.email, moved, browserNonce };
     },
 
     async status(specialistId: string): Promise<ZoomConnectionStatus> {

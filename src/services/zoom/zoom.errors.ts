@@ -68,8 +68,45 @@ export class ZoomAuthError extends AppError {
 
 /** The specialist's grant is dead (revoked, expired or never given). */
 export class ZoomNotConnectedError extends AppError {
-  constructor(message = 'The specialist has no working Zoom connection') {
-    super(422, 'ZOOM_NOT_CONNECTED', message);
+  constructor(message = 'The specialist has no working Zoom connection', details?: { missingStep: S2SMissingStep }) {
+    super(422, 'ZOOM_NOT_CONNECTED', message, { details });
+  }
+}
+
+/** s2s: what stands between a specialist and hosting as their own Zoom user of the platform account. */
+export type S2SMissingStep = 'verify_email' | 'not_in_zoom_account' | 'admin_approval';
+
+/** The S2S host routes on a server that hosts meetings in each specialist's own account. */
+export class S2SModeOffError extends AppError {
+  constructor() {
+    super(
+      409,
+      'S2S_MODE_OFF',
+      "This server runs MEETING_PROVIDER=user: meetings are hosted in each specialist's own Zoom account, so there " +
+        'are no S2S hosts to approve',
+    );
+  }
+}
+
+/** Approval of an S2S host whose email is not verified: the address is not known to be theirs. */
+export class S2SHostEmailNotVerifiedError extends AppError {
+  constructor() {
+    super(
+      422,
+      'S2S_HOST_EMAIL_NOT_VERIFIED',
+      'The specialist has not verified their email address: approve them once they have opened the link we mailed',
+    );
+  }
+}
+
+/** Approval of an S2S host whose email is no user of the platform's Zoom account. */
+export class NotInZoomAccountError extends AppError {
+  constructor(email: string) {
+    super(
+      422,
+      'NOT_IN_ZOOM_ACCOUNT',
+      `${email} is not a user of the platform's Zoom account: add them in Zoom first, or leave them to ZOOM_S2S_HOST_USER`,
+    );
   }
 }
 
@@ -139,6 +176,13 @@ export class OAuthCallbackError extends AppError {
   constructor(reason: string, message: string) {
     super(400, 'ZOOM_CONNECT_FAILED', message, { details: { reason } });
     this.reason = reason;
+  }
+}
+
+/** POST /api/zoom/callback with a state another specialist started: refused before the state is touched. */
+export class ZoomStateNotYoursError extends AppError {
+  constructor() {
+    super(403, 'ZOOM_STATE_NOT_YOURS', 'This connect request belongs to another account');
   }
 }
 

@@ -3,12 +3,12 @@ import type { RedisClient } from '../../db/redis';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import type { TokenCipher } from '../../lib/token-cipher';
-import type { AuthModule } from '../auth/auth.module';
 // The meeting host adapts Zoom (user grant or S2S account) for bookings; it lives in booking/ (listed exception).
 import { s2sMeetingHost, userMeetingHost } from '../booking/meeting-host.service';
 import type { GrantHealthModule } from '../grant-health/grant-health.module';
 import type { Metrics } from '../metrics/metrics.module';
 import { createRetiredGrants } from './retired-grant.service';
+import { createS2SHosts } from './s2s-hosts.service';
 import { createZoomAccountService } from './zoom-account.service';
 import { createZoomApiClient } from './zoom-api.client';
 import { createZoomConnectionService } from './zoom-connection.service';
@@ -34,7 +34,6 @@ export function createZoomModule(deps: {
   redis?: RedisClient;
   cipher: TokenCipher;
   metrics?: Metrics;
-  users: AuthModule['users'];
   refreshLog: GrantHealthModule['refreshLog'];
   /** A grant's refresh token died. */
   onGrantDead: TokenDeps['onGrantDead'];
@@ -46,7 +45,7 @@ export function createZoomModule(deps: {
   onAccountChanged: ConnectionDeps['onAccountChanged'];
   onMeetingChanged: WebhookDeps['onMeetingChanged'];
 }) {
-  const { config, clock, logger, redis, cipher, metrics, users } = deps;
+  const { config, clock, logger, redis, cipher, metrics } = deps;
   const { httpTimeoutMs, refreshMarginSeconds } = config.zoom;
   const zoomHttp = createZoomHttp(httpTimeoutMs, metrics);
   const oauth = createZoomOAuthClient({
@@ -108,11 +107,26 @@ export function createZoomModule(deps: {
   });
   const account = createZoomAccountService({ api, s2s });
   const quota = createZoomQuota({ clock, logger, dailyLimit: config.integrity.zoomDailyMeetingLimit });
-  const meetingHost =
-    config.meetingProvider === 's2s'
-      ? s2sMeetingHost({ s2s, api, fallbackHostUser: config.zoom.s2s.hostUser, users, logger })
-      : userMeetingHost({ tokens, connection });
-  return { api, connection, tokens, webhook, s2s, account, quota, retiredGrants, meetingHost };
+  const s2sMode = config.meetingProvider === 's2s';
+  const fallbackHostUser = config.zoom.s2s.hostUser;
+  const s2sHosts = createS2SHosts({ enabled: s2sMode, api, s2s, fallbackHostUser, clock, logger });
+  const meetingHost = s2sMode
+    ? s2sMeetingHost({ s2s, approvals: s2sHosts, fallbackHostUser, logger })
+    : userMeetingHost({ tokens, connection });
+  return {
+    api,
+    connection,
+    tokens,
+    webhook,
+    s2s,
+    account,
+    quota,
+    retiredGrants,
+    meetingHost,
+    s2sHosts,
+    /** s2s: ZOOM_S2S_HOST_USER, whose meetings only admins and that host start (hostedBySharedUser). */
+    sharedHostUser: s2sMode ? fallbackHostUser : undefined,
+  };
 }
 
 export type ZoomModule = ReturnType<typeof createZoomModule>;

@@ -146,11 +146,16 @@ export async function readySpecialist(base: string, name: string, options: { zoo
   const zoomEmail = `zoom.${randomBytes(4).toString('hex')}@example.com`;
   if (options.zoom !== false) {
     const connect = await call(base, 'GET', '/api/zoom/connect', { token: s.token });
+    // The callback completes only in the browser the connect answer gave its cookie to.
+    const cookie = connect.headers
+      .getSetCookie()
+      .find((c) => /^(__Host-)?zoom_connect=/.test(c))!
+      .split(';')[0]!;
     const authorize = new URL(connect.body.authorizeUrl as string);
     authorize.searchParams.set('login_hint', zoomEmail);
     const approved = await fetch(authorize, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
     const back = new URL(approved.headers.get('location')!);
-    const done = await call(base, 'GET', `/api/zoom/callback${back.search}`);
+    const done = await call(base, 'GET', `/api/zoom/callback${back.search}`, { headers: { cookie } });
     if (!String(done.headers.get('location')).includes('zoom=connected'))
       throw new Error(`connect: ${done.headers.get('location')}`);
   }

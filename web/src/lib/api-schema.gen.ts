@@ -889,7 +889,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Start "Connect Zoom": returns the Zoom authorization URL (state + PKCE S256) */
+        /**
+         * Start "Connect Zoom": returns the Zoom authorization URL (state + PKCE S256)
+         * @description Also sets the HttpOnly cookie `zoom_connect` (`__Host-zoom_connect` on https; SameSite=Lax, Path=/, Max-Age 600) holding a nonce whose hash is stored with the state: the GET callback completes only in the browser that holds it.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -945,7 +948,7 @@ export interface paths {
         };
         /**
          * Zoom's redirect target: stores the grant, then 302 to the frontend profile page
-         * @description Always answers 302: `${FRONTEND_URL}/specialist/profile?zoom=connected` (plus `&moved=<n>` when the reconnect brought a different Zoom account and n upcoming meetings moved to it), or `?zoom=error&reason=<code>` (access_denied, invalid_state, exchange_failed, zoom_unavailable, missing_code).
+         * @description Always answers 302: `${FRONTEND_URL}/specialist/profile?zoom=connected` (plus `&moved=<n>` when the reconnect brought a different Zoom account and n upcoming meetings moved to it), or `?zoom=error&reason=<code>` (access_denied, invalid_state, exchange_failed, zoom_unavailable, missing_code, wrong_browser). wrong_browser: the `zoom_connect` cookie of the browser that asked is missing or does not match; nothing is stored and the state stays usable for that browser.
          */
         get: {
             parameters: {
@@ -1021,7 +1024,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description The state belongs to another specialist */
+                /** @description The state belongs to another specialist (ZOOM_STATE_NOT_YOURS); it is left as it was */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1869,6 +1872,276 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/s2s-hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * MEETING_PROVIDER=s2s: every specialist, the Zoom user of the platform account they host as, and why
+         * @description Sorted by name. The Zoom user is looked up by the specialist’s email with the S2S token (not for approved rows); when Zoom cannot be asked the rows say `unavailable` and `zoomReachable` is false (never a 5xx).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description From 1 (default 1) */
+                    page?: number;
+                    /** @description Default 50, at most 200 */
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of specialists */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["S2SHostPage"];
+                    };
+                };
+                /** @description Malformed or invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Missing, invalid or expired bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Requires role: admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description MEETING_PROVIDER=user: meetings are in each specialist's own Zoom account (S2S_MODE_OFF) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/s2s-hosts/{specialistId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves a specialist to host as the Zoom user their (verified) email is in the platform account
+         * @description Idempotent: an approval that still holds is answered unchanged. It binds the Zoom user and the specialist’s email of now; an email change voids it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    specialistId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Approved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["S2SHostRow"];
+                    };
+                };
+                /** @description Malformed or invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Missing, invalid or expired bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Requires role: admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No such specialist */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description MEETING_PROVIDER=user: meetings are in each specialist's own Zoom account (S2S_MODE_OFF) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Email not verified (S2S_HOST_EMAIL_NOT_VERIFIED), or not a user of the account (NOT_IN_ZOOM_ACCOUNT) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Zoom could not be asked (ZOOM_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/s2s-hosts/{specialistId}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revokes the approval: new bookings are refused or go to ZOOM_S2S_HOST_USER; made meetings keep their host
+         * @description Idempotent; answers the row as it is now.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    specialistId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked (or there was none) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["S2SHostRow"];
+                    };
+                };
+                /** @description Malformed or invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Missing, invalid or expired bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Requires role: admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No such specialist */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description MEETING_PROVIDER=user: meetings are in each specialist's own Zoom account (S2S_MODE_OFF) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/specialists/me/availability": {
         parameters: {
             query?: never;
@@ -2583,6 +2856,15 @@ export interface paths {
                 };
                 /** @description No login and no valid link */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description s2s: a meeting of the shared ZOOM_S2S_HOST_USER (START_LINK_SHARED_HOST: admins and that host only), or the specialist is not approved as its host (S2S_HOST_NOT_APPROVED) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3758,6 +4040,54 @@ export interface components {
              * @enum {string}
              */
             retried: "meeting" | "check" | "delete";
+        };
+        S2SHostPage: {
+            items: components["schemas"]["S2SHostRow"][];
+            page: number;
+            pageSize: number;
+            total: number;
+            /** @description ZOOM_S2S_HOST_USER (null: not set) */
+            fallbackHost: string | null;
+            /** @description false: Zoom could not be asked about some rows (zoomError) */
+            zoomReachable: boolean;
+            zoomError: string | null;
+        };
+        S2SHostRow: {
+            specialistId: string;
+            name: string;
+            email: string;
+            emailVerified: boolean;
+            /** @description The Zoom user of the platform account they host (or would host) as: the approval’s, else the one whose email is theirs (null: none, or Zoom could not be asked) */
+            zoomUser: {
+                id: string;
+                email: string;
+            } | null;
+            /**
+             * @description What Zoom answered for their email (null: approved, Zoom is not asked)
+             * @enum {string|null}
+             */
+            zoomUserLookup: "found" | "not_found" | "unavailable" | null;
+            /**
+             * @description approved (hosts as zoomUser); fallback_host (not approved: ZOOM_S2S_HOST_USER hosts them); email_not_verified, not_in_zoom_account, awaiting_approval (an admin must approve), zoom_unavailable (Zoom could not be asked): cannot be booked
+             * @enum {string}
+             */
+            state: "approved" | "fallback_host" | "email_not_verified" | "not_in_zoom_account" | "awaiting_approval" | "zoom_unavailable";
+            /** @description POST …/approve would make them approved now */
+            approvable: boolean;
+            approval: {
+                zoomUserId: string;
+                zoomEmail: string;
+                /** @description Their email when approved; another email voids it */
+                approvedEmail: string;
+                approvedBy: {
+                    id: string;
+                    name: string | null;
+                };
+                approvedAt: string;
+                valid: boolean;
+                /** @enum {string|null} */
+                voidReason: "email_changed" | "email_not_verified" | null;
+            } | null;
         };
         Availability: {
             headline: string;

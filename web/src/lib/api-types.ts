@@ -35,3 +35,7 @@ export type MeetingTroubleState = MeetingTroubleRow['state'];
 export type CalendarFeed = Schemas['CalendarFeed'];
 /** The secret address of a user's bookings as a calendar feed. */
 export type CalendarSubscription = Schemas['CalendarSubscription'];
+/** The admins' S2S hosts (`/api/admin/s2s-hosts`, MEETING_PROVIDER=s2s). */
+export type S2SHostPage = Schemas['S2SHostPage'];
+export type S2SHostRow = Schemas['S2SHostRow'];
+export type S2SHostState = S2SHostRow['state'];

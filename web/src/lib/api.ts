@@ -158,6 +158,10 @@ export const api = {
     unwrap(client.GET('/api/admin/meetings', { params: { query } })),
   retryMeeting: (bookingId: string) =>
     unwrap(client.POST('/api/admin/meetings/{bookingId}/retry', { params: { path: { bookingId } } })),
+  s2sHosts: (query: { page?: number; pageSize?: number }) =>
+    unwrap(client.GET('/api/admin/s2s-hosts', { params: { query } })),
+  approveS2SHost: (specialistId: string) =>
+    unwrap(client.POST('/api/admin/s2s-hosts/{specialistId}/approve', { params: { path: { specialistId } } })),
 };
 
 type ConnectionStateFilter = NonNullable<paths['/api/admin/zoom-connections']['get']['parameters']['query']>['state'];

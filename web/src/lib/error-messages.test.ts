@@ -60,4 +60,14 @@ describe('describeError', () => {
   it('when the code is unknown and not a server failure, then the API’s own message is shown', () => {
     expect(describeError(new ApiError(422, 'SOMETHING_NEW', 'A new rule said no'))).toBe('A new rule said no');
   });
+
+  it('when an s2s specialist cannot host yet, then the customer is told the platform has not set it up, not to connect Zoom', () => {
+    const error = new ApiError(422, 'ZOOM_NOT_CONNECTED', 'an admin must approve', { missingStep: 'admin_approval' });
+    expect(describeError(error)).toBe("This specialist can't take bookings yet: the platform has not set up their Zoom hosting.");
+    expect(describeError(new ApiError(422, 'ZOOM_NOT_CONNECTED', 'x'))).toMatch(/Zoom account isn't connected/);
+  });
+
+  it('when a specialist presses Start on a meeting of the shared host, then they are told an admin starts it', () => {
+    expect(describeError(new ApiError(403, 'START_LINK_SHARED_HOST', 'x'))).toMatch(/an admin starts it/);
+  });
 });

@@ -63,6 +63,15 @@ const BY_CODE: Record<string, string> = {
   GUEST_EMAIL_NOT_CUSTOMER: 'This email belongs to a specialist account, which cannot book. Please use another email.',
   CALENDAR_BUSY: 'The specialist is busy at that time. Please pick another time.',
   ACCOUNT_BEING_DELETED: 'The account with this email is being deleted. Please try again in a few minutes.',
+  START_LINK_SHARED_HOST:
+    "This meeting is hosted by the platform's shared Zoom host, so an admin starts it. Join it with the join link.",
+  S2S_HOST_NOT_APPROVED:
+    "You are not approved (any more) to host this meeting in the platform's Zoom account. Please ask an admin.",
+  ZOOM_STATE_NOT_YOURS: 'That Zoom connection was started by another account. Press Connect Zoom yourself.',
+  S2S_HOST_EMAIL_NOT_VERIFIED: 'This specialist has not confirmed their email address yet, so they cannot be approved.',
+  NOT_IN_ZOOM_ACCOUNT: "This specialist's email is not a user of the platform's Zoom account, so they cannot be approved.",
+  S2S_MODE_OFF:
+    "This server hosts meetings in each specialist's own Zoom account (MEETING_PROVIDER=user), so there are no S2S hosts to approve.",
 };
 
 /** The server's reason a calendar was refused ("The calendar server answered HTTP 404"), as a sentence. */
@@ -121,6 +130,9 @@ export function describeError(error: unknown): string {
     return problems.length > 0 ? problems.join(' ') : 'Please check the form and try again.';
   }
   if (error.code === 'CALENDAR_FEED_INVALID') return feedRefusal(error.details) ?? BY_CODE.CALENDAR_FEED_INVALID!;
+  // s2s mode: the platform hosts the meetings; what is missing is the platform's to set up, not a connection.
+  if (error.code === 'ZOOM_NOT_CONNECTED' && (error.details as { missingStep?: string } | undefined)?.missingStep)
+    return "This specialist can't take bookings yet: the platform has not set up their Zoom hosting.";
   const known = BY_CODE[error.code];
   if (known) return known;
   if (error.status >= 500) return 'Something went wrong on our side. Please try again in a moment.';

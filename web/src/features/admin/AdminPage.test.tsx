@@ -7,7 +7,7 @@ function serverAnswers(status: number, body: unknown, byPath: Record<string, unk
   const calls: string[] = [];
   vi.stubGlobal('fetch', async (request: Request) => {
     const { pathname, search } = new URL(request.url);
-    calls.push(`${pathname}${search}`);
+    calls.push(`${request.method === 'GET' ? '' : `${request.method} `}${pathname}${search}`);
     const answer = pathname in byPath ? byPath[pathname] : body;
     return new Response(JSON.stringify(answer), {
       status: pathname in byPath ? 200 : status,
@@ -35,6 +35,7 @@ describe('admin page', () => {
     const alerts = await screen.findAllByRole('alert');
     expect(alerts.map((a) => a.textContent)).toEqual([
       'This server does not have the admin API for Zoom connections yet (it comes with the grant-health update).',
+      'This server does not have the admin API for S2S hosts yet (it comes with the S2S host approval update).',
       'This server does not have the admin API for meetings yet (it comes with the meeting-integrity update).',
       'This server does not have the admin API for Zoom connections yet (it comes with the grant-health update).',
     ]);
@@ -91,6 +92,80 @@ describe('admin page: meetings', () => {
     expect(screen.getByRole('option', { name: 'Orphaned (1)' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Retry now: booking b1' }));
     expect((await screen.findByRole('status')).textContent).toBe('Booking b1: the next attempt runs now.');
-    expect(calls).toContain('/api/admin/meetings/b1/retry');
+    expect(calls).toContain('POST /api/admin/meetings/b1/retry');
+  });
+});
+
+const NO_CONNECTIONS = {
+  items: [], counts: { connected: 0, needs_reauth: 0, revoked: 0, never: 0 }, page: 1, pageSize: 25, total: 0,
+};
+const row = (over: Record<string, unknown>) => ({
+  specialistId: 's1', name: 'Mara Member', email: 'mara@example.com', emailVerified: true,
+  zoomUser: { id: 'z1', email: 'mara@example.com' }, zoomUserLookup: 'found', state: 'awaiting_approval',
+  approvable: true, approval: null, ...over,
+});
+
+describe('admin page: S2S hosts', () => {
+  it('when specialists load, then each row shows email, confirmation, Zoom user and state, and Approve asks the server', async () => {
+    const calls = serverAnswers(200, NO_CONNECTIONS, {
+      '/api/admin/meetings': NO_MEETINGS,
+      '/api/admin/s2s-hosts': {
+        items: [
+          row({}),
+          row({ specialistId: 's2', name: 'Ian Impostor', email: 'ceo@example.com', emailVerified: false, zoomUser: { id: 'z9', email: 'ceo@example.com' }, state: 'email_not_verified', approvable: false }),
+          row({ specialistId: 's3', name: 'Nora Nobody', email: 'nora@example.com', zoomUser: null, zoomUserLookup: 'not_found', state: 'not_in_zoom_account', approvable: false }),
+        ],
+        page: 1, pageSize: 25, total: 3, fallbackHost: null, zoomReachable: true, zoomError: null,
+      },
+      '/api/admin/s2s-hosts/s1/approve': row({ state: 'approved', approvable: false, zoomUserLookup: null }),
+    });
+    render(<AdminPage />);
+    const table = await screen.findByRole('region', { name: 'S2S hosts table' });
+    expect(table.textContent).toContain('Awaiting approval: cannot be booked');
+    expect(table.textContent).toContain('Email not confirmed: cannot be booked');
+    expect(table.textContent).toContain('None with this email');
+    expect(screen.getByText(/No shared host \(ZOOM_S2S_HOST_USER\) is set/)).toBeTruthy();
+    // Only the approvable row has the button, named for whom and as which Zoom user.
+    expect(screen.queryByRole('button', { name: /Approve Ian Impostor/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Approve Mara Member as mara@example.com' }));
+    expect((await screen.findByRole('status')).textContent).toBe(
+      'Mara Member is approved: their meetings are hosted as mara@example.com.',
+    );
+    expect(calls).toContain('POST /api/admin/s2s-hosts/s1/approve');
+    expect(calls.filter((c) => c === '/api/admin/s2s-hosts?page=1&pageSize=25')).toHaveLength(2);
+  });
+
+  it('when the server runs user-managed Zoom, then the panel says there are no S2S hosts, without an alert', async () => {
+    vi.stubGlobal('fetch', async (request: Request) => {
+      const { pathname } = new URL(request.url);
+      const body =
+        pathname === '/api/admin/s2s-hosts'
+          ? { error: { code: 'S2S_MODE_OFF', message: 'MEETING_PROVIDER=user' } }
+          : pathname === '/api/admin/meetings' ? NO_MEETINGS : NO_CONNECTIONS;
+      return new Response(JSON.stringify(body), {
+        status: pathname === '/api/admin/s2s-hosts' ? 409 : 200,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    });
+    render(<AdminPage />);
+    expect(await screen.findByText(/own Zoom account \(MEETING_PROVIDER=user\), so there are no S2S hosts to approve/)).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'S2S hosts table' })).toBeNull();
+    expect(screen.queryAllByRole('alert')).toHaveLength(0);
+  });
+
+  it('when Zoom cannot be asked, then the panel says so in words next to the table', async () => {
+    serverAnswers(200, NO_CONNECTIONS, {
+      '/api/admin/meetings': NO_MEETINGS,
+      '/api/admin/s2s-hosts': {
+        items: [row({ zoomUser: null, zoomUserLookup: 'unavailable', state: 'fallback_host', approvable: false })],
+        page: 1, pageSize: 25, total: 1, fallbackHost: 'host@example.com', zoomReachable: false, zoomError: 'Zoom API 503',
+      },
+    });
+    render(<AdminPage />);
+    expect((await screen.findByRole('alert')).textContent).toBe('Zoom could not be asked about some specialists: Zoom API 503');
+    const table = screen.getByRole('region', { name: 'S2S hosts table' });
+    expect(table.textContent).toContain('Hosted by the shared host (ZOOM_S2S_HOST_USER)');
+    expect(table.textContent).toContain('Zoom could not be asked');
+    expect(screen.getByText(/hosted by the shared host host@example.com; only admins and that host can start those meetings/)).toBeTruthy();
   });
 });

@@ -6,6 +6,7 @@ import { browserTimeZone, formatDateTime } from '../../lib/time';
 import type { ConnectionState } from '../../lib/api-types';
 import { adminLoadError, STATES, stateLabel } from './admin-view';
 import { AdminMeetings } from './AdminMeetings';
+import { AdminS2SHosts } from './AdminS2SHosts';
 
 const PAGE_SIZE = 25;
 
@@ -93,6 +94,7 @@ export function AdminPage() {
         )}
         {c && <Pager page={c.page} pageSize={c.pageSize} total={c.total} onPage={setPage} what="connections" />}
       </Section>
+      <AdminS2SHosts />
       <AdminMeetings zone={zone} />
       <Section title="Token refresh log">
         <LoadError error={events.error} />

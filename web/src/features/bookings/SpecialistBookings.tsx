@@ -38,6 +38,15 @@ export function SpecialistBookings({ timeZone }: { timeZone: string }) {
             </p>
             <MeetingState booking={b} />
             {b.meeting.startUrl && <StartMeetingLink bookingId={b.id} href={b.meeting.startUrl} />}
+            {/* No start link for a live meeting: the platform's shared Zoom host holds it (s2s); they join. */}
+            {!b.meeting.startUrl && b.status === 'confirmed' && b.meeting.joinUrl && (
+              <>
+                <a className="button" href={b.meeting.joinUrl} target="_blank" rel="noopener noreferrer">
+                  Join meeting
+                </a>
+                <span className="muted"> An admin starts this meeting: it is hosted by the platform's shared Zoom host.</span>
+              </>
+            )}
           </li>
         ))}
       </ul>

@@ -52,6 +52,17 @@ describe('booking lists', () => {
     expect(calls.length).toBe(polls);
   }, 15_000);
 
+  it('when the shared s2s host holds the meeting (no start link), then the specialist gets Join meeting and who starts it', async () => {
+    bookingsAnswer(() => [
+      booking({ customerName: 'Cleo Customer', meeting: { status: 'created', provider: 's2s', zoomMeetingId: '9', joinUrl: 'https://zoom.example/j/9', startUrl: null, attempts: 1 } }),
+    ]);
+    render(<SpecialistBookings timeZone="Europe/Berlin" />);
+    const join = await screen.findByRole('link', { name: 'Join meeting' });
+    expect(join.getAttribute('href')).toBe('https://zoom.example/j/9');
+    expect(screen.queryByRole('link', { name: 'Start meeting' })).toBeNull();
+    expect(join.closest('li')!.textContent).toContain("An admin starts this meeting: it is hosted by the platform's shared Zoom host.");
+  });
+
   it('when the customer opens My bookings, then each booking says with whom, in their zone, and refreshes while pending', async () => {
     let zoomAnswered = false;
     bookingsAnswer(() => [

@@ -9,11 +9,17 @@ const status: ZoomStatus = {
 
 describe('Zoom callback outcomes', () => {
   it('when Zoom sends back each documented reason, then each gets its own sentence', () => {
-    const reasons = ['access_denied', 'invalid_state', 'exchange_failed', 'zoom_unavailable', 'missing_code'];
+    const reasons = ['access_denied', 'invalid_state', 'exchange_failed', 'zoom_unavailable', 'missing_code', 'wrong_browser'];
     const sentences = reasons.map(callbackErrorMessage);
     expect(new Set(sentences).size).toBe(reasons.length);
     expect(callbackErrorMessage('access_denied')).toMatch(/Deny/);
     expect(callbackErrorMessage('invalid_state')).toMatch(/expired/);
+  });
+
+  it('when the approval came back to another browser, then it says to finish where Connect Zoom was pressed', () => {
+    expect(callbackErrorMessage('wrong_browser')).toMatch(
+      /different browser.*nothing was connected.*finish connecting in the browser where you pressed Connect Zoom/,
+    );
   });
 
   it('when the reason is unknown or missing, then a general sentence is shown', () => {

@@ -7,6 +7,8 @@ const REASONS: Record<string, string> = {
   exchange_failed: 'Zoom did not accept the authorization. Please try again.',
   zoom_unavailable: 'Zoom is not answering right now. Please try again in a few minutes.',
   missing_code: 'Zoom sent you back without an authorization. Please try again.',
+  wrong_browser:
+    'Zoom was approved in a different browser from the one that asked, so nothing was connected. Please finish connecting in the browser where you pressed Connect Zoom, within 10 minutes, or press Connect Zoom again here.',
 };
 
 export function callbackErrorMessage(reason: string | null): string {
