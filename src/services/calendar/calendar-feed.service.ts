@@ -163,7 +163,7 @@ export function createCalendarFeedService(deps: {
       await deps.jobs.schedule(JOB_CALENDAR_FEED, `${JOB_CALENDAR_FEED}:${id}`, { feedId: id }, new Date(t + i * 200));
     }
     if (deps.syncEveryMs <= 0) return;
-    return { retryAt: new Date(now().getTime() + deps.syncEveryMs) };
+    return { nextRunAt: new Date(now().getTime() + deps.syncEveryMs) };
   });
   deps.jobs.define(JOB_CALENDAR_FEED, async ({ feedId }) => {
     await syncFeed(feedId!);
