@@ -31,7 +31,7 @@ describe('recurring jobs run on their own interval', () => {
     }
   });
 
-  // 0.25 minutes is below the retry floor `{ retryAt }` grows to (30 s after five runs): only `{ nextRunAt }` keeps 15 s.
+  // 0.25 minutes is below the floor `{ retryAt }` grows to (30 s after five runs): only `{ nextRunAt }` keeps 15 s.
   it.each([
     ['meeting-reconcile-sweep', { MEETING_RECONCILE_EVERY_MINUTES: '0.25' }, 'meetingReconcile'],
     ['calendar-sync-sweep', { CALENDAR_SYNC_EVERY_MINUTES: '0.25' }, 'calendarFeeds'],

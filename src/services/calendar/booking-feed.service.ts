@@ -4,10 +4,7 @@ import type { Clock } from '../../lib/clock';
 import { isDuplicateKeyError, NotFoundError } from '../../lib/errors';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { BookingModel, type BookingRecord } from '../../models/booking.model';
-import {
-  CalendarSubscriptionModel,
-  type CalendarSubscriptionRecord,
-} from '../../models/calendar-subscription.model';
+import { CalendarSubscriptionModel, type CalendarSubscriptionRecord } from '../../models/calendar-subscription.model';
 import { UserModel } from '../../models/user.model';
 import { RESEAL_BATCH, resealEach, sealedUnderOtherKey, type ResealReport } from '../sealed-fields';
 import type { JwtService } from '../auth/jwt.service';
