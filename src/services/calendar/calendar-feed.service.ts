@@ -135,7 +135,10 @@ export function createCalendarFeedService(deps: {
       if (!(error instanceof FeedFetchError || error instanceof IcsParseError)) throw error;
       // The last good copy stays: a failing feed keeps blocking what it blocked.
       await CalendarFeedModel.updateOne({ _id: feed._id }, { $set: { lastError: error.message, lastErrorAt: t } });
-      deps.logger.warn({ feedId, host: feed.host, reason: error.message }, 'Calendar feed sync failed');
+      deps.logger.warn(
+        { feedId, specialistId: feed.specialistId, host: feed.host, reason: error.message },
+        'Calendar feed sync failed',
+      );
     }
     const after = await CalendarFeedModel.findById(feedId).lean<CalendarFeedRecord>();
     if (after && isStale(after) && !after.staleNotifiedAt) await tellStale(after);
