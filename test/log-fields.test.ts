@@ -117,7 +117,7 @@ describe('log lines an operator can search (README "Runbook")', () => {
     const creates = sandbox.calls('POST /v2/users/:userId/meetings');
     sandbox.inject({ route: 'POST /v2/users/:userId/meetings', delayMs: 300 });
     sandbox.inject({ route: 'DELETE /v2/meetings/:meetingId', status: 503 });
-    const repair = t.container.services.meetingRepair.repair(bookingId, 'zoom_deleted');
+    const repair = t.container.services.meetingRepair.repair(bookingId, 'webhook');
     await waitFor(() => sandbox.calls('POST /v2/users/:userId/meetings') > creates);
     await BookingModel.updateOne({ _id: bookingId }, { $inc: { sequence: 1 } });
     await repair;
