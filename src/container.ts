@@ -84,6 +84,13 @@ export function createContainer(deps: AppDeps) {
   const { maintenance } = createJobsModule({
     ...base,
     sweeps: [...booking.maintenanceSweeps, auth.accountDeletion.resumeDeletions],
+    rotating: cipher.rotating,
+    resealers: {
+      grants: () => zoom.tokens.resealStale(),
+      retiredGrants: () => zoom.retiredGrants.resealStale(),
+      calendarFeeds: () => calendar.calendarFeeds.resealStale(),
+      calendarSubscriptions: () => calendar.bookingFeed.resealStale(),
+    },
   });
 
   const services = {

@@ -8,12 +8,20 @@ import { connectZoom } from './support/zoom';
 // Monday 2026-11-23 06:00 UTC: the digest hour (7) is ahead.
 const NOW = '2026-11-23T06:00:00.000Z';
 const CREATE = 'POST /v2/users/:userId/meetings';
+const DELETE = 'DELETE /v2/meetings/:meetingId';
 
 describe('the admins’ meeting view: GET /api/admin/meetings and POST /api/admin/meetings/:bookingId/retry', () => {
   const s = useStack({ now: NOW });
   let admin: Awaited<ReturnType<typeof createAdmin>>;
   const ids: Record<string, string> = {};
   let specialistName = '';
+  let specialist: Awaited<ReturnType<typeof readySpecialist>>;
+  let customer: Awaited<ReturnType<typeof registerUser>>;
+  const booked = async (start: string) => {
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
 
   const get = (query = '', token = admin.token) =>
     request(s.app).get(`/api/admin/meetings${query}`).set('Authorization', `Bearer ${token}`);
@@ -22,14 +30,9 @@ describe('the admins’ meeting view: GET /api/admin/meetings and POST /api/admi
 
   beforeAll(async () => {
     admin = await createAdmin(s.container);
-    const specialist = await readySpecialist(s.app, { name: 'Pat Troubled' });
+    specialist = await readySpecialist(s.app, { name: 'Pat Troubled' });
     specialistName = specialist.user.name;
-    const customer = await registerUser(s.app, 'customer');
-    const booked = async (start: string) => {
-      const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start });
-      expect(res.status).toBe(201);
-      return res.body.id as string;
-    };
+    customer = await registerUser(s.app, 'customer');
     s.sandbox.inject({ route: CREATE, status: 400, times: 1 });
     ids.failed = await booked('2026-11-24T09:00:00Z');
     ids.repaired = await booked('2026-11-24T13:00:00Z');
@@ -91,8 +94,32 @@ describe('the admins’ meeting view: GET /api/admin/meetings and POST /api/admi
     await drainJobs(s.container);
     expect(await BookingModel.findById(ids.failed).lean()).toMatchObject({ meeting: { status: 'created' } });
 
+    // Its orphan lives in the old account, whose grant is dead: tried again, it stays orphaned.
     const again = await retry(ids.orphaned!);
     expect([again.status, again.body]).toEqual([202, { bookingId: ids.orphaned, retried: 'check' }]);
+    expect((await get('?state=orphaned')).body.total).toBe(2);
+
+    // An orphan the current grant reaches: Zoom refused to delete a cancelled booking's meeting, then refused the
+    // reconciliation's delete too. Retry now sends the DELETE at once.
+    const refused = await booked('2026-11-26T09:00:00Z');
+    const meetingId = (await BookingModel.findById(refused).lean())!.zoomMeetingId!;
+    s.sandbox.inject({ route: DELETE, status: 400, times: 2 });
+    await request(s.app)
+      .post(`/api/bookings/${refused}/cancel`)
+      .set('Authorization', `Bearer ${customer.token}`)
+      .expect(200);
+    await s.container.services.meetingReconcile.reconcileHost(specialist.user.id);
+    const listed = (await get('?state=orphaned')).body.items.filter(
+      (r: { bookingId: string }) => r.bookingId === refused,
+    );
+    expect(listed).toEqual([expect.objectContaining({ zoomMeetingId: meetingId, state: 'orphaned' })]);
+    const sent = s.sandbox.requests(DELETE).length;
+    const orphan = await retry(refused);
+    expect([orphan.status, orphan.body]).toEqual([202, { bookingId: refused, retried: 'delete' }]);
+    expect(s.sandbox.requests(DELETE).slice(sent)[0]).toMatchObject({ path: `/v2/meetings/${meetingId}` });
+    expect(s.sandbox.meetings().some((m) => String(m.id) === meetingId)).toBe(false);
+    await drainJobs(s.container);
+    expect(await BookingModel.findById(refused).lean()).toMatchObject({ meeting: { zoomDeleted: true } });
     expect((await get('?state=orphaned')).body.total).toBe(2);
   });
 

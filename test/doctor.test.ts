@@ -121,6 +121,11 @@ describe('npm run doctor (the go-live check)', () => {
     expect(wrong.line('Token encryption key')).toMatch(/^✗ TOKEN_ENCRYPTION_KEY does not decrypt the stored grants/);
     const right = await doctor({ TOKEN_ENCRYPTION_KEY: 'c'.repeat(64) });
     expect(right.line('Token encryption key')).toBe('✓ TOKEN_ENCRYPTION_KEY decrypts a stored grant');
+    // During a rotation the grants are still under the old key, which the server opens as the previous one.
+    const rotating = await doctor({ TOKEN_ENCRYPTION_KEY: KEY, TOKEN_ENCRYPTION_KEY_PREVIOUS: 'c'.repeat(64) });
+    expect(rotating.line('Token encryption key')).toBe(
+      '✓ TOKEN_ENCRYPTION_KEY with TOKEN_ENCRYPTION_KEY_PREVIOUS decrypts a stored grant',
+    );
   });
 
   (redisReachable ? it : it.skip)('when REDIS_URL is set, then Redis must answer PING', async () => {

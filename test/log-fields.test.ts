@@ -1,11 +1,14 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../src/lib/logger';
+import { BookingModel } from '../src/models/booking.model';
+import { UserOAuthTokenModel } from '../src/models/user-oauth-token.model';
 import { ManualClock } from '../src/lib/clock';
 import { createSmtpTransport } from '../src/services/mail/mail-transport';
 import { createTestApp, registerUser, type TestApp } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
 import { useTestDatabase } from './support/database';
 import { startTestSmtp, type TestSmtp } from './support/smtp';
+import { waitFor } from './support/wait';
 import { sandboxEnv, startTestSandbox } from './support/zoom';
 import type { ZoomSandbox } from '../src/zoom-sandbox/zoom-sandbox';
 
@@ -78,5 +81,48 @@ describe('log lines an operator can search (README "Runbook")', () => {
       }),
     ]);
     smtp.setRefusing(false);
+  });
+  it('when a token refresh fails without invalid_grant, then a line names the specialist, the outcome and Zoom’s reason, never a token', async () => {
+    const specialist = await readySpecialist(t.app);
+    const grant = (await UserOAuthTokenModel.findOne({ userId: specialist.user.id }).lean())!;
+    const secrets = [grant.zoomAccessToken!, grant.zoomRefreshToken!].map((v) => t.container.cipher.decrypt(v));
+    clock.advance(2 * 3600_000); // the access token has expired: the next use refreshes
+    sandbox.inject({
+      route: 'POST /oauth/token',
+      status: 503,
+      body: { reason: 'Service temporarily unavailable', error: 'server_error' },
+    });
+    await expect(t.container.services.zoom.tokens.getAccessToken(specialist.user.id)).rejects.toThrow();
+    const [line, ...more] = logged('Zoom token refresh failed');
+    expect(more).toEqual([]);
+    expect(line).toEqual(
+      expect.objectContaining({
+        specialistId: specialist.user.id,
+        trigger: 'request',
+        outcome: 'error',
+        zoomStatus: 503,
+        reason: expect.stringContaining('Service temporarily unavailable'),
+      }),
+    );
+    for (const secret of secrets) expect(JSON.stringify(line)).not.toContain(secret);
+  });
+
+  it('when a repair’s spare meeting cannot be removed, then the line names the booking and the specialist', async () => {
+    const specialist = await readySpecialist(t.app);
+    const customer = await registerUser(t.app, 'customer');
+    const res = await book(t.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-25T08:00:00Z' });
+    const bookingId = res.body.id as string;
+    sandbox.hostDeleteMeeting(res.body.meeting.zoomMeetingId);
+    // While Zoom makes the new meeting the booking changes, so the new one is a spare; Zoom then refuses its delete.
+    const creates = sandbox.calls('POST /v2/users/:userId/meetings');
+    sandbox.inject({ route: 'POST /v2/users/:userId/meetings', delayMs: 300 });
+    sandbox.inject({ route: 'DELETE /v2/meetings/:meetingId', status: 503 });
+    const repair = t.container.services.meetingRepair.repair(bookingId, 'webhook');
+    await waitFor(() => sandbox.calls('POST /v2/users/:userId/meetings') > creates);
+    await BookingModel.updateOne({ _id: bookingId }, { $inc: { sequence: 1 } });
+    await repair;
+    expect(logged('Could not remove a spare')).toEqual([
+      expect.objectContaining({ bookingId, specialistId: specialist.user.id, meetingId: expect.any(String) }),
+    ]);
   });
 });

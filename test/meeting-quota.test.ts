@@ -42,6 +42,31 @@ describe('the Zoom quota and the limits on customers', () => {
     expect(bySpecialist.status).toBe(200);
   });
 
+  it('when RESCHEDULE_LIMIT_PER_BOOKING is 0, then customers cannot move bookings at all, and the specialist still can', async () => {
+    const { app } = createTestApp({
+      clock: s.clock,
+      env: { ...sandboxEnv(s.sandbox), RESCHEDULE_LIMIT_PER_BOOKING: '0' },
+    });
+    const specialist = await readySpecialist(app);
+    const customer = await registerUser(app, 'customer');
+    const { body } = await book(app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-26T08:00:00Z',
+    });
+    const move = (token: string, start: string) =>
+      request(app).post(`/api/bookings/${body.id}/reschedule`).set(bearer(token)).send({ start });
+    const refused = await move(customer.token, '2026-11-26T10:00:00Z');
+    expect([refused.status, refused.body.error]).toEqual([
+      422,
+      {
+        code: 'RESCHEDULE_LIMIT_REACHED',
+        message: 'Bookings cannot be moved by customers here; cancel it and book anew',
+        details: { limit: 0 },
+      },
+    ]);
+    expect((await move(specialist.token, '2026-11-26T12:00:00Z')).status).toBe(200);
+  });
+
   it('when a customer makes more bookings and moves than BOOKING_RATE_PER_HOUR, then 429 RATE_LIMITED with Retry-After until the hour ends', async () => {
     const { app } = createTestApp({ clock: s.clock, env: { ...sandboxEnv(s.sandbox), BOOKING_RATE_PER_HOUR: '3' } });
     const specialist = await readySpecialist(app);

@@ -173,6 +173,23 @@ describe('GET /metrics', () => {
     expect(m.value('zoom_daily_meeting_writes_max_per_host')).toBeGreaterThanOrEqual(1);
     expect(m.value('metrics_shared_figures_ok')).toBe(1);
   });
+  it('when ZOOM_DAILY_MEETING_LIMIT is set, then the quota histogram’s buckets are fractions of it and end at it', async () => {
+    const bucketsOf = async (env: Record<string, string>) => {
+      const { app } = createTestApp({
+        clock: s.clock,
+        env: { ...sandboxEnv(s.sandbox), METRICS_ENABLED: 'true', ...env },
+      });
+      const res = await request(app).get('/metrics');
+      const les = [...res.text.matchAll(/^zoom_daily_meeting_writes_per_host_bucket\{le="([^"]+)"\}/gm)];
+      return { les: les.map((m) => m[1]), help: res.text.match(/^# HELP zoom_daily_meeting_writes_per_host .*$/m)![0] };
+    };
+    const forty = await bucketsOf({ ZOOM_DAILY_MEETING_LIMIT: '40' });
+    expect(forty.les).toEqual(['4', '10', '20', '30', '36', '38', '40', '+Inf']);
+    expect(forty.help).toContain('limit 40 per host and day');
+    expect((await bucketsOf({})).les).toEqual(['10', '25', '50', '75', '90', '95', '100', '+Inf']);
+    expect((await bucketsOf({ ZOOM_DAILY_MEETING_LIMIT: '3' })).les).toEqual(['1', '2', '3', '+Inf']);
+  });
+
   it('when two instances share MongoDB, then each counts its own traffic and both report the same shared figures', async () => {
     const other = createTestApp({
       clock: s.clock,

@@ -15,6 +15,7 @@ describe('recurring jobs run on their own interval', () => {
   });
   afterAll(() => db.drop());
   const job = (key: string) => JobModel.findOne({ key }).lean();
+  beforeEach(() => JobModel.deleteMany({}));
 
   it('when the keep-alive sweep is set to every 0.25 minutes, then it runs every 15 s for an hour and its attempts stay 0', async () => {
     const { container } = createTestApp({ clock, env: { ZOOM_KEEPALIVE_EVERY_MINUTES: '0.25' } });
@@ -29,6 +30,27 @@ describe('recurring jobs run on their own interval', () => {
       clock.advance(1);
     }
   });
+
+  // 0.25 minutes is below the floor `{ retryAt }` grows to (30 s after five runs): only `{ nextRunAt }` keeps 15 s.
+  it.each([
+    ['meeting-reconcile-sweep', { MEETING_RECONCILE_EVERY_MINUTES: '0.25' }, 'meetingReconcile'],
+    ['calendar-sync-sweep', { CALENDAR_SYNC_EVERY_MINUTES: '0.25' }, 'calendarFeeds'],
+    ['zoom-busy-sweep', { CALENDAR_SYNC_EVERY_MINUTES: '0.25' }, 'zoomBusy'],
+  ] as const)(
+    'when %s is set to every 0.25 minutes, then it runs every 15 s and its attempts stay 0',
+    async (key, env, service) => {
+      const { container } = createTestApp({ clock, env });
+      const { jobs } = container.services;
+      await container.services[service].ensureScheduled();
+      for (let run = 0; run < 20; run += 1) {
+        expect(await jobs.runDue()).toBe(1);
+        expect(await job(key)).toMatchObject({ attempts: 0, runAt: new Date(clock.nowMs() + 15 * SECOND) });
+        clock.advance(15 * SECOND - 1);
+        expect(await jobs.runDue()).toBe(0);
+        clock.advance(1);
+      }
+    },
+  );
 
   it('when a recurring job fails, then error backoff applies and resets after its next success', async () => {
     const q = createMongoJobQueue({ clock, logger: createLogger('silent'), pollMs: 60_000 });

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const root = fileURLToPath(new URL('.', import.meta.url));
 // `npm run dev`: Vite serves the app on 5173 and forwards every server path to the API (API_PORT, default 3000).
 const api = `http://localhost:${process.env.API_PORT ?? '3000'}`;
-const proxied = ['/api', '/docs', '/openapi.json', '/healthz', '/readyz'];
+const proxied = ['/api', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics'];
 
 export default defineConfig({
   root,

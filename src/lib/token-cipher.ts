@@ -25,6 +25,8 @@ export interface TokenCipher {
   isCurrent(sealed: string, context: SealContext): boolean;
   /** The current key's id (the second part of every value it seals). */
   readonly keyId: string;
+  /** A previous key is set (TOKEN_ENCRYPTION_KEY_PREVIOUS): a rotation is under way. */
+  readonly rotating: boolean;
 }
 
 export class TokenDecryptError extends Error {
@@ -66,6 +68,7 @@ export function createTokenCipher(key: Buffer, previous?: Buffer): TokenCipher {
 
   return {
     keyId,
+    rotating: Boolean(previous),
     encrypt(plain, context) {
       const header = `v2.${keyId}.${bindingOf(context)}`;
       const iv = randomBytes(IV_BYTES);

@@ -8,6 +8,8 @@ export const InjectedFaultSchema = z.object({
   status: z.number().int().min(100).max(599).optional(),
   body: z.unknown().optional(),
   retryAfter: z.string().optional(),
+  /** Response headers to send with `status` (e.g. `X-RateLimit-Type`). */
+  headers: z.record(z.string(), z.string()).optional(),
   delayMs: z.number().min(0).optional(),
   hang: z.boolean().optional(),
   // JSON has no Infinity: over HTTP, null, "Infinity" or a negative number mean "every request".
@@ -93,6 +95,7 @@ export function faultMiddleware(runtime: FaultRuntime, routeKeyOf: (res: Respons
       }
       if (fault.status === undefined) return next();
       if (fault.retryAfter !== undefined) res.set('Retry-After', fault.retryAfter);
+      if (fault.headers) res.set(fault.headers);
       if (fault.status === 204 || fault.status === 304) return void res.status(fault.status).end();
       res.status(fault.status).json(fault.body === undefined ? defaultFaultBody(routeKey, fault.status) : fault.body);
     };

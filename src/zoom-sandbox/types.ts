@@ -25,6 +25,7 @@ export interface InjectedFault {
   status?: number;
   body?: unknown;
   retryAfter?: string;
+  headers?: Record<string, string>;
   delayMs?: number;
   hang?: boolean;
   times?: number;

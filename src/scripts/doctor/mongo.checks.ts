@@ -154,13 +154,16 @@ export async function checkEncryptionKey(conn: Connection, config: AppConfig): P
     );
   }
   if (!grant) return ok(name, `${source} is set; no stored grant to try it on yet`);
+  // During a rotation the server opens values of both keys: so does the check.
+  const previous = config.tokenEncryptionKeyPrevious;
+  const keys = previous ? `${source} with TOKEN_ENCRYPTION_KEY_PREVIOUS` : source;
   try {
-    createTokenCipher(key).decrypt(String(grant.zoomRefreshToken));
-    return ok(name, `${source} decrypts a stored grant`);
+    createTokenCipher(key, previous).decrypt(String(grant.zoomRefreshToken));
+    return ok(name, `${keys} decrypts a stored grant`);
   } catch {
     return fail(
       name,
-      `${source} does not decrypt the stored grants: they were sealed with another key`,
+      `${keys} does not decrypt the stored grants: they were sealed with another key`,
       'restore the TOKEN_ENCRYPTION_KEY they were sealed with (with another key every specialist must connect Zoom again)',
     );
   }

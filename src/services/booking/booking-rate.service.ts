@@ -18,7 +18,9 @@ export function createBookingRateLimits(deps: { clock: Clock; reschedulesPerBook
       if (viewer.role !== 'customer') return;
       if ((booking.customerMoves ?? 0) >= deps.reschedulesPerBooking) {
         throw new UnprocessableError(
-          `This booking has been moved ${deps.reschedulesPerBooking} times, the most allowed; cancel it and book anew`,
+          deps.reschedulesPerBooking === 0
+            ? 'Bookings cannot be moved by customers here; cancel it and book anew'
+            : `This booking has been moved ${deps.reschedulesPerBooking} times, the most allowed; cancel it and book anew`,
           'RESCHEDULE_LIMIT_REACHED',
           { limit: deps.reschedulesPerBooking },
         );

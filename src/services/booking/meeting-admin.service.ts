@@ -2,7 +2,6 @@ import type { Clock } from '../../lib/clock';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { compareAndSet } from '../../db/compare-and-set';
 import { BookingModel, MEETING_TROUBLE_STATES, type BookingRecord, type RepairCause } from '../../models/booking.model';
-import { JobModel } from '../../models/job.model';
 import { StrayMeetingModel, type StrayMeetingRecord } from '../../models/stray-meeting.model';
 import { UserModel } from '../../models/user.model';
 import type { JobQueue } from '../jobs/job-queue';
@@ -27,11 +26,11 @@ export interface MeetingTroubleRow {
 
 const DAY_MS = 86_400_000;
 const REPAIRED_DAYS = 7;
-/** A cancel's delete that has no job left after this is one that gave up. */
-const DELETE_GRACE_MS = 10 * 60_000;
 /** Per state: an admin view, not an export. */
 const MAX_ROWS = 1000;
 const DIGEST_LINES = 30;
+/** A removal of an unknown-outcome create has no meeting id: it looks for the meeting by the booking's marker. */
+const meetingName = (id: string | null) => (id ? `Zoom meeting ${id}` : 'a Zoom meeting its create may have made');
 
 /** The admins' view of meeting trouble and the "try now" button behind it. */
 export function createMeetingAdmin(deps: {
@@ -45,19 +44,19 @@ export function createMeetingAdmin(deps: {
   const now = () => deps.clock.now();
   const upcoming = (t: Date) => ({ status: 'confirmed', end: { $gt: t } });
 
-  /** Cancelled bookings whose meeting is still at Zoom and whose delete job gave up. */
-  async function undeletable(t: Date): Promise<BookingRecord[]> {
-    const candidates = await BookingModel.find({
+  /**
+   * Cancelled bookings whose meeting's removal gave up (MEETING_DELETE_GIVE_UP_DAYS, or a refusal), including those of
+   * a create whose outcome was never known (no meeting id: the removal looks for it by the booking's marker). A
+   * removal a crash left unscheduled is not listed: maintenance schedules it.
+   */
+  async function undeletable(): Promise<BookingRecord[]> {
+    return BookingModel.find({
       status: 'cancelled',
-      zoomMeetingId: { $ne: null },
       'meeting.zoomDeleted': false,
-      cancelledAt: { $lt: new Date(t.getTime() - DELETE_GRACE_MS) },
+      'meeting.deleteGaveUpAt': { $ne: null },
     })
       .limit(MAX_ROWS)
       .lean<BookingRecord[]>();
-    const keys = candidates.map((b) => `${JOB_MEETING_DELETE}:${b._id.toString()}`);
-    const pending = new Set((await JobModel.find({ key: { $in: keys } }).lean()).map((j) => j.key));
-    return candidates.filter((b) => !pending.has(`${JOB_MEETING_DELETE}:${b._id.toString()}`));
   }
 
   const bookingRow = (b: BookingRecord, state: MeetingTroubleState, zoomMeetingId = b.zoomMeetingId) => ({
@@ -102,7 +101,10 @@ export function createMeetingAdmin(deps: {
       const r = bookingRow(b, state, x.zoomMeetingId);
       return [{ ...r, row: { ...r.row, lastError: x.lastError ?? null } }];
     });
-    return [...fromStrays, ...(await undeletable(t)).map((b) => bookingRow(b, state))];
+    // A cancelled booking's meeting that is also a stray is listed once, as the stray.
+    const strayIds = new Set(strays.map((x) => x.zoomMeetingId));
+    const gaveUp = (await undeletable()).filter((b) => !b.zoomMeetingId || !strayIds.has(b.zoomMeetingId));
+    return [...fromStrays, ...gaveUp.map((b) => bookingRow(b, state))];
   }
 
   return {
@@ -141,7 +143,7 @@ export function createMeetingAdmin(deps: {
           title: 'Orphaned meetings (left in an old Zoom account, or Zoom would not delete them)',
           lines: orphaned
             .slice(0, DIGEST_LINES)
-            .map((r) => line(r, `Zoom meeting ${r.row.zoomMeetingId}${r.row.lastError ? `, ${r.row.lastError}` : ''}`)),
+            .map((r) => line(r, `${meetingName(r.row.zoomMeetingId)}${r.row.lastError ? `, ${r.row.lastError}` : ''}`)),
           total: orphaned.length,
         },
         {
@@ -159,11 +161,23 @@ export function createMeetingAdmin(deps: {
       if (!booking) throw new NotFoundError('Booking', 'BOOKING_NOT_FOUND');
       if (booking.status === 'confirmed' && booking.end <= t)
         throw new ConflictError('The session is over: nothing to retry', 'NOTHING_TO_RETRY');
-      await retryOrphans(booking);
+      const orphans = await retryOrphans(booking);
       if (booking.status === 'cancelled') {
-        if (!booking.zoomMeetingId || booking.meeting.zoomDeleted) return { bookingId, retried: 'delete' };
-        const key = `${JOB_MEETING_DELETE}:${bookingId}`;
-        await deps.jobs.schedule(JOB_MEETING_DELETE, key, { bookingId }, t);
+        // The meeting may exist while it is not known to be deleted and a create was tried (without a saved id, the
+        // removal finds it by the booking's marker). A removal that gave up is taken up again: one more round.
+        const mayExist = !booking.meeting.zoomDeleted && (booking.zoomMeetingId || booking.meeting.firstAttemptAt);
+        if (!mayExist) {
+          if (orphans > 0) return { bookingId, retried: 'delete' };
+          throw new ConflictError('The cancelled booking has no Zoom meeting left to remove', 'NOTHING_TO_RETRY');
+        }
+        const gaveUpAt = booking.meeting.deleteGaveUpAt;
+        if (gaveUpAt)
+          await compareAndSet(
+            BookingModel,
+            { _id: booking._id, status: 'cancelled', 'meeting.deleteGaveUpAt': gaveUpAt },
+            { $set: { 'meeting.deleteGaveUpAt': null } },
+          );
+        await deps.jobs.schedule(JOB_MEETING_DELETE, `${JOB_MEETING_DELETE}:${bookingId}`, { bookingId }, t);
         return { bookingId, retried: 'delete' };
       }
       if (booking.meeting.status === 'created') {
@@ -180,8 +194,8 @@ export function createMeetingAdmin(deps: {
     },
   };
 
-  /** Orphaned meetings of this booking: one more delete, with the grant that can reach them. */
-  async function retryOrphans(booking: BookingRecord): Promise<void> {
+  /** Orphaned meetings of this booking: one more delete, with the grant that can reach them. Says how many. */
+  async function retryOrphans(booking: BookingRecord): Promise<number> {
     const strays = await StrayMeetingModel.find({ bookingId: booking._id, state: 'orphaned' }).lean();
     for (const stray of strays) {
       const remove = (tk: string) => deps.api.deleteMeeting(tk, stray.zoomMeetingId);
@@ -196,6 +210,7 @@ export function createMeetingAdmin(deps: {
       }
       await StrayMeetingModel.updateOne({ _id: stray._id }, { $set: { state: 'deleted', lastError: null } });
     }
+    return strays.length;
   }
 }
 

@@ -177,14 +177,19 @@ export function createMeetingMove(deps: {
       try {
         return (await finish(retiredGrantId)).moved;
       } catch (error) {
-        deps.logger.warn({ err: (error as Error).message }, 'Moving Zoom meetings failed; its job retries');
         const rg = await RetiredGrantModel.findById(retiredGrantId).lean<RetiredGrantRecord>();
-        await deps.jobs.schedule(
-          JOB_RECONNECT_MOVE,
-          `${JOB_RECONNECT_MOVE}:${retiredGrantId}`,
-          { retiredGrantId },
-          now(),
+        const key = `${JOB_RECONNECT_MOVE}:${retiredGrantId}`;
+        deps.logger.warn(
+          {
+            specialistId: rg?.specialistId,
+            retiredGrantId,
+            job: JOB_RECONNECT_MOVE,
+            key,
+            err: (error as Error).message,
+          },
+          'Moving Zoom meetings failed; its job retries',
         );
+        await deps.jobs.schedule(JOB_RECONNECT_MOVE, key, { retiredGrantId }, now());
         return rg?.moved ?? 0;
       }
     },

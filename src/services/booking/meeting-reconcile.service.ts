@@ -154,7 +154,7 @@ export function createMeetingReconcile(deps: {
   deps.jobs.define(JOB_RECONCILE_SWEEP, async () => {
     await sweep();
     if (deps.everyMs <= 0) return;
-    return { retryAt: new Date(now().getTime() + deps.everyMs) };
+    return { nextRunAt: new Date(now().getTime() + deps.everyMs) };
   });
 
   deps.jobs.define(JOB_RECONCILE_HOST, async ({ specialistId }) => {

@@ -133,7 +133,12 @@ export function createMeetingRepair(deps: {
       // Moved, cancelled or repaired meanwhile: ours must not stay in the host's calendar; look again.
       await deps.host
         .call(specialistId, (tk) => deps.api.deleteMeeting(tk, made.id))
-        .catch((error: unknown) => deps.logger.warn({ err: error, meetingId: made.id }, 'Could not remove a spare'));
+        .catch((error: unknown) =>
+          deps.logger.warn(
+            { bookingId: booking._id, specialistId, meetingId: made.id, err: error },
+            'Could not remove a spare',
+          ),
+        );
       return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
     }
     deps.logger.info({ bookingId: booking._id, cause, meetingId: made.id }, 'Zoom meeting made again');

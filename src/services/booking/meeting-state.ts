@@ -11,7 +11,6 @@ export const OPEN_MEETING = { $in: ['pending' as const, 'waiting_for_quota' as c
 export const CREATE_SETTLE_MS = 120_000;
 
 /** Zoom's own answer that the host's meeting create/update quota for the UTC day is used up. */
-export const isDailyLimit = (error: unknown) =>
-  error instanceof ZoomApiError && error.zoomStatus === 429 && /daily/i.test(error.message);
+export const isDailyLimit = (error: unknown) => error instanceof ZoomApiError && error.rateLimitType === 'daily';
 
 export const lockFree = (t: Date) => [{ 'meeting.lockedUntil': null }, { 'meeting.lockedUntil': { $lte: t } }];

@@ -4,8 +4,9 @@ import type { Clock } from '../../lib/clock';
 import { isDuplicateKeyError, NotFoundError } from '../../lib/errors';
 import type { TokenCipher } from '../../lib/token-cipher';
 import { BookingModel, customerBookingsFilter, type BookingRecord } from '../../models/booking.model';
-import { CalendarSubscriptionModel } from '../../models/calendar-subscription.model';
+import { CalendarSubscriptionModel, type CalendarSubscriptionRecord } from '../../models/calendar-subscription.model';
 import { UserModel } from '../../models/user.model';
+import { RESEAL_BATCH, resealEach, sealedUnderOtherKey, type ResealReport } from '../sealed-fields';
 import type { JwtService } from '../auth/jwt.service';
 import { START_LINK_PURPOSE } from '../booking/booking-notification.service';
 import { hostedBySharedUser } from '../booking/meeting-host.service';
@@ -32,6 +33,23 @@ export function createBookingFeedService(deps: {
 }) {
   const now = () => deps.clock.now();
   const urlOf = (token: string) => `${deps.publicBaseUrl}/api/calendar/${token}.ics`;
+  /** The token is sealed to its user and field (the cipher's associated data). */
+  const sealAt = (userId: string) => ({ record: userId, field: 'tokenSealed' });
+
+  /**
+   * Opens the subscription's token; a value sealed before (another key, unbound) is written again under the current
+   * key, with a compare-and-set on the value read (a rotation of the address meanwhile wins).
+   */
+  async function tokenOf(sub: CalendarSubscriptionRecord): Promise<string> {
+    const at = sealAt(sub.userId.toString());
+    const token = deps.cipher.decrypt(sub.tokenSealed, at);
+    if (!deps.cipher.isCurrent(sub.tokenSealed, at))
+      await CalendarSubscriptionModel.updateOne(
+        { _id: sub._id, tokenSealed: sub.tokenSealed },
+        { $set: { tokenSealed: deps.cipher.encrypt(token, at) } },
+      );
+    return token;
+  }
 
   async function issue(userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
@@ -39,7 +57,7 @@ export function createBookingFeedService(deps: {
     await CalendarSubscriptionModel.updateOne(
       { userId },
       {
-        $set: { tokenHash: hashOf(token), tokenSealed: deps.cipher.encrypt(token) },
+        $set: { tokenHash: hashOf(token), tokenSealed: deps.cipher.encrypt(token, sealAt(userId)) },
         $setOnInsert: { createdAt: now() },
       },
       { upsert: true },
@@ -82,11 +100,11 @@ export function createBookingFeedService(deps: {
 
   return {
     async urlFor(userId: string): Promise<{ url: string }> {
-      const existing = await CalendarSubscriptionModel.findOne({ userId }).lean();
-      if (existing) return { url: urlOf(deps.cipher.decrypt(existing.tokenSealed)) };
+      const existing = await CalendarSubscriptionModel.findOne({ userId }).lean<CalendarSubscriptionRecord>();
+      if (existing) return { url: urlOf(await tokenOf(existing)) };
       const token = randomBytes(32).toString('base64url');
       try {
-        const sealed = deps.cipher.encrypt(token);
+        const sealed = deps.cipher.encrypt(token, sealAt(userId));
         await CalendarSubscriptionModel.create({
           userId,
           tokenHash: hashOf(token),
@@ -95,14 +113,27 @@ export function createBookingFeedService(deps: {
         });
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error; // a parallel first request made one: use theirs
-        const made = await CalendarSubscriptionModel.findOne({ userId }).lean();
-        return { url: urlOf(deps.cipher.decrypt(made!.tokenSealed)) };
+        const made = await CalendarSubscriptionModel.findOne({ userId }).lean<CalendarSubscriptionRecord>();
+        return { url: urlOf(await tokenOf(made!)) };
       }
       return { url: urlOf(token) };
     },
 
     async rotate(userId: string): Promise<{ url: string }> {
       return { url: urlOf(await issue(userId)) };
+    },
+
+    /** Key rotation: rewrites subscription tokens still sealed with another key (maintenance, while rotating). */
+    resealStale(): Promise<ResealReport> {
+      const stale = sealedUnderOtherKey(deps.cipher, ['tokenSealed']);
+      return resealEach(
+        (after) =>
+          CalendarSubscriptionModel.find(after ? { ...stale, _id: { $gt: after } } : stale)
+            .sort({ _id: 1 })
+            .limit(RESEAL_BATCH)
+            .lean<CalendarSubscriptionRecord[]>(),
+        tokenOf,
+      );
     },
 
     /** The feed of the token's user, or NotFound (also for a rotated-away token). */

@@ -10,6 +10,7 @@ import type { UserService } from '../auth/user.service';
 import type { JobQueue } from '../jobs/job-queue';
 import { staleFeedMail } from '../mail/calendar-mail.templates';
 import type { MailOutbox } from '../mail/mail-outbox.service';
+import { RESEAL_BATCH, resealEach, sealedUnderOtherKey, type ResealReport } from '../sealed-fields';
 import { busyFromIcs, IcsParseError } from './ics-busy';
 import { FeedFetchError, normaliseFeedUrl, type FeedFetcher } from './safe-fetch';
 
@@ -79,6 +80,24 @@ export function createCalendarFeedService(deps: {
     };
   }
 
+  /** The feed's address is sealed to the feed and field (the cipher's associated data). */
+  const sealAt = (feedId: string) => ({ record: feedId, field: 'urlSealed' });
+
+  /**
+   * Opens the feed's address; a value sealed before (another key, unbound) is written again under the current key,
+   * with a compare-and-set on the value read, so TOKEN_ENCRYPTION_KEY_PREVIOUS can go once every feed was read.
+   */
+  async function addressOf(feed: CalendarFeedRecord): Promise<string> {
+    const at = sealAt(feed._id.toString());
+    const url = deps.cipher.decrypt(feed.urlSealed, at);
+    if (!deps.cipher.isCurrent(feed.urlSealed, at))
+      await CalendarFeedModel.updateOne(
+        { _id: feed._id, urlSealed: feed.urlSealed },
+        { $set: { urlSealed: deps.cipher.encrypt(url, at) } },
+      );
+    return url;
+  }
+
   /** Fetches and expands; throws FeedFetchError or IcsParseError with a reason fit to show. */
   async function fetchBusy(url: string, specialistId: Types.ObjectId | string, conditional = {}) {
     const window = await windowOf(specialistId);
@@ -96,7 +115,7 @@ export function createCalendarFeedService(deps: {
       // A 304 keeps the stored expansion, which is only right while it still covers the horizon (give or take a day).
       const fresh = feed.expandedUntil && feed.expandedUntil.getTime() >= window.to.getTime() - DAY_MS;
       const conditional = fresh ? { etag: feed.etag, lastModified: feed.lastModified } : {};
-      const result = await fetchBusy(deps.cipher.decrypt(feed.urlSealed), feed.specialistId, conditional);
+      const result = await fetchBusy(await addressOf(feed), feed.specialistId, conditional);
       const update: Partial<CalendarFeedRecord> = {
         lastSyncAt: t,
         lastError: null,
@@ -116,7 +135,10 @@ export function createCalendarFeedService(deps: {
       if (!(error instanceof FeedFetchError || error instanceof IcsParseError)) throw error;
       // The last good copy stays: a failing feed keeps blocking what it blocked.
       await CalendarFeedModel.updateOne({ _id: feed._id }, { $set: { lastError: error.message, lastErrorAt: t } });
-      deps.logger.warn({ feedId, host: feed.host, reason: error.message }, 'Calendar feed sync failed');
+      deps.logger.warn(
+        { feedId, specialistId: feed.specialistId, host: feed.host, reason: error.message },
+        'Calendar feed sync failed',
+      );
     }
     const after = await CalendarFeedModel.findById(feedId).lean<CalendarFeedRecord>();
     if (after && isStale(after) && !after.staleNotifiedAt) await tellStale(after);
@@ -163,7 +185,7 @@ export function createCalendarFeedService(deps: {
       await deps.jobs.schedule(JOB_CALENDAR_FEED, `${JOB_CALENDAR_FEED}:${id}`, { feedId: id }, new Date(t + i * 200));
     }
     if (deps.syncEveryMs <= 0) return;
-    return { retryAt: new Date(now().getTime() + deps.syncEveryMs) };
+    return { nextRunAt: new Date(now().getTime() + deps.syncEveryMs) };
   });
   deps.jobs.define(JOB_CALENDAR_FEED, async ({ feedId }) => {
     await syncFeed(feedId!);
@@ -194,11 +216,13 @@ export function createCalendarFeedService(deps: {
       }
       const t = now();
       const href = url.toString();
+      const _id = new Types.ObjectId();
       const [feed] = await CalendarFeedModel.insertMany([
         {
+          _id,
           specialistId: new Types.ObjectId(specialistId),
           label: input.label,
-          urlSealed: deps.cipher.encrypt(href),
+          urlSealed: deps.cipher.encrypt(href, sealAt(_id.toString())),
           host: url.hostname,
           hint: `…${href.slice(-4)}`,
           createdAt: t,
@@ -229,6 +253,19 @@ export function createCalendarFeedService(deps: {
       const after = await syncFeed(feedId);
       if (!after) throw new NotFoundError('Calendar');
       return toDto(after);
+    },
+
+    /** Key rotation: rewrites feed addresses still sealed with another key (maintenance, while rotating). */
+    resealStale(): Promise<ResealReport> {
+      const stale = sealedUnderOtherKey(deps.cipher, ['urlSealed']);
+      return resealEach(
+        (after) =>
+          CalendarFeedModel.find(after ? { ...stale, _id: { $gt: after } } : stale)
+            .sort({ _id: 1 })
+            .limit(RESEAL_BATCH)
+            .lean<CalendarFeedRecord[]>(),
+        addressOf,
+      );
     },
 
     /** Idempotent: one sweep job whatever the number of instances. */

@@ -70,7 +70,8 @@ export function createZoomBusyService(deps: {
     const t = now().getTime();
     for (const [i, id] of ids.entries())
       await deps.jobs.schedule(JOB_ZOOM_BUSY, `${JOB_ZOOM_BUSY}:${id}`, { specialistId: id }, new Date(t + i * 200));
-    return { retryAt: new Date(now().getTime() + deps.syncEveryMs) };
+    if (deps.syncEveryMs <= 0) return;
+    return { nextRunAt: new Date(now().getTime() + deps.syncEveryMs) };
   });
   deps.jobs.define(JOB_ZOOM_BUSY, async ({ specialistId }) => sync(specialistId!));
 

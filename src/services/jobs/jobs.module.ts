@@ -1,9 +1,10 @@
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import type { JobQueue } from './job-queue';
+import { createKeyRotationSweep, type Resealers } from './key-rotation.service';
 import { registerMaintenance } from './maintenance.service';
 
-export type { JobQueue };
+export type { JobQueue, Resealers };
 
 /** Jobs: the queue itself comes from the process (AppDeps); this module registers the maintenance sweep. */
 export function createJobsModule(deps: {
@@ -12,9 +13,13 @@ export function createJobsModule(deps: {
   logger: Logger;
   /** Extra sweeps other features need run with maintenance, in order. */
   sweeps: Array<() => Promise<unknown>>;
+  /** A key rotation is under way (TOKEN_ENCRYPTION_KEY_PREVIOUS): maintenance rewrites what `resealers` name. */
+  rotating: boolean;
+  resealers: Resealers;
 }) {
-  const { jobs, clock, logger, sweeps } = deps;
-  return { maintenance: registerMaintenance({ jobs, clock, logger, sweeps }) };
+  const { jobs, clock, logger } = deps;
+  const rotation = createKeyRotationSweep({ rotating: deps.rotating, logger, resealers: deps.resealers });
+  return { maintenance: registerMaintenance({ jobs, clock, logger, sweeps: [...deps.sweeps, rotation] }) };
 }
 
 export type JobsModule = ReturnType<typeof createJobsModule>;

@@ -8,7 +8,8 @@ export type { Metrics };
 /** Metrics: off (undefined) unless METRICS_ENABLED, and then nothing is counted anywhere. */
 export function createMetricsModule(deps: { config: AppConfig; clock: Clock; logger: Logger }) {
   const { config, clock, logger } = deps;
-  return { metrics: config.metrics.enabled ? createMetrics({ clock, logger }) : undefined };
+  const dailyMeetingLimit = config.integrity.zoomDailyMeetingLimit;
+  return { metrics: config.metrics.enabled ? createMetrics({ clock, logger, dailyMeetingLimit }) : undefined };
 }
 
 export type MetricsModule = ReturnType<typeof createMetricsModule>;

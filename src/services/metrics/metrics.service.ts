@@ -5,14 +5,22 @@ import { createSharedFigures, type SharedFigures } from './metrics-snapshot';
 import type { ServiceMetrics } from './metrics';
 import { zoomEndpointGroup } from './zoom-endpoint';
 
-/** Zoom's limit of meeting creates/updates per host per UTC day; the quota buckets end there. */
-const DAILY_MEETING_WRITE_LIMIT = 100;
+/** Quota histogram buckets as fractions of the daily limit per host (ZOOM_DAILY_MEETING_LIMIT), ending at it. */
+const QUOTA_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1];
+/** Whole writes, at least 1, each bucket above the one before (a small limit folds fractions together). */
+const quotaBuckets = (limit: number) => [...new Set(QUOTA_FRACTIONS.map((f) => Math.max(1, Math.round(f * limit))))];
 
 /**
  * The Prometheus registry of one app instance (README "Metrics"): its own process metrics, what its services
  * report, and the shared figures read from MongoDB at most every `sharedEveryMs` (15 s) for all scrapes.
  */
-export function createMetrics(deps: { clock: Clock; logger: Logger; sharedEveryMs?: number }) {
+export function createMetrics(deps: {
+  clock: Clock;
+  logger: Logger;
+  /** ZOOM_DAILY_MEETING_LIMIT: meeting creates/updates per host per UTC day (Zoom's is 100). */
+  dailyMeetingLimit: number;
+  sharedEveryMs?: number;
+}) {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
@@ -121,8 +129,8 @@ export function createMetrics(deps: { clock: Clock; logger: Logger; sharedEveryM
   );
   new Histogram({
     name: 'zoom_daily_meeting_writes_per_host',
-    help: "Today's (UTC) Zoom meeting writes per host, as a distribution over hosts (limit 100 per host and day)",
-    buckets: [10, 25, 50, 75, 90, 95, DAILY_MEETING_WRITE_LIMIT],
+    help: `Today's (UTC) Zoom meeting writes per host, as a distribution over hosts (limit ${deps.dailyMeetingLimit} per host and day)`,
+    buckets: quotaBuckets(deps.dailyMeetingLimit),
     registers,
     // A snapshot, not a running count: rebuilt from the shared figures on every scrape.
     collect: fromShared(function (this: Histogram, f: SharedFigures) {

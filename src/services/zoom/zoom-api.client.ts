@@ -89,13 +89,16 @@ export function interpretError(response: ZoomHttpResponse, now: Date): Error {
   // 124: invalid/expired access token (https://developers.zoom.us/docs/api/errors/).
   if (response.status === 401 || code === 124) return new ZoomTokenRejectedError();
   if (response.status === 429) {
-    const daily = /daily/i.test(response.headers['x-ratelimit-type'] ?? '') || /daily/i.test(message);
+    // Zoom names the limit in X-RateLimit-Type (Daily-limit or QPS); only without that header does its message tell.
+    const type = response.headers['x-ratelimit-type'];
+    const daily = type === undefined ? /daily/i.test(message) : /daily/i.test(type);
     const retryAt = retryAtFrom(response.headers, now, daily);
     return new ZoomApiError(`Zoom rate limit: ${message}`, {
       zoomStatus: 429,
       zoomCode: code,
       zoomMessage: message,
       retryable: true,
+      rateLimitType: daily ? 'daily' : 'per_second',
       retryAt,
       retryAfterSeconds: retryAt && Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)),
     });

@@ -102,6 +102,17 @@ export function createRefreshFlight(deps: {
           },
           $inc: { refreshErrorCount: 1 },
         });
+        // Zoom's reason, never a token (README "Runbook": Zoom's token endpoint failing).
+        deps.logger.warn(
+          {
+            specialistId,
+            trigger: want.trigger,
+            outcome: 'error',
+            zoomStatus: error instanceof ZoomApiError ? (error.zoomStatus ?? 'no_answer') : undefined,
+            reason: zoomReasonOf(error),
+          },
+          'Zoom token refresh failed',
+        );
         // Zoom is down but the current token has not expired yet (we were inside the margin): keep working.
         const fallback = await deps.stillUsable(doc, want);
         if (fallback !== undefined) return fallback;

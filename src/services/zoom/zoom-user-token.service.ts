@@ -217,6 +217,8 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       const doc = await load(specialistId);
       if (doc) await resealIfStale(doc);
     },
+    /** Key rotation: grants still sealed with another key are written again (maintenance, while rotating). */
+    resealStale: () => sealing.resealStale(),
     /** Token requests this process has sent and not yet finished (shutdown waits for them). */
     inFlight: () => flights.size,
     /** Resolves when every sent token request has finished and its outcome is stored. */

@@ -14,6 +14,8 @@ interface ZoomAnswer {
 }
 
 /** Zoom answered with an error (4xx other than auth, 5xx, time-out). `retryAt` is set when Zoom said when. */
+export type RateLimitType = 'daily' | 'per_second';
+
 export class ZoomApiError extends AppError {
   readonly zoomStatus?: number;
   readonly zoomCode?: number | string;
@@ -23,9 +25,20 @@ export class ZoomApiError extends AppError {
   readonly retryAt?: Date;
   /** For 429s: seconds until Zoom said to retry, relative to when the answer arrived. */
   readonly retryAfterSeconds?: number;
+  /**
+   * For 429s, which limit Zoom applied (`X-RateLimit-Type`): `daily` is the host's meeting create/update quota for the
+   * UTC day (Daily-limit), `per_second` any other (QPS). https://developers.zoom.us/docs/api/rest/rate-limits/
+   */
+  readonly rateLimitType?: RateLimitType;
   constructor(
     message: string,
-    options: ZoomAnswer & { retryable: boolean; retryAt?: Date; retryAfterSeconds?: number; zoomMessage?: string },
+    options: ZoomAnswer & {
+      retryable: boolean;
+      retryAt?: Date;
+      retryAfterSeconds?: number;
+      zoomMessage?: string;
+      rateLimitType?: RateLimitType;
+    },
   ) {
     const { zoomStatus, zoomCode } = options;
     super(zoomStatus === 404 ? 404 : zoomStatus === 429 ? 429 : 502, 'ZOOM_API_ERROR', message, {
@@ -38,6 +51,7 @@ export class ZoomApiError extends AppError {
     this.retryable = options.retryable;
     this.retryAt = options.retryAt;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.rateLimitType = options.rateLimitType;
   }
 }
 

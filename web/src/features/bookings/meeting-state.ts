@@ -1,6 +1,9 @@
 import type { Booking } from '../../lib/api-types';
 
-/** The meeting's state in words. Zoom answers after the booking is stored, so "pending" is a normal first state. */
+/**
+ * The meeting's state in words. Zoom answers after the booking is stored, so "pending" is a normal first state. The
+ * switch names every status and has no default: a status the server adds is a compile error here, not a wrong word.
+ */
 export function meetingStateText(booking: Booking): string {
   if (booking.status === 'cancelled') return 'Cancelled';
   switch (booking.meeting.status) {
@@ -8,9 +11,15 @@ export function meetingStateText(booking: Booking): string {
       return 'Meeting link pending';
     case 'created':
       return 'Zoom meeting ready';
+    case 'waiting_for_quota':
+      // The server shows a move waiting for the quota the same way: the meeting (and its link) exists, its new time
+      // does not reach Zoom yet.
+      return booking.meeting.joinUrl
+        ? "Zoom meeting ready; Zoom's daily limit is reached, so its new time is sent to Zoom after 00:00 UTC"
+        : "Waiting for Zoom's daily limit: the meeting is made after 00:00 UTC";
     case 'failed':
       return 'The Zoom meeting could not be created; the specialist has been told.';
-    default:
+    case 'cancelled':
       return 'Cancelled';
   }
 }
