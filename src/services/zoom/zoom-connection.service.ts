@@ -205,8 +205,12 @@ export function createZoomConnectionService(deps: {
       }
       const t2 = now();
       const grant = {
-        zoomAccessToken: deps.cipher.encrypt(tokens.access_token),
-        zoomRefreshToken: deps.cipher.encrypt(tokens.refresh_token!),
+        // Sealed to this grant's record and field from the first write (see zoom-grant-sealing.ts).
+        zoomAccessToken: deps.cipher.encrypt(tokens.access_token, { record: specialistId, field: 'zoomAccessToken' }),
+        zoomRefreshToken: deps.cipher.encrypt(tokens.refresh_token!, {
+          record: specialistId,
+          field: 'zoomRefreshToken',
+        }),
         zoomAccessTokenExpiry: new Date(t2.getTime() + tokens.expires_in * 1000),
         zoomUserId: me.id,
         zoomEmail: me.email,

@@ -212,11 +212,6 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     async keepAlive(specialistId: string, olderThan: Date): Promise<'refreshed' | 'not_due'> {
       return (await obtain(specialistId, { trigger: 'keepalive', olderThan })) === undefined ? 'not_due' : 'refreshed';
     },
-    /** Seals a grant's tokens in the current format (after a connect, which writes them unbound). */
-    async reseal(specialistId: string): Promise<void> {
-      const doc = await load(specialistId);
-      if (doc) await resealIfStale(doc);
-    },
     /** Key rotation: grants still sealed with another key are written again (maintenance, while rotating). */
     resealStale: () => sealing.resealStale(),
     /** Token requests this process has sent and not yet finished (shutdown waits for them). */

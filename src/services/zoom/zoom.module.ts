@@ -69,8 +69,7 @@ export function createZoomModule(deps: {
     cipher,
     clock,
     logger,
-    // The connect writes the tokens unbound; they are sealed to the grant's record and fields right after.
-    onConnected: (specialistId) => tokens.reseal(specialistId).then(() => deps.onConnected(specialistId)),
+    onConnected: (specialistId) => deps.onConnected(specialistId),
     onDeauthorized: deps.onDeauthorized,
     retiredGrants,
     onAccountChanging: deps.onAccountChanging,
