@@ -10,7 +10,7 @@ import { createTestApp, registerUser, TEST_ENCRYPTION_KEY, uniqueEmail, type Tes
 import { book, drainJobs, readySpecialist } from './support/booking';
 import { calendarFixture, startFeedServer, type FeedServer } from './support/feed-server';
 import { useStack } from './support/stack';
-import { authorizeAtZoom, sandboxEnv } from './support/zoom';
+import { authorizeAtZoom, sandboxEnv, zoomCallback } from './support/zoom';
 
 const NOW = '2026-11-23T08:00:00.000Z';
 const NEW_KEY = 'b'.repeat(64);
@@ -69,8 +69,9 @@ describe('rotating TOKEN_ENCRYPTION_KEY', () => {
     expect(feed.status).toBe(201);
     const subscription = (await request(s.app).get('/api/me/calendar-feed').set(as(specialist.token))).body.url;
     s.sandbox.inject({ route: DELETE, status: 503, times: Infinity });
-    const { redirect } = await authorizeAtZoom(s.app, specialist.token, uniqueEmail('newzoom'));
-    await request(s.app).get(`/api/zoom/callback${redirect.search}`).redirects(0).expect(302);
+    const { redirect, cookie } = await authorizeAtZoom(s.app, specialist.token, uniqueEmail('newzoom'));
+    const callback = await zoomCallback(s.app, redirect.search, cookie);
+    expect(callback.headers.location).toMatch(/zoom=connected/);
     const retired = await RetiredGrantModel.findOne({ specialistId: specialist.user.id }).lean();
     expect(retired).toMatchObject({ state: 'active', finishedAt: null });
     return { specialist, feedId: feed.body.id as string, subscription, oldMeetingId, retiredId: retired!._id };

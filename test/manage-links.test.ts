@@ -172,7 +172,7 @@ describe('manage links: a customer changes a booking from their mail without sig
     expect(Object.keys(doc.paths['/api/manage/{token}/reschedule'])).toEqual(['post']);
     expect(doc.paths['/api/manage/{token}'].get.security).toBeUndefined();
     expect(Object.keys(doc.paths['/api/manage/{token}/reschedule'].post.responses).sort()).toEqual(
-      ['200', '400', '404', '409', '422'].sort(),
+      ['200', '400', '404', '409', '422', '429'].sort(),
     );
     expect(doc.components.schemas.ManagedBooking.required).toEqual(
       expect.arrayContaining(['token', 'booking', 'specialist', 'changeableUntil']),
