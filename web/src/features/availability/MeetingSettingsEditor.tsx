@@ -4,13 +4,9 @@ import { useAsync } from '../../app/use-async';
 import { api, ApiError } from '../../lib/api';
 import type { AvailabilityRequest } from '../../lib/api-types';
 
-type Choice = 'zoom_default' | string | boolean;
-interface MeetingSettings {
-  autoRecording: Choice;
-  waitingRoom: Choice;
-  joinBeforeHost: Choice;
-  muteUponEntry: Choice;
-}
+/** The overrides as the API takes them (each `zoom_default` or a value), from the generated schema. */
+type MeetingSettings = NonNullable<AvailabilityRequest['meetingSettings']>;
+type Choice = MeetingSettings[keyof MeetingSettings];
 
 const ZOOM_DEFAULT = 'zoom_default';
 const ON_OFF = [
@@ -39,8 +35,9 @@ const DEFAULTS: MeetingSettings = {
 };
 
 const asText = (v: Choice) => String(v);
+/** A select's text as the API's value: recording keeps its word; the on/off settings become booleans. */
 const fromText = (key: keyof MeetingSettings, v: string): Choice =>
-  key === 'autoRecording' || v === ZOOM_DEFAULT ? v : v === 'true';
+  key === 'autoRecording' || v === ZOOM_DEFAULT ? (v as Choice) : v === 'true';
 
 /** The specialist's overrides of their own Zoom settings for booked meetings ("As in my Zoom settings" sends nothing). */
 export function MeetingSettingsEditor() {
