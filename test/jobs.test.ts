@@ -44,6 +44,24 @@ describe('durable job queue', () => {
     expect(runs.get('a')).toBe(1);
   });
 
+  it('when several jobs are scheduled at once, twice and from two instances together, then each key exists once, at the latest time', async () => {
+    const runs = new Map<string, number>();
+    const [a, b] = [queue(runs, 'many'), queue(runs, 'many')];
+    const later = new Date(clock.now().getTime() + 60_000);
+    const jobs = (at: Date) => ['x', 'y', 'z'].map((id) => ({ name: 'many', key: `many:${id}`, data: { id }, at }));
+    await Promise.all([a.scheduleMany(jobs(clock.now())), b.scheduleMany(jobs(clock.now()))]);
+    await a.scheduleMany(jobs(later));
+    expect(await JobModel.countDocuments({ name: 'many' })).toBe(3);
+    expect(await a.runDue()).toBe(0);
+    clock.advance(61_000);
+    expect(await a.runDue()).toBe(3);
+    expect([...runs.entries()].sort()).toEqual([
+      ['x', 1],
+      ['y', 1],
+      ['z', 1],
+    ]);
+  });
+
   it('when a handler throws, then the job is retried later with backoff; a worker that died loses its lease', async () => {
     let calls = 0;
     const q = createMongoJobQueue({ clock, logger, pollMs: 60_000, leaseMs: 30_000, errorBackoffMs: () => 10_000 });

@@ -67,11 +67,14 @@ export function createBookingReminders(deps: {
     const ahead = deps.offsetsMinutes
       .map((offset) => ({ offset, at: new Date(booking.start.getTime() - offset * 60_000) }))
       .filter(({ at }) => at.getTime() > now().getTime());
-    await Promise.all(
-      ahead.map(({ offset, at }) => {
-        const data = { bookingId, offset: String(offset), sequence: String(booking.sequence) };
-        return deps.jobs.schedule(JOB_BOOKING_REMINDER, keyOf(bookingId, offset, booking.sequence), data, at);
-      }),
+    // One round trip for all of them: this runs in the booking request, before the inline Zoom attempt.
+    await deps.jobs.scheduleMany(
+      ahead.map(({ offset, at }) => ({
+        name: JOB_BOOKING_REMINDER,
+        key: keyOf(bookingId, offset, booking.sequence),
+        data: { bookingId, offset: String(offset), sequence: String(booking.sequence) },
+        at,
+      })),
     );
   }
 

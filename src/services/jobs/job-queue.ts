@@ -31,6 +31,8 @@ export interface JobQueue {
   addSource(source: WorkSource): void;
   /** At most one pending job per `key`: scheduling again moves it (never duplicates it). */
   schedule(name: string, key: string, data: JobData, at: Date): Promise<void>;
+  /** `schedule` for several jobs in one round trip (a booking's reminders). */
+  scheduleMany(jobs: Array<{ name: string; key: string; data: JobData; at: Date }>): Promise<void>;
   /**
    * Removes the job of `key` only while no worker holds it, and only if it is still as the caller left it
    * (`expected`: its runAt and data fields, e.g. a change id); a concurrent change that scheduled it again keeps it.

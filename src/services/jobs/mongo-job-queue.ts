@@ -138,6 +138,18 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
       });
   }
 
+  async function scheduleOne(name: string, key: string, data: JobData, at: Date): Promise<void> {
+    await JobModel.updateOne(
+      { key },
+      { $set: { name, data, runAt: at }, $setOnInsert: { key, attempts: 0, lockedUntil: null, lockedBy: null } },
+      { upsert: true },
+    ).catch(async (error: { code?: number }) => {
+      // Two schedulers upserting one key at once: the loser updates the winner's document.
+      if (!isDuplicateKeyError(error)) throw error;
+      await JobModel.updateOne({ key }, { $set: { name, data, runAt: at } });
+    });
+  }
+
   return {
     define(name, handler) {
       handlers.set(name, handler);
@@ -150,15 +162,25 @@ export function createMongoJobQueue(options: MongoJobQueueOptions): JobQueue {
       if (stopped) waiting.push(task);
       else void runTask(() => new Promise((resolve) => setImmediate(resolve)).then(task));
     },
-    async schedule(name, key, data, at) {
-      await JobModel.updateOne(
-        { key },
-        { $set: { name, data, runAt: at }, $setOnInsert: { key, attempts: 0, lockedUntil: null, lockedBy: null } },
-        { upsert: true },
-      ).catch(async (error: { code?: number }) => {
-        // Two schedulers upserting one key at once: the loser updates the winner's document.
-        if (!isDuplicateKeyError(error)) throw error;
-        await JobModel.updateOne({ key }, { $set: { name, data, runAt: at } });
+    schedule: scheduleOne,
+    async scheduleMany(jobs) {
+      if (jobs.length === 0) return;
+      const upserts = jobs.map(({ name, key, data, at }) => ({
+        updateOne: {
+          filter: { key },
+          update: {
+            $set: { name, data, runAt: at },
+            $setOnInsert: { key, attempts: 0, lockedUntil: null, lockedBy: null },
+          },
+          upsert: true,
+        },
+      }));
+      await JobModel.bulkWrite(upserts, { ordered: false }).catch(async (error: unknown) => {
+        // A concurrent scheduler won an upsert race on some key: each one again on its own (idempotent).
+        const writeErrors = (error as { writeErrors?: Array<{ code?: number }> }).writeErrors;
+        const duplicate = isDuplicateKeyError(error) || (writeErrors?.every((e) => e.code === 11000) ?? false);
+        if (!duplicate) throw error;
+        for (const j of jobs) await scheduleOne(j.name, j.key, j.data, j.at);
       });
     },
     async cancel(key, expected = {}) {
