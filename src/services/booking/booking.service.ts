@@ -22,7 +22,7 @@ import type { ServiceMetrics } from '../metrics/metrics';
 import { toMeetingSettings } from '../specialist/meeting-settings';
 import type { BookingRateLimits } from './booking-rate.service';
 import { GuestsNotAllowedError } from './booking.errors';
-import { assertCalendarFree } from '../calendar/calendar.module';
+import { assertCalendarFree, assertFreeIn, calendarBusyAround } from '../calendar/calendar.module';
 
 export interface NewBooking {
   specialistId: string;
@@ -219,11 +219,13 @@ export function createBookingService(deps: {
       if (!isValidObjectId(specialistId)) throw new NotFoundError('Specialist');
       // Everything the booking needs to know, read at once; a refused account wins over the other answers.
       // The customer's hourly rate is taken at the same time (given back below if the booking is then refused).
-      const [customerRead, specialistRead, accessRead, rateRead] = await Promise.allSettled([
+      // The stored calendar copies are read alongside (stored copies only: no fetch in the request).
+      const [customerRead, specialistRead, accessRead, rateRead, busyRead] = await Promise.allSettled([
         known ?? deps.accountOf(customerId),
         deps.specialists.profileOf(specialistId),
         deps.host.access(specialistId),
         deps.limits.takeChange(viewer),
+        calendarBusyAround(specialistId, start),
       ]);
       const giveRate = rateRead.status === 'fulfilled' ? rateRead.value : async () => {};
       const giveBack = async () => {
@@ -238,8 +240,12 @@ export function createBookingService(deps: {
           const bookable = checkBookable(profile, start, input.durationMinutes, Boolean(guest));
           if (!access) throw new ZoomNotConnectedError();
           settledValue(rateRead);
-          // Stored feed copies only: no fetch in the request.
-          await assertCalendarFree(specialistId, start, bookable.end, bookable.rules.bufferMinutes);
+          assertFreeIn(settledValue(busyRead), {
+            start,
+            end: bookable.end,
+            bufferMinutes: bookable.rules.bufferMinutes,
+            zoomMeetingsBusy: profile?.zoomMeetingsBusy !== false,
+          });
           return { customerDto, specialist, profile, access, ...bookable };
         })
         .catch(async (error: unknown) => {

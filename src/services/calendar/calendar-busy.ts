@@ -27,6 +27,43 @@ export class CalendarBusyError extends ConflictError {
   }
 }
 
+/** The longest a booking and its buffer reach (slot at most 480 minutes, buffer at most 1440: the schemas' limits). */
+const REACH_MS = (480 + 1440) * 60_000;
+
+/** A specialist's stored busy times around one start, read before the booking's rules are known. */
+export interface CalendarBusyCopy {
+  feeds: BusyInterval[];
+  /** The host's own Zoom meetings; they count unless the profile turned `zoomMeetingsBusy` off. */
+  zoom: BusyInterval[];
+}
+
+/**
+ * The stored busy intervals any booking starting at `start` could overlap, whatever its length and buffer: read
+ * together with the booking's other first reads (no serial round trip, and no second read of the profile).
+ */
+export async function calendarBusyAround(specialistId: string, start: Date): Promise<CalendarBusyCopy> {
+  const from = new Date(start.getTime() - 1440 * 60_000);
+  const to = new Date(start.getTime() + REACH_MS);
+  const within = (busy: Array<{ start: Date; end: Date }> | undefined) =>
+    (busy ?? []).filter((b) => b.start < to && b.end > from).map((b) => ({ start: b.start, end: b.end }));
+  const [feeds, zoom] = await Promise.all([
+    CalendarFeedModel.find({ specialistId }, { busy: 1 }).lean(),
+    ZoomBusyModel.findOne({ specialistId }, { busy: 1 }).lean(),
+  ]);
+  return { feeds: feeds.flatMap((f) => within(f.busy)), zoom: within(zoom?.busy) };
+}
+
+/** Refuses [start, end) widened by the buffer when it overlaps the copy read by `calendarBusyAround`. */
+export function assertFreeIn(
+  copy: CalendarBusyCopy,
+  slot: { start: Date; end: Date; bufferMinutes: number; zoomMeetingsBusy: boolean },
+): void {
+  const pad = slot.bufferMinutes * 60_000;
+  const [from, to] = [slot.start.getTime() - pad, slot.end.getTime() + pad];
+  const busy = slot.zoomMeetingsBusy ? [...copy.feeds, ...copy.zoom] : copy.feeds;
+  if (busy.some((b) => b.start.getTime() < to && b.end.getTime() > from)) throw new CalendarBusyError();
+}
+
 /** Refuses [start, end) when it overlaps a calendar busy interval widened by the buffer, as /slots does. */
 export async function assertCalendarFree(
   specialistId: string,

@@ -11,7 +11,13 @@ import { createFeedFetcher } from './safe-fetch';
 import { createZoomBusyService } from './zoom-busy.service';
 
 // What other features may use of calendars: the stored busy times (no network call).
-export { assertCalendarFree, calendarBusyBetween } from './calendar-busy';
+export {
+  assertCalendarFree,
+  assertFreeIn,
+  calendarBusyAround,
+  calendarBusyBetween,
+  type CalendarBusyCopy,
+} from './calendar-busy';
 
 /** What tests may inject into feed fetching: a name resolver and a trusted CA (see safe-fetch). */
 export type CalendarFetchOverrides = Pick<Parameters<typeof createFeedFetcher>[0], 'resolve' | 'ca'>;
