@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { horizontalOverflow, launch, person, shot } from './browser';
-import { startServer, type RunningServer } from './server';
+import { apiCall, type RunningServer, startServer } from './server';
 
 // Issue 19 in the browser: a specialist on a phone adds another calendar (served on loopback, which
 // CALENDAR_FEED_ALLOW_PRIVATE lets through), sees it block a slot, syncs it while it fails and after, turns the Zoom
@@ -46,16 +46,8 @@ after(async () => {
   await new Promise((resolve) => feeds?.close(resolve));
 });
 
-async function api<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
+  apiCall<T>(server, method, path, body, token);
 
 /** Whether customers are offered the hour the calendar says is busy. */
 async function busyHourOffered(specialistId: string): Promise<boolean> {

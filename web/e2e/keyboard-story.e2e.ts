@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { axe, focused, launch, person, shot, tabTo } from './browser';
-import { startServer, type RunningServer } from './server';
+import { apiCall, type RunningServer, startServer } from './server';
 
 // A customer who uses only the keyboard books a slot and cancels it; the specialist's list, open meanwhile, refreshes
 // itself and names the customer. The specialist's setup is made over the API (and the sandbox's consent page).
@@ -22,16 +22,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function api<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = <T>(method: string, path: string, body?: unknown, token?: string) =>
+  apiCall<T>(server, method, path, body, token);
 
 const register = (who: { name: string; email: string }, role: 'specialist' | 'customer') =>
   api<{ token: string; user: { id: string } }>('POST', '/api/auth/register', {

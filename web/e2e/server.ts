@@ -25,6 +25,24 @@ export async function createAdmin(server: RunningServer, email: string, password
   return out;
 }
 
+/** One JSON call to the running server's API (set-up steps of the stories: sign-ups, bookings), failing loudly. */
+export async function apiCall<T>(
+  server: Pick<RunningServer, 'baseUrl'>,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<T> {
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

@@ -111,34 +111,20 @@ export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
             </div>
           ))}
         </div>
-        <div className="check">
-          <input
-            id="av-zoomMeetingsBusy"
-            type="checkbox"
-            aria-describedby="av-zoomMeetingsBusy-hint"
-            checked={form.zoomMeetingsBusy}
-            onChange={(e) => update({ zoomMeetingsBusy: e.target.checked })}
-          />
-          <label htmlFor="av-zoomMeetingsBusy">My other Zoom meetings block bookings</label>
-        </div>
-        <p className="hint" id="av-zoomMeetingsBusy-hint">
-          While your Zoom account is connected, the times of your scheduled Zoom meetings that were not booked here are
-          not offered to customers. They are read from Zoom regularly.
-        </p>
-        <div className="check">
-          <input
-            id="av-allowGuests"
-            type="checkbox"
-            aria-describedby="av-allowGuests-hint"
-            checked={form.allowGuests}
-            onChange={(e) => update({ allowGuests: e.target.checked })}
-          />
-          <label htmlFor="av-allowGuests">Guests can book without an account</label>
-        </div>
-        <p className="hint" id="av-allowGuests-hint">
-          A visitor gives their name and email and types the code we email them; they manage the booking from the link
-          in their mails. Turned off, only signed-in customers can book you.
-        </p>
+        <Switch
+          id="av-zoomMeetingsBusy"
+          label="My other Zoom meetings block bookings"
+          checked={form.zoomMeetingsBusy}
+          onChange={(zoomMeetingsBusy) => update({ zoomMeetingsBusy })}
+          hint="While your Zoom account is connected, the times of your scheduled Zoom meetings that were not booked here are not offered to customers. They are read from Zoom regularly."
+        />
+        <Switch
+          id="av-allowGuests"
+          label="Guests can book without an account"
+          checked={form.allowGuests}
+          onChange={(allowGuests) => update({ allowGuests })}
+          hint="A visitor gives their name and email and types the code we email them; they manage the booking from the link in their mails. Turned off, only signed-in customers can book you."
+        />
         {problems.length > 0 && (
           <ul className="error" role="alert">
             {problems.map((p) => (
@@ -157,5 +143,26 @@ export function AvailabilityEditor({ timeZone }: { timeZone: string }) {
         </button>
       </form>
     </Section>
+  );
+}
+
+/** A labelled checkbox with its explanation (read out with it through aria-describedby). */
+function Switch(props: { id: string; label: string; hint: string; checked: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <>
+      <div className="check">
+        <input
+          id={props.id}
+          type="checkbox"
+          aria-describedby={`${props.id}-hint`}
+          checked={props.checked}
+          onChange={(e) => props.onChange(e.target.checked)}
+        />
+        <label htmlFor={props.id}>{props.label}</label>
+      </div>
+      <p className="hint" id={`${props.id}-hint`}>
+        {props.hint}
+      </p>
+    </>
   );
 }
