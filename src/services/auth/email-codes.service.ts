@@ -17,13 +17,16 @@ const PURGE_USED_MS = 30 * 86_400_000;
 /** How long a request waits for its twin (same Idempotency-Key) holding the same code: the key's own wait. */
 const TWIN_WAIT_MS = 15_000;
 
-export type CodeProblem = 'missing' | 'expired' | 'wrong' | 'used' | 'dead';
+/**
+ * Why a code was refused. Only a live code (the newest of the address, unexpired, unused) answers `wrong` with the
+ * tries it has left, then `dead`; everything else (no code, an expired, used or superseded one) is the same
+ * `invalid`, so the answer does not tell whether the address asked for a code or booked with one before.
+ */
+export type CodeProblem = 'invalid' | 'wrong' | 'dead';
 
 const MESSAGES: Record<CodeProblem, string> = {
-  missing: 'No code is waiting for this address: ask for a new one',
-  expired: `This code has expired (codes work for ${CODE_TTL_MINUTES} minutes): ask for a new one`,
+  invalid: 'This code does not work: it may be wrong, expired or already used. Ask for a new one',
   wrong: 'This code is wrong',
-  used: 'This code has already been used: ask for a new one',
   dead: `This code was entered wrongly ${MAX_CODE_TRIES} times and no longer works: ask for a new one`,
 };
 
@@ -35,6 +38,9 @@ export class EmailCodeInvalidError extends UnprocessableError {
   }
 }
 
+const invalid = () => new EmailCodeInvalidError('invalid');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A code held by one booking request: given back if the booking is refused, or marked as having made it. */
 export interface CodeClaim {
   release(): Promise<void>;
@@ -43,10 +49,11 @@ export interface CodeClaim {
 
 /**
  * The 6-digit codes that prove an address for a guest booking. A code is stored as an HMAC (JWT_SECRET, a salt of its
- * own), works for 10 minutes on the injected clock, and only the newest one of an address counts. Every wrong try is
- * counted with a compare-and-set on `tries` (so concurrent guesses cannot share one count); after MAX_CODE_TRIES the
- * code is dead. A booking claims the code with a compare-and-set on `usedAt` (of two requests exactly one), gives it
- * back when the booking is refused, and records the booking it made.
+ * own), works for 10 minutes on the injected clock, and only the newest one of an address counts. A guess is compared
+ * only under a try it took first (a compare-and-set on `tries`), so at most MAX_CODE_TRIES wrong guesses are ever
+ * compared with a code, however many arrive at once; a right guess gives its try back. A booking claims the code with
+ * a compare-and-set on `usedAt` (of two requests exactly one, its Idempotency-Key scope kept in `claimScope`), gives
+ * it back when the booking is refused, and records the booking it made.
  */
 export function createEmailCodes(deps: {
   secret: string;
@@ -61,44 +68,67 @@ export function createEmailCodes(deps: {
   const matches = (doc: GuestEmailCodeRecord, code: string) =>
     timingSafeEqual(hashOf(doc.salt, code), Buffer.from(doc.codeHash, 'hex'));
 
-  /** Counts a wrong try (compare-and-set on the count read); false when a concurrent try changed it first. */
-  async function countWrong(doc: GuestEmailCodeRecord): Promise<boolean> {
-    return compareAndSet(GuestEmailCodeModel, { _id: doc._id, tries: doc.tries }, { $inc: { tries: 1 } });
-  }
-
-  /** Checks the code against the loaded one, counting a wrong try; throws EMAIL_CODE_INVALID unless it matches. */
-  async function check(
-    load: () => Promise<GuestEmailCodeRecord | null>,
+  /**
+   * One comparison under one try. The try is taken before the comparison, with a compare-and-set on the count read
+   * (and on the state the caller expects, `state`), so each try has a number of its own; the caller checked that
+   * tries are left. 'match' gives the try back; a number is the tries left after this wrong guess; 'lost': the count
+   * or the state changed meanwhile (read again).
+   */
+  async function compare(
+    doc: GuestEmailCodeRecord,
     code: string,
-    expiryCounts: boolean,
-  ): Promise<GuestEmailCodeRecord> {
-    for (;;) {
-      const doc = await load();
-      if (!doc) throw new EmailCodeInvalidError('missing');
-      if (expiryCounts && doc.expiresAt <= now()) throw new EmailCodeInvalidError('expired');
-      if (doc.tries >= MAX_CODE_TRIES) throw new EmailCodeInvalidError('dead');
-      if (matches(doc, code)) return doc;
-      if (!(await countWrong(doc))) continue; // another try counted meanwhile: count this one on the new value
-      const left = MAX_CODE_TRIES - doc.tries - 1;
-      throw left > 0 ? new EmailCodeInvalidError('wrong', left) : new EmailCodeInvalidError('dead');
-    }
+    state: Record<string, unknown>,
+  ): Promise<'match' | 'lost' | number> {
+    const took = await compareAndSet(
+      GuestEmailCodeModel,
+      { ...state, _id: doc._id, tries: doc.tries },
+      { $inc: { tries: 1 } },
+    );
+    if (!took) return 'lost';
+    if (!matches(doc, code)) return MAX_CODE_TRIES - doc.tries - 1;
+    await GuestEmailCodeModel.updateOne({ _id: doc._id, tries: { $gt: 0 } }, { $inc: { tries: -1 } });
+    return 'match';
   }
 
   const newest = (email: string) =>
     GuestEmailCodeModel.findOne({ email }).sort({ createdAt: -1, _id: -1 }).lean<GuestEmailCodeRecord>();
+
+  /**
+   * The twin request (same Idempotency-Key scope) holding the code: its booking once it recorded it, or undefined when
+   * it gave the code back (its booking was refused: this request may claim it).
+   */
+  async function twinsBooking(id: Types.ObjectId, scope: string, waitUntil: number): Promise<string | undefined> {
+    for (;;) {
+      const doc = await GuestEmailCodeModel.findById(id).lean<GuestEmailCodeRecord>();
+      if (!doc?.usedAt) return undefined;
+      if (doc.claimScope !== scope) throw invalid();
+      if (doc.bookingId) return doc.bookingId.toString();
+      if (Date.now() > waitUntil) {
+        throw new ConflictError('A request with this Idempotency-Key is still in progress', 'IDEMPOTENCY_KEY_IN_USE');
+      }
+      await sleep(100);
+    }
+  }
 
   function claimOf(doc: GuestEmailCodeRecord, owner: string): CodeClaim {
     return {
       async release() {
         await GuestEmailCodeModel.updateOne(
           { _id: doc._id, claim: owner, bookingId: null },
-          { $set: { usedAt: null, claim: null, claimScope: null } },
+          {
+            $set: {
+              usedAt: null,
+              claim: null,
+              claimScope: null,
+              purgeAt: new Date(doc.createdAt.getTime() + PURGE_UNUSED_MS),
+            },
+          },
         );
       },
       async consumed(bookingId: string) {
         await GuestEmailCodeModel.updateOne(
           { _id: doc._id, claim: owner },
-          { $set: { bookingId: new Types.ObjectId(bookingId), purgeAt: new Date(now().getTime() + PURGE_USED_MS) } },
+          { $set: { bookingId: new Types.ObjectId(bookingId) } },
         );
       },
     };
@@ -146,47 +176,72 @@ export function createEmailCodes(deps: {
     async claim(emailInput: string, code: string, scope?: string): Promise<CodeClaim | { replayOf: string }> {
       const email = normaliseEmail(emailInput);
       const waitUntil = Date.now() + TWIN_WAIT_MS; // real time: the injected clock may stand still
+      let proven: string | undefined; // the code this request's guess matched (compared once)
       for (;;) {
-        const doc = await check(() => newest(email), code, true);
-        if (doc.usedAt) {
-          if (!scope || doc.claimScope !== scope) throw new EmailCodeInvalidError('used');
-          if (doc.bookingId) return { replayOf: doc.bookingId.toString() };
-          if (Date.now() > waitUntil) {
-            throw new ConflictError(
-              'A request with this Idempotency-Key is still in progress',
-              'IDEMPOTENCY_KEY_IN_USE',
-            );
+        const doc = await newest(email);
+        if (!doc || doc.expiresAt <= now()) throw invalid();
+        const twin = Boolean(scope && doc.usedAt && doc.claimScope === scope);
+        if (doc.usedAt && !twin) throw invalid();
+        // Dead for every guess, even one that matched before the fifth wrong try was counted (it had given its try
+        // back); a twin's code is used: its count no longer matters to the claim.
+        if (doc.tries >= MAX_CODE_TRIES && !twin) throw new EmailCodeInvalidError('dead');
+        if (proven !== doc._id.toString()) {
+          if (doc.tries >= MAX_CODE_TRIES) throw invalid();
+          const live = { usedAt: null, expiresAt: { $gt: now() } };
+          const verdict = await compare(doc, code, twin ? { claimScope: scope } : live);
+          if (verdict === 'lost') continue;
+          if (verdict !== 'match') {
+            if (twin) throw invalid(); // a used code says nothing more
+            throw verdict > 0 ? new EmailCodeInvalidError('wrong', verdict) : new EmailCodeInvalidError('dead');
           }
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          continue;
+          proven = doc._id.toString();
+        }
+        if (twin) {
+          const replayOf = await twinsBooking(doc._id, scope!, waitUntil);
+          if (replayOf) return { replayOf };
+          continue; // the twin gave the code back: claim it
         }
         const owner = randomUUID();
         const won = await compareAndSet(
           GuestEmailCodeModel,
           { _id: doc._id, usedAt: null, tries: { $lt: MAX_CODE_TRIES }, expiresAt: { $gt: now() } },
-          { $set: { usedAt: now(), claim: owner, claimScope: scope ?? null } },
+          {
+            $set: {
+              usedAt: now(),
+              claim: owner,
+              claimScope: scope ?? null,
+              purgeAt: new Date(now().getTime() + PURGE_USED_MS),
+            },
+          },
         );
         if (won) return claimOf(doc, owner);
-        // Claimed by someone else (or a try counted) meanwhile: look again.
+        // Claimed by someone else (or 5 wrong tries counted) meanwhile: look again.
       }
     },
 
     /**
-     * A replay (same Idempotency-Key) shows a booking only to the code that made it: the same check, wrong tries
-     * counted on that code.
+     * A replay (same Idempotency-Key) shows a booking only to the code that made it: compared under a try of that
+     * code, like a claim. The code is found by the booking it recorded or, while the request that made the booking
+     * has not recorded it yet (its inline Zoom create, or it died then), by the key's scope it was claimed under.
      */
-    async assertMadeBy(emailInput: string, bookingId: string, code: string): Promise<void> {
+    async assertMadeBy(emailInput: string, bookingId: string, code: string, scope: string): Promise<void> {
       const email = normaliseEmail(emailInput);
-      if (!Types.ObjectId.isValid(bookingId)) throw new EmailCodeInvalidError('used');
-      await check(
-        () =>
-          GuestEmailCodeModel.findOne({
-            email,
-            bookingId: new Types.ObjectId(bookingId),
-          }).lean<GuestEmailCodeRecord>(),
-        code,
-        false,
-      );
+      if (!Types.ObjectId.isValid(bookingId)) throw invalid();
+      let doc =
+        (await GuestEmailCodeModel.findOne({
+          email,
+          bookingId: new Types.ObjectId(bookingId),
+        }).lean<GuestEmailCodeRecord>()) ??
+        (await GuestEmailCodeModel.findOne({ email, claimScope: scope, bookingId: null, usedAt: { $ne: null } })
+          .sort({ createdAt: -1, _id: -1 })
+          .lean<GuestEmailCodeRecord>());
+      for (;;) {
+        if (!doc || doc.tries >= MAX_CODE_TRIES) throw invalid();
+        const verdict = await compare(doc, code, {});
+        if (verdict === 'match') return;
+        if (verdict !== 'lost') throw invalid(); // a used code says nothing more (the try is counted)
+        doc = await GuestEmailCodeModel.findById(doc._id).lean<GuestEmailCodeRecord>();
+      }
     },
 
     async forgetEmail(email: string): Promise<void> {

@@ -51,7 +51,7 @@ export function createGuestBookingService(deps: {
   async function replay(scope: string, fields: NewBooking, email: string, code: string) {
     const booking = await deps.bookings.replayOf(scope, fields);
     if (!booking) return undefined;
-    await deps.codes.assertMadeBy(email, booking.id, code);
+    await deps.codes.assertMadeBy(email, booking.id, code, scope);
     return withLink(booking, true);
   }
 

@@ -1,0 +1,99 @@
+import { BookingModel } from '../src/models/booking.model';
+import { GuestEmailCodeModel } from '../src/models/guest-email-code.model';
+import { readySpecialist } from './support/booking';
+import { emailedCode, guestBook } from './support/guest';
+import { useStack } from './support/stack';
+
+// Monday 2026-11-23 08:00 UTC (09:00 in Berlin).
+const NOW = '2026-11-23T08:00:00.000Z';
+const CREATE = 'POST /v2/users/:userId/meetings';
+
+describe('guest codes under concurrency: at most 5 wrong guesses are ever compared', () => {
+  const s = useStack({ now: NOW });
+  let n = 0;
+  const fresh = () => `race.${(n += 1)}.${Date.now()}@example.com`;
+  const body = (specialistId: string, email: string, code: string, start = '2026-11-24T08:00:00Z') => ({
+    specialistId,
+    start,
+    name: 'Gina Guest',
+    email,
+    timezone: 'Europe/Berlin',
+    code,
+  });
+  const wrongs = (code: string, count: number) =>
+    Array.from({ length: count }, (_, i) => String((Number(code) + i + 1) % 1e6).padStart(6, '0'));
+
+  // Which request takes a try first is up to the race: the right guess may be among the first five (then it books,
+  // and the guesses after its claim meet a used code), or come later and meet a dead code. Never more than five
+  // wrong guesses are compared, however many arrive at once.
+  it('when 40 wrong guesses and the right one arrive at once, then at most 5 are counted and the right one books only inside them', async () => {
+    const sp = await readySpecialist(s.app);
+    const email = fresh();
+    const code = await emailedCode(s.app, s.smtp, s.container, email);
+    const answers = await Promise.all(
+      [...wrongs(code, 40), code].map((c) => guestBook(s.app, body(sp.user.id, email, c))),
+    );
+    const booked = answers.filter((r) => r.status === 201);
+    const refused = answers.filter((r) => r.status === 422).map((r) => r.body.error.details);
+    expect(booked.length + refused.length).toBe(41);
+    expect(booked.length).toBeLessThanOrEqual(1);
+    expect(refused.every((d) => ['wrong', 'dead', 'invalid'].includes(d.reason))).toBe(true);
+    // A compared wrong guess is told its own count: 4 to 1 left, at most once each (the fifth is told "dead").
+    const left = refused.filter((d) => d.reason === 'wrong').map((d) => d.triesLeft as number);
+    expect(left.every((t) => t >= 1 && t <= 4)).toBe(true);
+    expect(left.length).toBeLessThanOrEqual(4 + booked.length); // a right guess gives its try back before it claims
+    const stored = await GuestEmailCodeModel.findOne({ email }).lean();
+    if (booked.length === 1) expect(stored!.tries).toBeLessThan(5);
+    else expect(stored!.tries).toBe(5);
+    expect(await BookingModel.countDocuments({ 'guest.email': email })).toBe(booked.length);
+  });
+
+  it('when 5 wrong guesses were counted in a burst, then the right code is refused as dead', async () => {
+    const sp = await readySpecialist(s.app);
+    const email = fresh();
+    const code = await emailedCode(s.app, s.smtp, s.container, email);
+    await Promise.all(wrongs(code, 40).map((c) => guestBook(s.app, body(sp.user.id, email, c))));
+    const right = await guestBook(s.app, body(sp.user.id, email, code));
+    expect(right.status).toBe(422);
+    expect(right.body.error.details.reason).toBe('dead');
+    expect(await BookingModel.countDocuments({ 'guest.email': email })).toBe(0);
+  });
+
+  it('when the same request is sent again while the inline Zoom create is slow, then both answer the one booking', async () => {
+    const sp = await readySpecialist(s.app);
+    const email = fresh();
+    const code = await emailedCode(s.app, s.smtp, s.container, email);
+    const req = body(sp.user.id, email, code, '2026-11-24T10:00:00Z');
+    s.sandbox.inject({ route: CREATE, delayMs: 3000 });
+    const first = guestBook(s.app, req, 'double-click').then((res) => res); // sent now, answered later
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // the booking is stored, the meeting not yet
+    const second = await guestBook(s.app, req, 'double-click');
+    const a = await first;
+    expect(a.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body.booking.id).toBe(a.body.booking.id);
+    expect(await BookingModel.countDocuments({ 'guest.email': email })).toBe(1);
+  });
+  it('when the request that made the booking died before recording it on the code, then a retry with the key and the code answers the booking, as often as asked', async () => {
+    const sp = await readySpecialist(s.app);
+    const email = fresh();
+    const code = await emailedCode(s.app, s.smtp, s.container, email);
+    const req = body(sp.user.id, email, code, '2026-11-24T12:00:00Z');
+    const first = await guestBook(s.app, req, 'died');
+    expect(first.status).toBe(201);
+    // What a request that died after its booking insert leaves: the code claimed under the key, naming no booking.
+    await GuestEmailCodeModel.updateOne({ email }, { $set: { bookingId: null } });
+    for (let i = 0; i < 7; i += 1) {
+      const again = await guestBook(s.app, req, 'died');
+      expect(again.status).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body.booking.id).toBe(first.body.booking.id);
+    }
+    // The right code's tries were given back; a wrong one is still counted.
+    expect((await GuestEmailCodeModel.findOne({ email }).lean())!.tries).toBe(0);
+    const wrong = await guestBook(s.app, { ...req, code: wrongs(code, 1)[0] }, 'died');
+    expect(wrong.body.error).toMatchObject({ code: 'EMAIL_CODE_INVALID', details: { reason: 'invalid' } });
+    expect((await GuestEmailCodeModel.findOne({ email }).lean())!.tries).toBe(1);
+  });
+});
