@@ -1,5 +1,8 @@
+import request from 'supertest';
 import { BookingModel } from '../src/models/booking.model';
 import { GuestEmailCodeModel } from '../src/models/guest-email-code.model';
+import { lastAccountMail, linkToken, verifyFromMail } from './support/account-mail';
+import { registerUser } from './support/app';
 import { readySpecialist } from './support/booking';
 import { emailedCode, guestBook } from './support/guest';
 import { useStack } from './support/stack';
@@ -95,5 +98,83 @@ describe('guest codes under concurrency: at most 5 wrong guesses are ever compar
     const wrong = await guestBook(s.app, { ...req, code: wrongs(code, 1)[0] }, 'died');
     expect(wrong.body.error).toMatchObject({ code: 'EMAIL_CODE_INVALID', details: { reason: 'invalid' } });
     expect((await GuestEmailCodeModel.findOne({ email }).lean())!.tries).toBe(1);
+  });
+});
+
+describe('an impostor keeps nothing across the owner’s recovery', () => {
+  const s = useStack({ now: NOW });
+  let n = 0;
+  const fresh = (p = 'victim') => `${p}.${(n += 1)}.${Date.now()}@example.com`;
+  const as = (t: string) => ({ Authorization: `Bearer ${t}` });
+
+  async function guestBooking(specialistId: string, email: string, start: string) {
+    const code = await emailedCode(s.app, s.smtp, s.container, email);
+    const res = await guestBook(s.app, { specialistId, start, name: 'Gina', email, timezone: 'Europe/Berlin', code });
+    expect(res.status).toBe(201);
+    return res.body.booking.id as string;
+  }
+  async function ownerResets(email: string) {
+    await request(s.app).post('/api/auth/forgot-password').send({ email });
+    const mail = await lastAccountMail(s.smtp, s.container, email, /Reset your password/);
+    const r = await request(s.app)
+      .post('/api/auth/reset-password')
+      .send({ token: linkToken(mail, 'reset-password'), password: 'owner password 1' });
+    expect(r.status).toBe(204);
+  }
+  const feedPath = async (token: string) =>
+    new URL((await request(s.app).get('/api/me/calendar-feed').set(as(token))).body.url).pathname;
+
+  it('when the owner resets the password, then the feed address the impostor fetched answers 404', async () => {
+    const sp = await readySpecialist(s.app);
+    const email = fresh();
+    const id = await guestBooking(sp.user.id, email, '2026-11-26T08:00:00Z');
+    const impostor = await registerUser(s.app, 'customer', { email });
+    const path = await feedPath(impostor.token);
+    expect((await request(s.app).get(path)).text).not.toContain(`booking-${id}@`);
+    await ownerResets(email);
+    const after = await request(s.app).get(path);
+    expect(after.status).toBe(404);
+    expect(after.text).not.toContain(`booking-${id}@`);
+  });
+
+  it('when the owner resets the password, then the impostor’s email-change link is dead and the bookings stay', async () => {
+    const sp = await readySpecialist(s.app);
+    const email = fresh();
+    const id = await guestBooking(sp.user.id, email, '2026-11-26T10:00:00Z');
+    const impostor = await registerUser(s.app, 'customer', { email, password: 'impostor password' });
+    const mine = fresh('impostor');
+    const patch = await request(s.app)
+      .patch('/api/me')
+      .set(as(impostor.token))
+      .send({ email: mine, currentPassword: 'impostor password' });
+    expect(patch.status).toBe(200);
+    const changeMail = await lastAccountMail(s.smtp, s.container, mine, /Confirm your email address/);
+    await ownerResets(email);
+    const v = await request(s.app)
+      .post('/api/auth/verify-email')
+      .send({ token: linkToken(changeMail, 'verify-email') });
+    expect(v.status).toBe(400);
+    expect(v.body.error.code).toBe('LINK_INVALID');
+    expect((await BookingModel.findById(id).lean())!.guest!.email).toBe(email);
+  });
+
+  it('when the impostor deletes the account and the owner signs up and verifies, then the impostor’s feed address answers 404', async () => {
+    const sp = await readySpecialist(s.app);
+    const email = fresh();
+    const id = await guestBooking(sp.user.id, email, '2026-11-26T12:00:00Z');
+    const impostor = await registerUser(s.app, 'customer', { email, password: 'impostor password' });
+    const path = await feedPath(impostor.token);
+    const deleted = await request(s.app)
+      .delete('/api/me')
+      .set(as(impostor.token))
+      .send({ password: 'impostor password' });
+    expect(deleted.status).toBe(204);
+    expect((await request(s.app).get(path)).status).toBe(404);
+    const owner = await registerUser(s.app, 'customer', { email });
+    await verifyFromMail(s.app, s.smtp, s.container, email);
+    const after = await request(s.app).get(path);
+    expect(after.status).toBe(404);
+    // The owner's own address shows the booking.
+    expect((await request(s.app).get(await feedPath(owner.token))).text).toContain(`booking-${id}@`);
   });
 });

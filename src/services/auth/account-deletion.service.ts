@@ -38,6 +38,8 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 export function createAccountDeletion(deps: {
   bookings: { cancel(bookingId: string, viewer: Viewer): Promise<unknown> };
   zoom: { disconnect(specialistId: string): Promise<void> };
+  /** The calendar-feed address of the person (calendar feature, wired after this one). */
+  feeds: { forget(userId: string): Promise<void> };
   links: AccountLinks;
   throttle: LoginThrottle;
   clock: Clock;
@@ -120,6 +122,7 @@ export function createAccountDeletion(deps: {
     })
       .sort({ createdAt: -1 })
       .lean();
+    await deps.feeds.forget(userId);
     const anonymised = { topic: null, notes: null, idempotencyKey: null, zoomJoinUrl: null, 'meeting.lastError': null };
     await BookingModel.updateMany({ specialistId: userId }, { $set: anonymised });
     // As a customer only facts remain, under an id of no one (so nothing of the person stays on a kept record).
@@ -176,7 +179,7 @@ export function createAccountDeletion(deps: {
       }
       await UserModel.updateOne(
         { _id: user._id, deletingAt: null },
-        { $set: { deletingAt: now(), sessions: {} }, $inc: { sessionVersion: 1 } },
+        { $set: { deletingAt: now(), sessions: {} }, $inc: { sessionVersion: 1, accessVersion: 1 } },
       );
       return (await finish(principal.userId)) === 'zoom' ? ('pending' as const) : ('deleted' as const);
     },

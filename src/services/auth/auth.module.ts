@@ -34,9 +34,13 @@ export function createAuthModule(deps: {
   redis?: RedisClient;
   jobs: JobQueue;
   mail: MailModule['mail'];
-  /** Deletion cancels the account's bookings and disconnects its Zoom grant (features wired after this one). */
+  /**
+   * Deletion cancels the account's bookings, disconnects its Zoom grant and forgets its calendar-feed address
+   * (features wired after this one).
+   */
   bookings: DeletionDeps['bookings'];
   zoom: DeletionDeps['zoom'];
+  feeds: DeletionDeps['feeds'];
 }) {
   const { config, clock, logger, redis, jobs, mail } = deps;
   if (!config.auth.jwtSecret) throw new Error('config.auth.jwtSecret must be set (server.ts generates one in dev)');
@@ -84,6 +88,7 @@ export function createAuthModule(deps: {
   const accountDeletion = createAccountDeletion({
     bookings: deps.bookings,
     zoom: deps.zoom,
+    feeds: deps.feeds,
     links,
     throttle,
     clock,
