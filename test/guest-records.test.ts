@@ -8,7 +8,7 @@ import { useStack } from './support/stack';
 // Monday 2026-11-23 08:00 UTC (09:00 in Berlin).
 const NOW = '2026-11-23T08:00:00.000Z';
 
-describe('guest records: taken over by a sign-up', () => {
+describe('guest records: taken over by a sign-up, and kept while a guest booking may still land on them', () => {
   const s = useStack({ now: NOW });
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
@@ -38,5 +38,24 @@ describe('guest records: taken over by a sign-up', () => {
       .send({ role: 'specialist', name: 'Sam', email, password: 'a long password 1', timezone: 'Europe/Berlin' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('EMAIL_TAKEN');
+  });
+
+  it('when a guest booking took an unverified account as its owner a moment before the account is deleted, then the record waits for the sweep, refusing new guest bookings meanwhile', async () => {
+    const email = uniqueEmail('unverified');
+    const account = await registerUser(s.app, 'customer', { email });
+    // Refused after its owner was looked up (outside the availability): it may as well have been still on its way.
+    const refused = await guestAttempt(email, '2026-11-24T03:00:00Z');
+    expect(refused.body.error.code).toBe('OUTSIDE_AVAILABILITY');
+    expect((await UserModel.findById(account.user.id).lean())!.guestBookingAt).not.toBeNull();
+    const deleted = await request(s.app).delete('/api/me').set(as(account.token)).send({ password: account.password });
+    expect(deleted.status).toBe(204);
+    expect((await request(s.app).get('/api/me').set(as(account.token))).status).toBe(401);
+    expect((await UserModel.findById(account.user.id).lean())!.deletingAt).not.toBeNull();
+    const meanwhile = await guestAttempt(email, '2026-11-25T12:00:00Z');
+    expect(meanwhile.status).toBe(409);
+    expect(meanwhile.body.error.code).toBe('ACCOUNT_BEING_DELETED');
+    s.clock.advance(3 * 60_000);
+    await s.container.services.accountDeletion.resumeDeletions();
+    expect(await UserModel.exists({ _id: account.user.id })).toBeNull();
   });
 });

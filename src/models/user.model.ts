@@ -37,6 +37,11 @@ const userSchema = new Schema(
      * No password and no sessions; a sign-up with the address takes it over (README "Guest booking").
      */
     guest: { type: Boolean, default: false },
+    /**
+     * When a guest booking last took this record (a guest record, or an account that has not verified the address)
+     * as its owner: a deletion keeps the record until such a booking has had time to land (account-deletion).
+     */
+    guestBookingAt: { type: Date, default: null },
     /** Deletion started (durable intent): tokens are dead; the request or the maintenance sweep finishes the rest. */
     deletingAt: { type: Date, default: null },
   },

@@ -20,6 +20,11 @@ import type { LoginThrottle } from './login-throttle.service';
 const FRESH_SIGN_IN_MS = 5 * 60_000;
 /** Deletions a request left unfinished (a crash, Zoom down) are taken up by the maintenance sweep after this. */
 const RESUME_AFTER_MS = 2 * 60_000;
+/**
+ * How long a guest booking that took the record as its owner (guestOwnerOf) may take to land: until then the record's
+ * fate waits (the sweep decides it), so a booking whose owner lookup came just before `deletingAt` is not missed.
+ */
+const GUEST_BOOKING_SETTLE_MS = 60_000;
 
 interface Viewer {
   userId: string;
@@ -122,6 +127,9 @@ export function createAccountDeletion(deps: {
     })
       .sort({ createdAt: -1 })
       .lean();
+    // A guest booking that took the record as its owner just before the intent may still land on it: decide later.
+    const guestBookingLanding =
+      !theirs && user.guestBookingAt && now().getTime() - user.guestBookingAt.getTime() < GUEST_BOOKING_SETTLE_MS;
     await deps.feeds.forget(userId);
     const anonymised = { topic: null, notes: null, idempotencyKey: null, zoomJoinUrl: null, 'meeting.lastError': null };
     await BookingModel.updateMany({ specialistId: userId }, { $set: anonymised });
@@ -154,6 +162,7 @@ export function createAccountDeletion(deps: {
       );
       return 'done';
     }
+    if (guestBookingLanding) return 'mail';
     // The person asked to leave: mail to them is dropped, mail naming them to others goes out, then its copy goes.
     await OutboxMailModel.deleteMany({ to: user.email });
     if (await OutboxMailModel.exists({ ...mailMentioning(user.email), status: 'pending' })) return 'mail';

@@ -12,7 +12,7 @@ import { createAccountService } from './account.service';
 import { createAuthService } from './auth.service';
 import { createEmailCodes } from './email-codes.service';
 import { createEmailPolicy } from './email-policy';
-import { guestOwnerOf } from './guest-accounts';
+import { guestOwnerOf, type GuestOwnerInput } from './guest-accounts';
 import { createJwtService } from './jwt.service';
 import { createLoginThrottle } from './login-throttle.service';
 import { createPasswordService } from './password.service';
@@ -113,7 +113,7 @@ export function createAuthModule(deps: {
       'Too many codes asked from this address; try again later',
     ),
   });
-  const guests = { ownerOf: guestOwnerOf };
+  const guests = { ownerOf: (guest: GuestOwnerInput) => guestOwnerOf(guest, clock.now()) };
   return { jwt, users, emailPolicy, auth, account, passwords, accountDeletion, accountExport, emailCodes, guests };
 }
 
