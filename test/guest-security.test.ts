@@ -12,7 +12,8 @@ const NOW = '2026-11-23T08:00:00.000Z';
 const CREATE = 'POST /v2/users/:userId/meetings';
 
 describe('guest codes under concurrency: at most 5 wrong guesses are ever compared', () => {
-  const s = useStack({ now: NOW });
+  // The bursts here come from one IP: its limit on codes that do not work is tested below.
+  const s = useStack({ now: NOW, env: { GUEST_CODE_FAILURES_MAX_PER_IP: '10000' } });
   let n = 0;
   const fresh = () => `race.${(n += 1)}.${Date.now()}@example.com`;
   const body = (specialistId: string, email: string, code: string, start = '2026-11-24T08:00:00Z') => ({
@@ -176,5 +177,57 @@ describe('an impostor keeps nothing across the owner’s recovery', () => {
     expect(after.status).toBe(404);
     // The owner's own address shows the booking.
     expect((await request(s.app).get(await feedPath(owner.token))).text).toContain(`booking-${id}@`);
+  });
+});
+
+describe('codes that do not work, per IP: GUEST_CODE_FAILURES_MAX_PER_IP per hour over all addresses', () => {
+  const s = useStack({ now: NOW, env: { TRUST_PROXY: '1', GUEST_CODE_FAILURES_MAX_PER_IP: '4' } });
+
+  it('when one IP has entered its share of codes that do not work, then its next guesses are refused unseen (429), even in a burst, and other IPs are not', async () => {
+    const sp = await readySpecialist(s.app);
+    const addresses = [`ip.1.${Date.now()}@example.com`, `ip.2.${Date.now()}@example.com`];
+    const codes = await Promise.all(addresses.map((a) => emailedCode(s.app, s.smtp, s.container, a)));
+    const attempt = (email: string, code: string, ip: string, start = '2026-11-24T08:00:00Z') =>
+      request(s.app)
+        .post('/api/guest/bookings')
+        .set('X-Forwarded-For', ip)
+        .send({ specialistId: sp.user.id, start, name: 'Gina', email, timezone: 'Europe/Berlin', code });
+    const wrong = (code: string, i: number) => String((Number(code) + i + 1) % 1e6).padStart(6, '0');
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => attempt(addresses[i % 2]!, wrong(codes[i % 2]!, i), '198.51.100.7')),
+    );
+    expect(burst.filter((r) => r.status === 422)).toHaveLength(4);
+    const limited = burst.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(8);
+    expect(limited[0]!.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(limited[0]!.headers['retry-after'])).toBeGreaterThan(0);
+    // Only the four that were looked at were counted on the codes.
+    const tries = await GuestEmailCodeModel.find({ email: { $in: addresses } }).lean();
+    expect(tries.reduce((sum, c) => sum + c.tries, 0)).toBe(4);
+    // The right code from that IP waits for the next hour; from another IP it books.
+    expect((await attempt(addresses[0]!, codes[0]!, '198.51.100.7')).status).toBe(429);
+    expect((await attempt(addresses[0]!, codes[0]!, '198.51.100.8')).status).toBe(201);
+    s.clock.advance(3600_000);
+    expect((await attempt(addresses[1]!, codes[1]!, '198.51.100.7', '2026-11-24T10:00:00Z')).status).toBe(422);
+  });
+
+  it('when codes work, then they do not count against the IP', async () => {
+    const sp = await readySpecialist(s.app);
+    for (let i = 0; i < 6; i += 1) {
+      const email = `ok.${i}.${Date.now()}@example.com`;
+      const code = await emailedCode(s.app, s.smtp, s.container, email);
+      const res = await request(s.app)
+        .post('/api/guest/bookings')
+        .set('X-Forwarded-For', '198.51.100.9')
+        .send({
+          specialistId: sp.user.id,
+          start: `2026-11-2${4 + (i % 3)}T${i < 3 ? '08' : '10'}:00:00Z`,
+          name: 'Gina',
+          email,
+          timezone: 'Europe/Berlin',
+          code,
+        });
+      expect(res.status).toBe(201);
+    }
   });
 });

@@ -41,7 +41,9 @@ export function registerGuestRoutes(route: DefineRoute, controller: ReturnType<t
         'EMAIL_CODE_INVALID (details.reason: wrong with details.triesLeft, then dead, for a live code; invalid ' +
         'for anything else: no, an expired, used or superseded code); ' +
         'GUEST_EMAIL_NOT_CUSTOMER; outside availability, notice or horizon; ZOOM_NOT_CONNECTED; IDEMPOTENCY_KEY_REUSED',
-      429: 'RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address',
+      429:
+        'RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address, or GUEST_CODE_FAILURES_MAX_PER_IP codes that did ' +
+        'not work from this IP in the hour (Retry-After)',
     },
     handler: controller.book,
   });

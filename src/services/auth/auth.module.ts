@@ -112,6 +112,11 @@ export function createAuthModule(deps: {
       config.guests.codesMaxPerIp,
       'Too many codes asked from this address; try again later',
     ),
+    failuresPerIp: codeLimit(
+      'guest-code-failures:ip',
+      config.guests.codeFailuresMaxPerIp,
+      'Too many codes that do not work were entered from this address; try again later',
+    ),
   });
   const guests = { ownerOf: (guest: GuestOwnerInput) => guestOwnerOf(guest, clock.now()) };
   return { jwt, users, emailPolicy, auth, account, passwords, accountDeletion, accountExport, emailCodes, guests };
