@@ -3264,7 +3264,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address */
+                /** @description RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address, or GUEST_CODE_FAILURES_MAX_PER_IP codes that did not work from this IP in the hour (Retry-After) */
                 429: {
                     headers: {
                         [name: string]: unknown;
