@@ -39,7 +39,7 @@ export function registerGuestRoutes(route: DefineRoute, controller: ReturnType<t
       409: 'BOOKING_CONFLICT: overlaps another booking; ACCOUNT_BEING_DELETED',
       422:
         'EMAIL_CODE_INVALID (details.reason: wrong with details.triesLeft, then dead, for a live code; invalid ' +
-        'for anything else: no, an expired, used or superseded code); ' +
+        'for anything else: no code, or the newest one expired or used); ' +
         'GUEST_EMAIL_NOT_CUSTOMER; outside availability, notice or horizon; ZOOM_NOT_CONNECTED; IDEMPOTENCY_KEY_REUSED',
       429:
         'RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address, or GUEST_CODE_FAILURES_MAX_PER_IP codes that did ' +

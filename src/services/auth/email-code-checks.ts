@@ -15,7 +15,7 @@ const TWIN_WAIT_MS = 15_000;
 
 /**
  * Why a code was refused. Only a live code (the newest of the address, unexpired, unused) answers `wrong` with the
- * tries it has left, then `dead`; everything else (no code, an expired, used or superseded one) is the same
+ * tries it has left, then `dead`; everything else (no code, the newest one expired or used) is the same
  * `invalid`, so the answer does not tell whether the address asked for a code or booked with one before.
  */
 export type CodeProblem = 'invalid' | 'wrong' | 'dead';

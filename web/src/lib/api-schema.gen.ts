@@ -3255,7 +3255,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description EMAIL_CODE_INVALID (details.reason: wrong with details.triesLeft, then dead, for a live code; invalid for anything else: no, an expired, used or superseded code); GUEST_EMAIL_NOT_CUSTOMER; outside availability, notice or horizon; ZOOM_NOT_CONNECTED; IDEMPOTENCY_KEY_REUSED */
+                /** @description EMAIL_CODE_INVALID (details.reason: wrong with details.triesLeft, then dead, for a live code; invalid for anything else: no code, or the newest one expired or used); GUEST_EMAIL_NOT_CUSTOMER; outside availability, notice or horizon; ZOOM_NOT_CONNECTED; IDEMPOTENCY_KEY_REUSED */
                 422: {
                     headers: {
                         [name: string]: unknown;
