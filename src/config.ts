@@ -68,6 +68,8 @@ const envSchema = z
     // Guest booking (README "Guest booking"): emailed codes per address and per IP per hour.
     GUEST_CODES_MAX_PER_EMAIL: intWithDefault(5, 1, 1000),
     GUEST_CODES_MAX_PER_IP: intWithDefault(20, 1, 100_000),
+    // Refused codes (wrong, dead, invalid) entered from one IP per hour, over all addresses.
+    GUEST_CODE_FAILURES_MAX_PER_IP: intWithDefault(30, 1, 100_000),
 
     TOKEN_ENCRYPTION_KEY: optionalString.pipe(
       z
@@ -307,8 +309,15 @@ export function loadConfig(env: Record<string, string | undefined>) {
       /** Who must have a verified email to be booked (specialists) or to book (customers, with `all`). */
       requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL ?? (e.NODE_ENV === 'production' ? 'specialists' : 'none'),
     },
-    /** Booking without an account: the address is proven by an emailed code (at most this many per hour). */
-    guests: { codesMaxPerEmail: e.GUEST_CODES_MAX_PER_EMAIL, codesMaxPerIp: e.GUEST_CODES_MAX_PER_IP },
+    /**
+     * Booking without an account: the address is proven by an emailed code (at most this many per hour), and one IP
+     * may enter at most `codeFailuresMaxPerIp` codes that do not work per hour.
+     */
+    guests: {
+      codesMaxPerEmail: e.GUEST_CODES_MAX_PER_EMAIL,
+      codesMaxPerIp: e.GUEST_CODES_MAX_PER_IP,
+      codeFailuresMaxPerIp: e.GUEST_CODE_FAILURES_MAX_PER_IP,
+    },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? decodeKey(e.TOKEN_ENCRYPTION_KEY) : undefined,
     tokenEncryptionKeyPrevious: e.TOKEN_ENCRYPTION_KEY_PREVIOUS
       ? decodeKey(e.TOKEN_ENCRYPTION_KEY_PREVIOUS)

@@ -48,6 +48,7 @@ export function createContainer(deps: AppDeps) {
     mail,
     bookings: { cancel: (bookingId, viewer) => booking.bookings.cancel(bookingId, viewer) },
     zoom: { disconnect: (specialistId) => zoom.connection.disconnect(specialistId) },
+    feeds: { forget: (userId) => calendar.bookingFeed.forget(userId) },
   });
   const grantHealth = createGrantHealthModule({
     ...base,

@@ -20,9 +20,9 @@ export function createGuestController(deps: {
       await deps.codes.send({ email: res.locals.body.email, ip: req.ip ?? 'unknown' });
       res.status(202).json(SENT);
     },
-    async book(_req: Request, res: Response) {
+    async book(req: Request, res: Response) {
       const key = (res.locals.headers as IdempotencyHeaders)['idempotency-key'];
-      const { booking, manage, replayed } = await deps.guestBookings.book(res.locals.body, key);
+      const { booking, manage, replayed } = await deps.guestBookings.book(res.locals.body, req.ip ?? 'unknown', key);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       // The answer holds the manage link, a credential: like the manage routes, never cached nor sent on.
       res.setHeader('Cache-Control', 'no-store');

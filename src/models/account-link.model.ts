@@ -15,6 +15,8 @@ const accountLinkSchema = new Schema({
   expiresAt: { type: Date, required: true },
   usedAt: { type: Date, default: null },
   createdAt: { type: Date, required: true },
+  /** change-email: the account's session version when it was issued (a later one, e.g. a reset, voids the link). */
+  sessionVersion: { type: Number, default: null },
 });
 
 accountLinkSchema.index({ userId: 1, purpose: 1 });

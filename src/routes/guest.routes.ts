@@ -12,7 +12,7 @@ export function registerGuestRoutes(route: DefineRoute, controller: ReturnType<t
     tags,
     summary: 'Mail a 6-digit code that proves the address for a guest booking (always 202, whatever the address)',
     description:
-      'The code works for 10 minutes and 5 tries; only the newest code of an address works. At most ' +
+      'The code works for 10 minutes and 5 wrong tries; only the newest code of an address works. At most ' +
       'GUEST_CODES_MAX_PER_EMAIL codes per address and GUEST_CODES_MAX_PER_IP per IP per hour.',
     access: 'public',
     request: { body: GuestEmailCodeBody },
@@ -38,9 +38,12 @@ export function registerGuestRoutes(route: DefineRoute, controller: ReturnType<t
       404: 'No such specialist',
       409: 'BOOKING_CONFLICT: overlaps another booking; ACCOUNT_BEING_DELETED',
       422:
-        'EMAIL_CODE_INVALID (details.reason: missing, expired, wrong, used, dead; details.triesLeft); ' +
+        'EMAIL_CODE_INVALID (details.reason: wrong with details.triesLeft, then dead, for a live code; invalid ' +
+        'for anything else: no code, or the newest one expired or used); ' +
         'GUEST_EMAIL_NOT_CUSTOMER; outside availability, notice or horizon; ZOOM_NOT_CONNECTED; IDEMPOTENCY_KEY_REUSED',
-      429: 'RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address',
+      429:
+        'RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address, or GUEST_CODE_FAILURES_MAX_PER_IP codes that did ' +
+        'not work from this IP in the hour (Retry-After)',
     },
     handler: controller.book,
   });

@@ -20,6 +20,11 @@ import type { LoginThrottle } from './login-throttle.service';
 const FRESH_SIGN_IN_MS = 5 * 60_000;
 /** Deletions a request left unfinished (a crash, Zoom down) are taken up by the maintenance sweep after this. */
 const RESUME_AFTER_MS = 2 * 60_000;
+/**
+ * How long a guest booking that took the record as its owner (guestOwnerOf) may take to land: until then the record's
+ * fate waits (the sweep decides it), so a booking whose owner lookup came just before `deletingAt` is not missed.
+ */
+const GUEST_BOOKING_SETTLE_MS = 60_000;
 
 interface Viewer {
   userId: string;
@@ -38,6 +43,8 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 export function createAccountDeletion(deps: {
   bookings: { cancel(bookingId: string, viewer: Viewer): Promise<unknown> };
   zoom: { disconnect(specialistId: string): Promise<void> };
+  /** The calendar-feed address of the person (calendar feature, wired after this one). */
+  feeds: { forget(userId: string): Promise<void> };
   links: AccountLinks;
   throttle: LoginThrottle;
   clock: Clock;
@@ -120,6 +127,10 @@ export function createAccountDeletion(deps: {
     })
       .sort({ createdAt: -1 })
       .lean();
+    // A guest booking that took the record as its owner just before the intent may still land on it: decide later.
+    const guestBookingLanding =
+      !theirs && user.guestBookingAt && now().getTime() - user.guestBookingAt.getTime() < GUEST_BOOKING_SETTLE_MS;
+    await deps.feeds.forget(userId);
     const anonymised = { topic: null, notes: null, idempotencyKey: null, zoomJoinUrl: null, 'meeting.lastError': null };
     await BookingModel.updateMany({ specialistId: userId }, { $set: anonymised });
     // As a customer only facts remain, under an id of no one (so nothing of the person stays on a kept record).
@@ -151,6 +162,7 @@ export function createAccountDeletion(deps: {
       );
       return 'done';
     }
+    if (guestBookingLanding) return 'mail';
     // The person asked to leave: mail to them is dropped, mail naming them to others goes out, then its copy goes.
     await OutboxMailModel.deleteMany({ to: user.email });
     if (await OutboxMailModel.exists({ ...mailMentioning(user.email), status: 'pending' })) return 'mail';
@@ -176,7 +188,7 @@ export function createAccountDeletion(deps: {
       }
       await UserModel.updateOne(
         { _id: user._id, deletingAt: null },
-        { $set: { deletingAt: now(), sessions: {} }, $inc: { sessionVersion: 1 } },
+        { $set: { deletingAt: now(), sessions: {} }, $inc: { sessionVersion: 1, accessVersion: 1 } },
       );
       return (await finish(principal.userId)) === 'zoom' ? ('pending' as const) : ('deleted' as const);
     },

@@ -17,7 +17,14 @@ const PATHS: Record<AccountLinkPurpose, string> = {
 export function createAccountLinks(deps: { jwt: JwtService; clock: Clock; frontendUrl: string }) {
   const now = () => deps.clock.now();
   return {
-    async issue(input: { userId: string; purpose: AccountLinkPurpose; email: string; ttlMs: number }) {
+    async issue(input: {
+      userId: string;
+      purpose: AccountLinkPurpose;
+      email: string;
+      ttlMs: number;
+      /** The account's session version the link is bound to (change-email). */
+      sessionVersion?: number;
+    }) {
       const t = now();
       const expiresAt = new Date(t.getTime() + input.ttlMs);
       const _id = new Types.ObjectId();
@@ -32,6 +39,7 @@ export function createAccountLinks(deps: { jwt: JwtService; clock: Clock; fronte
             expiresAt,
             usedAt: null,
             createdAt: t,
+            sessionVersion: input.sessionVersion ?? null,
           },
         ],
         { lean: true },

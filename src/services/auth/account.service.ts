@@ -1,6 +1,7 @@
 import { isValidObjectId } from 'mongoose';
 import type { Clock } from '../../lib/clock';
 import { InvalidLinkError, isDuplicateKeyError, NotFoundError } from '../../lib/errors';
+import { ACCOUNT_LINK_PURPOSES } from '../../models/account-link.model';
 import { BookingModel } from '../../models/booking.model';
 import { S2SHostApprovalModel } from '../../models/s2s-host-approval.model';
 import { UserModel, type UserRecord } from '../../models/user.model';
@@ -33,11 +34,19 @@ export function createAccountService(deps: {
   clock: Clock;
   frontendUrl: string;
 }) {
-  async function mailVerification(user: { id: string; name: string }, email: string, change: boolean) {
+  /** `sessionVersion` binds an email-change link: ending every session (a reset, a password change) voids it. */
+  async function mailVerification(
+    user: { id: string; name: string },
+    email: string,
+    change: false | { sessionVersion: number },
+  ) {
     const purpose = change ? 'change-email' : 'verify-email';
     await deps.links.revoke(user.id, purpose); // only the newest link works
-    const link = await deps.links.issue({ userId: user.id, purpose, email, ttlMs: VERIFY_TTL_MS });
-    await deps.mail.enqueue(verifyEmailMail({ id: link.id, to: email, name: user.name, url: link.url, change }));
+    const sessionVersion = change ? change.sessionVersion : undefined;
+    const link = await deps.links.issue({ userId: user.id, purpose, email, ttlMs: VERIFY_TTL_MS, sessionVersion });
+    await deps.mail.enqueue(
+      verifyEmailMail({ id: link.id, to: email, name: user.name, url: link.url, change: Boolean(change) }),
+    );
   }
 
   async function requestEmailChange(
@@ -56,7 +65,7 @@ export function createAccountService(deps: {
     await deps.limits.mailAsked(ip, email);
     const id = user._id.toString();
     await UserModel.updateOne({ _id: id }, { $set: { pendingEmail: email } });
-    await mailVerification({ id, name: user.name }, email, true);
+    await mailVerification({ id, name: user.name }, email, { sessionVersion: user.sessionVersion ?? 0 });
     await deps.mail.enqueue(
       emailChangeNoticeMail({
         id: `${id}:${deps.clock.now().getTime()}`,
@@ -70,7 +79,9 @@ export function createAccountService(deps: {
 
   return {
     /** The sign-up's verification mail (counted against the address's mail limit; skipped once it is spent). */
-    async afterSignUp(user: UserDto): Promise<void> {
+    async afterSignUp(user: UserDto, how: { tookOver: boolean } = { tookOver: false }): Promise<void> {
+      // A guest record taken over (it may have been an impostor's account before): no earlier link of it works.
+      if (how.tookOver) for (const purpose of ACCOUNT_LINK_PURPOSES) await deps.links.revoke(user.id, purpose);
       if (await deps.limits.mailAllowed(user.email)) await mailVerification(user, user.email, false);
     },
 
@@ -95,18 +106,26 @@ export function createAccountService(deps: {
       const user = await UserModel.findById(link.userId).lean();
       if (!user || user.deletingAt) throw new InvalidLinkError();
       const change = link.purpose === 'change-email';
-      // A link for an address the account no longer has (or no longer asks for) proves nothing.
+      // A link for an address the account no longer has (or no longer asks for) proves nothing; an email change asked
+      // for before every session ended (a reset by the address's owner, a password change) neither.
       if ((change ? user.pendingEmail : user.email) !== link.email) throw new InvalidLinkError();
+      const sessionVersion = user.sessionVersion ?? 0;
+      if (change && (link.sessionVersion ?? 0) !== sessionVersion) throw new InvalidLinkError();
       if (!(await deps.links.use(link))) throw new InvalidLinkError();
-      const filter = change ? { _id: user._id, pendingEmail: link.email } : { _id: user._id, email: link.email };
+      // Compare-and-set on the state checked; a write that verifies or moves the address changes who may see the
+      // account's (guest) bookings, so it raises the access version (the old calendar-feed address stops working).
+      const filter = change
+        ? { _id: user._id, pendingEmail: link.email, sessionVersion: user.sessionVersion ?? null }
+        : { _id: user._id, email: link.email, emailVerified: { $ne: true } };
       const $set = change ? { email: link.email, pendingEmail: null, emailVerified: true } : { emailVerified: true };
       let changed;
       try {
-        changed = await UserModel.updateOne(filter, { $set });
+        changed = await UserModel.updateOne(filter, { $set, $inc: { accessVersion: 1 } });
       } catch (error) {
         if (isDuplicateKeyError(error)) throw emailTaken(); // someone signed up with it meanwhile
         throw error;
       }
+      if (change && changed.modifiedCount !== 1) throw new InvalidLinkError(); // a reset or a newer change won
       if (change && user.emailVerified) {
         // The owner of the old address moves: their guest bookings under it go along (and mail goes to the new one).
         // An account that never verified the old address takes nothing: those bookings are its owner's.

@@ -1,6 +1,5 @@
 import argon2 from 'argon2';
 import { ConflictError, WrongPasswordError, isDuplicateKeyError, ValidationError } from '../../lib/errors';
-import { compareAndSet } from '../../db/compare-and-set';
 import { isValidTimeZone } from '../../lib/timezone';
 import { UserModel, type UserRole } from '../../models/user.model';
 import { toUserDto, type UserDto } from './user.service';
@@ -54,8 +53,9 @@ export async function signUp(input: NewAccount): Promise<{ user: UserDto; tookOv
   const passwordHash = await hashPassword(input.password);
   if (existing) {
     // Compare-and-set on the guest flag: of two racing sign-ups, one takes the record, the other gets EMAIL_TAKEN.
-    const won = await compareAndSet(
-      UserModel,
+    // The account starts now (createdAt, as UserModel.create stamps it), and whatever an earlier holder of the record
+    // was issued stops working: tokens and email-change links (session version), the feed address (access version).
+    const taken = await UserModel.updateOne(
       { _id: existing._id, guest: true, deletingAt: null },
       {
         $set: {
@@ -66,10 +66,13 @@ export async function signUp(input: NewAccount): Promise<{ user: UserDto; tookOv
           emailVerified: false,
           pendingEmail: null,
           sessions: {},
+          createdAt: new Date(),
         },
+        $inc: { sessionVersion: 1, accessVersion: 1 },
       },
+      { overwriteImmutable: true },
     );
-    const user = won ? await UserModel.findById(existing._id).lean() : null;
+    const user = taken.modifiedCount === 1 ? await UserModel.findById(existing._id).lean() : null;
     if (!user) throw emailTaken();
     return { user: toUserDto(user), tookOver: true };
   }

@@ -12,7 +12,7 @@ import { createAccountService } from './account.service';
 import { createAuthService } from './auth.service';
 import { createEmailCodes } from './email-codes.service';
 import { createEmailPolicy } from './email-policy';
-import { guestOwnerOf } from './guest-accounts';
+import { guestOwnerOf, type GuestOwnerInput } from './guest-accounts';
 import { createJwtService } from './jwt.service';
 import { createLoginThrottle } from './login-throttle.service';
 import { createPasswordService } from './password.service';
@@ -34,9 +34,13 @@ export function createAuthModule(deps: {
   redis?: RedisClient;
   jobs: JobQueue;
   mail: MailModule['mail'];
-  /** Deletion cancels the account's bookings and disconnects its Zoom grant (features wired after this one). */
+  /**
+   * Deletion cancels the account's bookings, disconnects its Zoom grant and forgets its calendar-feed address
+   * (features wired after this one).
+   */
   bookings: DeletionDeps['bookings'];
   zoom: DeletionDeps['zoom'];
+  feeds: DeletionDeps['feeds'];
 }) {
   const { config, clock, logger, redis, jobs, mail } = deps;
   if (!config.auth.jwtSecret) throw new Error('config.auth.jwtSecret must be set (server.ts generates one in dev)');
@@ -84,6 +88,7 @@ export function createAuthModule(deps: {
   const accountDeletion = createAccountDeletion({
     bookings: deps.bookings,
     zoom: deps.zoom,
+    feeds: deps.feeds,
     links,
     throttle,
     clock,
@@ -107,8 +112,13 @@ export function createAuthModule(deps: {
       config.guests.codesMaxPerIp,
       'Too many codes asked from this address; try again later',
     ),
+    failuresPerIp: codeLimit(
+      'guest-code-failures:ip',
+      config.guests.codeFailuresMaxPerIp,
+      'Too many codes that do not work were entered from this address; try again later',
+    ),
   });
-  const guests = { ownerOf: guestOwnerOf };
+  const guests = { ownerOf: (guest: GuestOwnerInput) => guestOwnerOf(guest, clock.now()) };
   return { jwt, users, emailPolicy, auth, account, passwords, accountDeletion, accountExport, emailCodes, guests };
 }
 

@@ -70,8 +70,8 @@ export function createAuthService(deps: {
   limits: AccountLimits;
   clock: Clock;
   ttlSeconds: number;
-  /** After an account is stored (its verification mail). */
-  onSignedUp?: (user: UserDto) => Promise<void>;
+  /** After an account is stored (its verification mail; a guest record taken over: its old links revoked). */
+  onSignedUp?: (user: UserDto, how: { tookOver: boolean }) => Promise<void>;
 }) {
   const dummyHash = argon2.hash(DUMMY_HASH_INPUT);
   const now = () => deps.clock.now();
@@ -147,8 +147,8 @@ export function createAuthService(deps: {
       await deps.limits.signup(input.ip);
       const { ip, userAgent, ...fields } = input;
       const { user, tookOver } = await signUp(fields);
-      await deps.onSignedUp?.(user);
-      // A guest record taken over keeps its session version (a deleted account's old tokens must stay dead).
+      await deps.onSignedUp?.(user, { tookOver });
+      // A guest record taken over has a raised session version (a deleted account's old tokens must stay dead).
       const known = tookOver ? undefined : { sessionVersion: 0, sessions: {} };
       const session = await startSession(user.id, user.role, { ip, userAgent }, known);
       return { ...session, user };
@@ -203,9 +203,18 @@ export function createAuthService(deps: {
     },
   };
 
-  /** Raises the session version: every token issued before fails at once (and the session list empties). */
-  async function endAllSessions(userId: string, extra: Record<string, unknown> = {}): Promise<void> {
-    await UserModel.updateOne({ _id: userId }, { $inc: { sessionVersion: 1 }, $set: { sessions: {}, ...extra } });
+  /**
+   * Raises the session version: every token issued before fails at once (and the session list empties), and so does
+   * an email-change link (its pending address goes too). `extra` is written in the same step; `accessChanged` (a
+   * reset: the address is proven anew) also raises the access version, which voids the calendar-feed address.
+   */
+  async function endAllSessions(
+    userId: string,
+    extra: Record<string, unknown> = {},
+    options: { accessChanged?: boolean } = {},
+  ): Promise<void> {
+    const $inc = { sessionVersion: 1, ...(options.accessChanged ? { accessVersion: 1 } : {}) };
+    await UserModel.updateOne({ _id: userId }, { $inc, $set: { sessions: {}, pendingEmail: null, ...extra } });
   }
 }
 

@@ -14,7 +14,10 @@ import { toUserDto } from './user.service';
 
 const RESET_TTL_MS = 30 * 60_000;
 
-/** Forgotten and changed passwords. Either one ends every other session of the account. */
+/**
+ * Forgotten and changed passwords. Either one ends every other session of the account and any email change in
+ * progress (its link dies).
+ */
 export function createPasswordService(deps: {
   auth: AuthService;
   links: AccountLinks;
@@ -62,9 +65,12 @@ export function createPasswordService(deps: {
       if (!user || user.deletingAt || user.email !== link.email) throw new InvalidLinkError();
       if (!(await deps.links.use(link))) throw new InvalidLinkError();
       const passwordHash = await hashPassword(input.password);
-      // Opening a link mailed to the address proves it, like the verification link.
-      await deps.auth.endAllSessions(user._id.toString(), { passwordHash, emailVerified: true });
-      await deps.links.revoke(user._id.toString(), 'reset-password');
+      // Opening a link mailed to the address proves it, like the verification link: whoever held the account before
+      // (an impostor who signed up with the address) loses its sessions, its email change and its feed address.
+      const userId = user._id.toString();
+      await deps.auth.endAllSessions(userId, { passwordHash, emailVerified: true }, { accessChanged: true });
+      await deps.links.revoke(userId, 'reset-password');
+      await deps.links.revoke(userId, 'change-email');
       await mailChanged(user);
     },
 
@@ -82,9 +88,10 @@ export function createPasswordService(deps: {
       const passwordHash = await hashPassword(input.newPassword);
       await deps.auth.endAllSessions(principal.userId, { passwordHash });
       await deps.links.revoke(principal.userId, 'reset-password');
+      await deps.links.revoke(principal.userId, 'change-email');
       const session = await deps.auth.startSession(principal.userId, user.role, client);
       await mailChanged(user);
-      return { ...session, user: toUserDto(user) };
+      return { ...session, user: toUserDto({ ...user, pendingEmail: null }) };
     },
   };
 }

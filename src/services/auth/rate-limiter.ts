@@ -23,6 +23,8 @@ export interface RateLimiter {
   tryConsume(id: string): Promise<boolean>;
   /** Forgets the current window's attempts (a successful login clears its failures). */
   reset(id: string): Promise<void>;
+  /** Gives one counted attempt back (it turned out to be no failure, e.g. a right code). */
+  refund(id: string): Promise<void>;
 }
 
 const MEMORY_PRUNE_AT = 10_000;
@@ -85,6 +87,24 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
     async tryConsume(id) {
       return (await tryConsume(id)).ok;
+    },
+    async refund(id) {
+      const window = windowOf(options.clock.now().getTime());
+      const key = keyOf(window, id);
+      if (options.redis) {
+        try {
+          await options.redis
+            .multi()
+            .decr(key)
+            .pExpire(key, windowMs + 60_000)
+            .exec();
+          return;
+        } catch {
+          // counted in process while Redis is down (count() says so in the log)
+        }
+      }
+      const entry = memory.get(key);
+      if (entry && entry.window === window && entry.count > 0) entry.count -= 1;
     },
     async reset(id) {
       const key = keyOf(windowOf(options.clock.now().getTime()), id);

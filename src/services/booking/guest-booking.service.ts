@@ -48,28 +48,30 @@ export function createGuestBookingService(deps: {
     return { booking, manage: { token, url: `${deps.frontendUrl}/manage/${token}` }, replayed };
   }
 
-  async function replay(scope: string, fields: NewBooking, email: string, code: string) {
+  async function replay(scope: string, fields: NewBooking, guess: { email: string; code: string; ip: string }) {
     const booking = await deps.bookings.replayOf(scope, fields);
     if (!booking) return undefined;
-    await deps.codes.assertMadeBy(email, booking.id, code);
+    await deps.codes.assertMadeBy({ ...guess, bookingId: booking.id, scope });
     return withLink(booking, true);
   }
 
   return {
-    async book(input: GuestBookingInput, idempotencyKey?: string): Promise<GuestBookingResult> {
+    /** `ip`: the caller's, for the limit on codes that do not work (GUEST_CODE_FAILURES_MAX_PER_IP). */
+    async book(input: GuestBookingInput, ip: string, idempotencyKey?: string): Promise<GuestBookingResult> {
       const { name, timezone, code, email: given, ...fields } = input;
       const email = deps.normaliseEmail(given);
       // A guest's keys belong to the address (a signed-in customer's to the account).
       const keyScope = `guest-booking:${email}`;
       const scope = idempotencyKey ? `${keyScope}:${idempotencyKey}` : undefined;
+      const guess = { email, code, ip };
       if (scope) {
-        const replayed = await replay(scope, fields, email, code);
+        const replayed = await replay(scope, fields, guess);
         if (replayed) return replayed;
       }
-      const claim: CodeClaim | { replayOf: string } = await deps.codes.claim(email, code, scope);
+      const claim: CodeClaim | { replayOf: string } = await deps.codes.claim(email, code, ip, scope);
       if ('replayOf' in claim) {
         // A twin request with the same key and code made the booking meanwhile.
-        const replayed = scope ? await replay(scope, fields, email, code) : undefined;
+        const replayed = scope ? await replay(scope, fields, guess) : undefined;
         if (!replayed) throw new NotFoundError('Booking');
         return replayed;
       }

@@ -21,7 +21,10 @@ export const bookingUid = (bookingId: string) => `booking-${bookingId}@specialis
 
 /**
  * Each user's secret, rotatable subscription address for their bookings, and the feed behind it. The feed is built
- * with ical.js (escaping and line folding as RFC 5545 wants); it has no METHOD, as a published calendar.
+ * with ical.js (escaping and line folding as RFC 5545 wants); it has no METHOD, as a published calendar. An address
+ * belongs to the user's `accessVersion` it was issued under: once auth raises it (who may see the bookings changed:
+ * a reset, a verified address, an email change, a takeover, deletion) the address answers 404 and the user gets a new
+ * one.
  */
 export function createBookingFeedService(deps: {
   cipher: TokenCipher;
@@ -51,13 +54,19 @@ export function createBookingFeedService(deps: {
     return token;
   }
 
-  async function issue(userId: string): Promise<string> {
+  /** The version of who may see the user's bookings (auth raises it on a reset, a verification, …). */
+  async function accessVersionOf(userId: string): Promise<number> {
+    const user = await UserModel.findById(userId).lean();
+    return user?.accessVersion ?? 0;
+  }
+
+  async function issue(userId: string, accessVersion: number): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     // One write replaces hash and token together: the old address stops working at once.
     await CalendarSubscriptionModel.updateOne(
       { userId },
       {
-        $set: { tokenHash: hashOf(token), tokenSealed: deps.cipher.encrypt(token, sealAt(userId)) },
+        $set: { tokenHash: hashOf(token), tokenSealed: deps.cipher.encrypt(token, sealAt(userId)), accessVersion },
         $setOnInsert: { createdAt: now() },
       },
       { upsert: true },
@@ -99,9 +108,12 @@ export function createBookingFeedService(deps: {
   }
 
   return {
+    /** The user's address, the same on every call until it is rotated or voided (a raised access version). */
     async urlFor(userId: string): Promise<{ url: string }> {
+      const accessVersion = await accessVersionOf(userId);
       const existing = await CalendarSubscriptionModel.findOne({ userId }).lean<CalendarSubscriptionRecord>();
-      if (existing) return { url: urlOf(await tokenOf(existing)) };
+      if (existing && (existing.accessVersion ?? 0) === accessVersion) return { url: urlOf(await tokenOf(existing)) };
+      if (existing) return { url: urlOf(await issue(userId, accessVersion)) }; // voided: a new address
       const token = randomBytes(32).toString('base64url');
       try {
         const sealed = deps.cipher.encrypt(token, sealAt(userId));
@@ -110,6 +122,7 @@ export function createBookingFeedService(deps: {
           tokenHash: hashOf(token),
           tokenSealed: sealed,
           createdAt: now(),
+          accessVersion,
         });
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error; // a parallel first request made one: use theirs
@@ -120,7 +133,12 @@ export function createBookingFeedService(deps: {
     },
 
     async rotate(userId: string): Promise<{ url: string }> {
-      return { url: urlOf(await issue(userId)) };
+      return { url: urlOf(await issue(userId, await accessVersionOf(userId))) };
+    },
+
+    /** Account deletion: the user's address stops working and its record goes. */
+    async forget(userId: string): Promise<void> {
+      await CalendarSubscriptionModel.deleteMany({ userId });
     },
 
     /** Key rotation: rewrites subscription tokens still sealed with another key (maintenance, while rotating). */
@@ -140,7 +158,10 @@ export function createBookingFeedService(deps: {
     async feed(token: string): Promise<string> {
       const sub = token ? await CalendarSubscriptionModel.findOne({ tokenHash: hashOf(token) }).lean() : null;
       const user = sub ? await UserModel.findById(sub.userId).lean() : null;
-      if (!sub || !user) throw new NotFoundError('Calendar');
+      // Issued before who may see the bookings changed (a reset, a verified address, …), or for an account that is
+      // being deleted or is a guest record again: no feed.
+      const current = sub && user && (sub.accessVersion ?? 0) === (user.accessVersion ?? 0);
+      if (!sub || !user || !current || user.deletingAt || user.guest) throw new NotFoundError('Calendar');
       const role = user.role === 'specialist' ? 'specialist' : 'customer';
       // A customer's feed holds guest bookings only under the address the account has verified.
       const provenEmail = user.emailVerified ? user.email : null;

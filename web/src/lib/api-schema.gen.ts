@@ -3131,7 +3131,7 @@ export interface paths {
         put?: never;
         /**
          * Mail a 6-digit code that proves the address for a guest booking (always 202, whatever the address)
-         * @description The code works for 10 minutes and 5 tries; only the newest code of an address works. At most GUEST_CODES_MAX_PER_EMAIL codes per address and GUEST_CODES_MAX_PER_IP per IP per hour.
+         * @description The code works for 10 minutes and 5 wrong tries; only the newest code of an address works. At most GUEST_CODES_MAX_PER_EMAIL codes per address and GUEST_CODES_MAX_PER_IP per IP per hour.
          */
         post: {
             parameters: {
@@ -3255,7 +3255,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description EMAIL_CODE_INVALID (details.reason: missing, expired, wrong, used, dead; details.triesLeft); GUEST_EMAIL_NOT_CUSTOMER; outside availability, notice or horizon; ZOOM_NOT_CONNECTED; IDEMPOTENCY_KEY_REUSED */
+                /** @description EMAIL_CODE_INVALID (details.reason: wrong with details.triesLeft, then dead, for a live code; invalid for anything else: no code, or the newest one expired or used); GUEST_EMAIL_NOT_CUSTOMER; outside availability, notice or horizon; ZOOM_NOT_CONNECTED; IDEMPOTENCY_KEY_REUSED */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3264,7 +3264,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
-                /** @description RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address */
+                /** @description RATE_LIMITED: BOOKING_RATE_PER_HOUR for this address, or GUEST_CODE_FAILURES_MAX_PER_IP codes that did not work from this IP in the hour (Retry-After) */
                 429: {
                     headers: {
                         [name: string]: unknown;

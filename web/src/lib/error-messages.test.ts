@@ -31,9 +31,11 @@ describe('describeError', () => {
     expect(code('wrong', 3)).toBe('That code is not right. Check the email and try again (3 tries left).');
     expect(code('wrong', 1)).toBe('That code is not right. Check the email and try again (1 try left).');
     expect(code('dead')).toBe('That code was entered wrongly 5 times and no longer works. Ask for a new code.');
-    expect(code('expired')).toBe('That code has expired: codes work for 10 minutes. Ask for a new code.');
-    expect(code('used')).toBe('That code was already used. Ask for a new code.');
-    expect(code('missing')).toBe('No code is waiting for this email. Ask for a code first.');
+    const invalid =
+      'That code does not work: it may be mistyped, older than 10 minutes, already used, or not the newest one sent. Ask for a new code.';
+    expect(code('invalid')).toBe(invalid);
+    // Reasons older servers gave, and none at all, read the same.
+    for (const reason of ['expired', 'used', 'missing', '']) expect(code(reason)).toBe(invalid);
   });
 
   it('when a slot was just taken, then the person is asked to pick another', () => {

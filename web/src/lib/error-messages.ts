@@ -84,16 +84,17 @@ function feedRefusal(details: unknown): string | undefined {
   return `This calendar could not be added: ${/[.!?]$/.test(lower) ? lower : `${lower}.`}`;
 }
 
-/** Why an emailed code did not work (`details.reason` of EMAIL_CODE_INVALID), and what to do. */
+/**
+ * Why an emailed code did not work (`details.reason` of EMAIL_CODE_INVALID), and what to do. The server says more
+ * than `invalid` only about a live code: `wrong` (with the tries left), then `dead`.
+ */
 function codeProblem(details: unknown): string {
   const { reason, triesLeft } = (details ?? {}) as { reason?: string; triesLeft?: number };
   if (reason === 'wrong' && triesLeft) {
     return `That code is not right. Check the email and try again (${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left).`;
   }
   if (reason === 'wrong' || reason === 'dead') return 'That code was entered wrongly 5 times and no longer works. Ask for a new code.';
-  if (reason === 'expired') return 'That code has expired: codes work for 10 minutes. Ask for a new code.';
-  if (reason === 'used') return 'That code was already used. Ask for a new code.';
-  return 'No code is waiting for this email. Ask for a code first.';
+  return 'That code does not work: it may be mistyped, older than 10 minutes, already used, or not the newest one sent. Ask for a new code.';
 }
 
 /** Turns zod's wording into a sentence fragment a person understands. */
