@@ -29,7 +29,7 @@ describe('when who can see an account’s bookings changes, then what was issued
       code,
     });
     expect(res.status).toBe(201);
-    return res.body.booking.id as string;
+    return res.body.id as string;
   }
   async function askEmailChange(user: { token: string; password: string }) {
     const email = uniqueEmail('moving');

@@ -30,7 +30,7 @@ describe('guest bookings and accounts: owned by the address, seen by an account 
       code,
     });
     expect(res.status).toBe(201);
-    return res.body.booking as { id: string; customerId: string };
+    return res.body as { id: string; customerId: string };
   }
 
   /** Everything a session of the account can reach of a booking. */

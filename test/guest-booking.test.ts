@@ -28,25 +28,24 @@ describe('guest booking: no account, the address proven by an emailed code', () 
     const res = await guestBook(s.app, { ...body, email: body.email.toUpperCase() });
     expect(res.status).toBe(201);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({
-      booking: expect.objectContaining({
-        specialistId: specialist.user.id,
-        start: '2026-11-24T08:00:00.000Z',
-        status: 'confirmed',
-        topic: 'CV review',
-        bookedAsGuest: true,
-        specialistName: 'Sam Specialist',
-        meeting: expect.objectContaining({ status: 'created', joinUrl: expect.stringContaining('http') }),
-      }),
+    // The booking as POST /api/bookings answers it, with the manage link the guest needs next.
+    expect(res.body).toMatchObject({
+      specialistId: specialist.user.id,
+      start: '2026-11-24T08:00:00.000Z',
+      status: 'confirmed',
+      topic: 'CV review',
+      bookedAsGuest: true,
+      specialistName: 'Sam Specialist',
+      meeting: expect.objectContaining({ status: 'created', joinUrl: expect.stringContaining('http') }),
       manageToken: expect.any(String),
       manageUrl: `http://frontend.test/manage/${res.body.manageToken}`,
     });
-    expect(res.body.booking.meeting).not.toHaveProperty('startUrl');
+    expect(res.body.meeting).not.toHaveProperty('startUrl');
     // The meeting at Zoom (the sandbox), named after the guest.
-    const meeting = s.sandbox.meetings().find((m) => String(m.id) === res.body.booking.meeting.zoomMeetingId);
+    const meeting = s.sandbox.meetings().find((m) => String(m.id) === res.body.meeting.zoomMeetingId);
     expect(meeting).toBeDefined();
     // Stored: owned by a guest record of the lower-cased address, with the guest's details.
-    const stored = await BookingModel.findById(res.body.booking.id).lean();
+    const stored = await BookingModel.findById(res.body.id).lean();
     expect(stored!.guest).toEqual({ email: body.email, name: 'Gina Guest', timezone: 'America/New_York' });
     const owner = await UserModel.findById(stored!.customerId).lean();
     expect(owner).toMatchObject({ email: body.email, guest: true, passwordHash: null, role: 'customer' });
@@ -66,7 +65,7 @@ describe('guest booking: no account, the address proven by an emailed code', () 
 
     // The specialist sees who booked, by the name and address the guest gave.
     const seen = await request(s.app)
-      .get(`/api/bookings/${res.body.booking.id}`)
+      .get(`/api/bookings/${res.body.id}`)
       .set('Authorization', `Bearer ${specialist.token}`);
     expect(seen.body).toMatchObject({ customerName: 'Gina Guest', customerEmail: body.email, bookedAsGuest: true });
   });
@@ -81,7 +80,7 @@ describe('guest booking: no account, the address proven by an emailed code', () 
 
     const seen = await request(s.app).get(`/api/manage/${token}`);
     expect(seen.status).toBe(200);
-    expect(seen.body.booking).toMatchObject({ id: res.body.booking.id, bookedAsGuest: true });
+    expect(seen.body.booking).toMatchObject({ id: res.body.id, bookedAsGuest: true });
     const moved = await request(s.app).post(`/api/manage/${token}/reschedule`).send({ start: '2026-11-25T10:00:00Z' });
     expect(moved.status).toBe(200);
     expect(moved.body.booking).toMatchObject({ start: '2026-11-25T10:00:00.000Z', sequence: 1 });
@@ -94,7 +93,7 @@ describe('guest booking: no account, the address proven by an emailed code', () 
     expect(cancelled.body).toMatchObject({ token: null, booking: { status: 'cancelled' } });
     await drainJobs(s.container);
     expect(s.smtp.to(body.email).map((m) => m.subject)).toContain('Your booking with Sam Specialist was cancelled');
-    expect(s.sandbox.meetings().find((m) => String(m.id) === res.body.booking.meeting.zoomMeetingId)).toBeUndefined();
+    expect(s.sandbox.meetings().find((m) => String(m.id) === res.body.meeting.zoomMeetingId)).toBeUndefined();
   });
 
   it('when the request is sent again with the same Idempotency-Key and body, then the same booking answers (the used code too), and a wrong code does not', async () => {
@@ -123,9 +122,7 @@ describe('guest booking: no account, the address proven by an emailed code', () 
     expect(reused.status).toBe(422);
     expect(reused.body.error).toMatchObject({ code: 'EMAIL_CODE_INVALID', details: { reason: 'invalid' } });
     expect(await BookingModel.countDocuments({ 'guest.email': body.email })).toBe(1);
-    expect(s.sandbox.meetings().filter((m) => String(m.id) === first.body.booking.meeting.zoomMeetingId)).toHaveLength(
-      1,
-    );
+    expect(s.sandbox.meetings().filter((m) => String(m.id) === first.body.meeting.zoomMeetingId)).toHaveLength(1);
   });
 
   it('when the slot is taken, then 409, the code stays usable and books another time', async () => {
@@ -162,7 +159,7 @@ describe('guest booking: no account, the address proven by an emailed code', () 
     const body = await guestBody(specialist.user.id, '2026-11-27T12:00:00Z');
     const answers = await Promise.all([guestBook(s.app, body, 'twin-key'), guestBook(s.app, body, 'twin-key')]);
     expect(answers.map((r) => r.status)).toEqual([201, 201]);
-    expect(answers[0]!.body.booking.id).toBe(answers[1]!.body.booking.id);
+    expect(answers[0]!.body.id).toBe(answers[1]!.body.id);
     expect(await BookingModel.countDocuments({ 'guest.email': body.email })).toBe(1);
   });
 

@@ -185,8 +185,8 @@ describe('guest email codes: 6 digits, 10 minutes, 5 tries, the newest only, lim
     const code = await emailedCode(s.app, s.smtp, s.container, customer.user.email);
     const res = await attempt(specialist.user.id, customer.user.email, code, '2026-11-25T08:00:00Z');
     expect(res.status).toBe(201);
-    expect(res.body.booking.customerId).toBe(customer.user.id);
+    expect(res.body.customerId).toBe(customer.user.id);
     const mine = await request(s.app).get('/api/bookings').set('Authorization', `Bearer ${customer.token}`);
-    expect(mine.body.items.map((b: { id: string }) => b.id)).toEqual([res.body.booking.id]);
+    expect(mine.body.items.map((b: { id: string }) => b.id)).toEqual([res.body.id]);
   });
 });

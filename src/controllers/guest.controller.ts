@@ -29,7 +29,7 @@ export function createGuestController(deps: {
       res.setHeader('Referrer-Policy', 'no-referrer');
       const viewer = { userId: booking.customerId, role: 'customer' as const };
       res.status(201).json({
-        booking: await deps.queries.namedOne(booking, viewer),
+        ...(await deps.queries.namedOne(booking, viewer)),
         manageToken: manage.token,
         manageUrl: manage.url,
       });

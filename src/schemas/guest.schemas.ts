@@ -22,10 +22,8 @@ export const GuestBookingBody = z
   })
   .meta({ id: 'GuestBookingRequest' });
 
-export const GuestBooking = z
-  .object({
-    booking: Booking,
-    manageToken: z.string().meta({ description: 'The manage link’s token: GET /api/manage/{token}' }),
-    manageUrl: z.string().meta({ description: 'The manage link in the web app (the same as in every mail)' }),
-  })
-  .meta({ id: 'GuestBooking' });
+/** The booking as its guest sees it, with the manage link (the guest has no account to find it by). */
+export const GuestBooking = Booking.extend({
+  manageToken: z.string().meta({ description: 'The manage link’s token: GET /api/manage/{token}' }),
+  manageUrl: z.string().meta({ description: 'The manage link in the web app (the same as in every mail)' }),
+}).meta({ id: 'GuestBooking' });

@@ -4261,7 +4261,39 @@ export interface components {
             email: string;
         };
         GuestBooking: {
-            booking: components["schemas"]["Booking"];
+            id: string;
+            specialistId: string;
+            customerId: string;
+            start: string;
+            end: string;
+            durationMinutes: number;
+            topic: string | null;
+            notes: string | null;
+            /** @enum {string} */
+            status: "confirmed" | "cancelled";
+            sequence: number;
+            cancelledAt: string | null;
+            meeting: {
+                /** @enum {string} */
+                status: "pending" | "created" | "failed" | "cancelled" | "waiting_for_quota";
+                /** @enum {string} */
+                provider: "user" | "s2s";
+                zoomMeetingId: string | null;
+                joinUrl: string | null;
+                /** @description Specialist and admins only */
+                startUrl?: string | null;
+                attempts: number;
+                lastError?: string | null;
+            };
+            createdAt: string;
+            /** @description Booked without an account, with an emailed code */
+            bookedAsGuest: boolean;
+            /** @description The specialist’s display name; for the booking’s customer and admins */
+            specialistName?: string;
+            /** @description The customer’s display name; for the booking’s specialist and admins */
+            customerName?: string;
+            /** @description The customer’s email; for the booking’s specialist and admins */
+            customerEmail?: string;
             /** @description The manage link’s token: GET /api/manage/{token} */
             manageToken: string;
             /** @description The manage link in the web app (the same as in every mail) */

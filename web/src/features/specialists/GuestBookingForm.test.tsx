@@ -8,11 +8,9 @@ slot.setUTCMinutes(0, 0, 0);
 const start = slot.toISOString();
 const specialist = (allowGuests: boolean) => ({ id: 's1', name: 'Sam', headline: '', timezone: 'Europe/Berlin', zoomConnected: true, allowGuests });
 const booked = {
-  booking: {
-    id: 'b1', specialistId: 's1', customerId: 'c1', start, end: start, durationMinutes: 60, topic: 'CV review', notes: null,
-    status: 'confirmed', sequence: 0, cancelledAt: null, createdAt: start, bookedAsGuest: true, specialistName: 'Sam',
-    meeting: { status: 'pending', provider: 'user', zoomMeetingId: null, joinUrl: null, attempts: 1 },
-  },
+  id: 'b1', specialistId: 's1', customerId: 'c1', start, end: start, durationMinutes: 60, topic: 'CV review', notes: null,
+  status: 'confirmed', sequence: 0, cancelledAt: null, createdAt: start, bookedAsGuest: true, specialistName: 'Sam',
+  meeting: { status: 'pending', provider: 'user', zoomMeetingId: null, joinUrl: null, attempts: 1 },
   manageToken: 'tok',
   manageUrl: 'http://localhost/manage/tok',
 };
