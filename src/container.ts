@@ -47,8 +47,11 @@ export function createContainer(deps: AppDeps) {
     redis,
     mail,
     bookings: { cancel: (bookingId, viewer) => booking.bookings.cancel(bookingId, viewer) },
-    zoom: { disconnect: (specialistId) => zoom.connection.disconnect(specialistId) },
-    feeds: { forget: (userId) => calendar.bookingFeed.forget(userId) },
+    zoom: {
+      disconnect: (specialistId) => zoom.connection.disconnect(specialistId),
+      forgetRetiredGrants: (specialistId) => zoom.retiredGrants.forgetSpecialist(specialistId),
+    },
+    feeds: { forget: (userId) => calendar.forgetPerson(userId) },
   });
   const grantHealth = createGrantHealthModule({
     ...base,

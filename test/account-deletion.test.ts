@@ -1,11 +1,18 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { BookingModel } from '../src/models/booking.model';
+import { CalendarFeedModel } from '../src/models/calendar-feed.model';
+import { JobModel } from '../src/models/job.model';
+import { RetiredGrantModel } from '../src/models/retired-grant.model';
+import { StrayMeetingModel } from '../src/models/stray-meeting.model';
 import { UserOAuthTokenModel } from '../src/models/user-oauth-token.model';
 import { UserModel } from '../src/models/user.model';
-import { registerUser } from './support/app';
+import { ZoomBusyModel } from '../src/models/zoom-busy.model';
+import { registerUser, uniqueEmail } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
+import { calendarFixture, startFeedServer, type FeedServer } from './support/feed-server';
 import { useStack } from './support/stack';
+import { authorizeAtZoom, zoomCallback } from './support/zoom';
 
 // Monday 2026-11-23 08:00 UTC (09:00 in Berlin).
 const NOW = '2026-11-23T08:00:00.000Z';
@@ -131,6 +138,105 @@ describe('deleting an account', () => {
     expect(s.sandbox.meetings().find((m) => String(m.id) === booking.body.meeting.zoomMeetingId)).toBeUndefined();
     expect(await UserModel.exists({ _id: specialist.user.id })).toBeNull();
     expect(await UserOAuthTokenModel.countDocuments({ userId: specialist.user.id })).toBe(0);
+  });
+});
+
+describe('deleting a specialist with calendars and a previous Zoom account', () => {
+  const s = useStack({ now: NOW, env: { CALENDAR_FEED_ALLOW_PRIVATE: 'true' } });
+  let feeds: FeedServer;
+  beforeAll(async () => {
+    feeds = await startFeedServer();
+    feeds.serve('/all-day.ics', { status: 200, body: calendarFixture('all-day.ics') });
+  });
+  afterAll(() => feeds.close());
+
+  it('when they delete the account, then their calendar feeds, Zoom busy copy, previous Zoom grants and moved-meeting records go too', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const booked = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-25T10:00:00Z',
+    });
+    expect(booked.status).toBe(201);
+    await drainJobs(s.container);
+    const feed = await request(s.app)
+      .post('/api/specialists/me/calendars')
+      .set('Authorization', `Bearer ${specialist.token}`)
+      .send({ url: `${feeds.base}/all-day.ics`, label: 'Private' });
+    expect(feed.status).toBe(201);
+    // A reconnect to another Zoom account leaves a retired grant behind (the old account's meetings moved).
+    const newZoomEmail = uniqueEmail('second-zoom');
+    const { redirect, cookie } = await authorizeAtZoom(s.app, specialist.token, newZoomEmail);
+    expect((await zoomCallback(s.app, redirect.search, cookie)).status).toBe(302);
+    await drainJobs(s.container);
+    await s.container.services.zoomBusy.sync(specialist.user.id);
+    const id = specialist.user.id;
+    expect(await RetiredGrantModel.countDocuments({ specialistId: id })).toBe(1);
+    expect(await CalendarFeedModel.countDocuments({ specialistId: id })).toBe(1);
+    expect(await ZoomBusyModel.countDocuments({ specialistId: id })).toBe(1);
+    const revokes = s.sandbox.calls('POST /oauth/revoke');
+
+    const login = await request(s.app)
+      .post('/api/auth/login')
+      .send({ email: specialist.user.email, password: specialist.password });
+    const deleted = await request(s.app).delete('/api/me').set('Authorization', `Bearer ${login.body.token}`).send({});
+    expect(deleted.status).toBe(204);
+    await drainJobs(s.container);
+    s.clock.advance(3 * 60_000);
+    await s.container.services.accountDeletion.resumeDeletions();
+
+    expect(await UserModel.exists({ _id: id })).toBeNull();
+    expect(s.sandbox.calls('POST /oauth/revoke')).toBe(revokes + 1); // the current grant (the old one went after the move)
+    const left = await Promise.all([
+      CalendarFeedModel.countDocuments({ specialistId: id }),
+      ZoomBusyModel.countDocuments({ specialistId: id }),
+      RetiredGrantModel.countDocuments({ specialistId: id }),
+      StrayMeetingModel.countDocuments({ specialistId: id }),
+      UserOAuthTokenModel.countDocuments({ userId: id }),
+    ]);
+    expect(left).toEqual([0, 0, 0, 0, 0]);
+    expect(await JobModel.countDocuments({ key: `calendar-sync-feed:${feed.body.id}` })).toBe(0);
+    expect(await mentions(specialist.zoomEmail)).toEqual([]);
+    expect(await mentions(newZoomEmail)).toEqual([]);
+    expect(await mentions(String(feeds.base))).toEqual([]);
+  });
+
+  it('when the previous Zoom account still holds a meeting to delete, then the deletion waits for it and revokes that grant too', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const booked = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-26T10:00:00Z',
+    });
+    await drainJobs(s.container);
+    const oldMeeting = booked.body.meeting.zoomMeetingId as string;
+    // The old account refuses deletions for now: the move leaves its meeting to be deleted later.
+    s.sandbox.inject({ route: 'DELETE /v2/meetings/:meetingId', status: 503, times: Infinity });
+    const { redirect, cookie } = await authorizeAtZoom(s.app, specialist.token, uniqueEmail('third-zoom'));
+    expect((await zoomCallback(s.app, redirect.search, cookie)).status).toBe(302);
+    await drainJobs(s.container);
+    expect(s.sandbox.meetings().some((m) => String(m.id) === oldMeeting)).toBe(true);
+    const login = await request(s.app)
+      .post('/api/auth/login')
+      .send({ email: specialist.user.email, password: specialist.password });
+
+    const revokes = s.sandbox.calls('POST /oauth/revoke');
+    const res = await request(s.app).delete('/api/me').set('Authorization', `Bearer ${login.body.token}`).send({});
+    expect(res.status).toBe(202);
+    expect(await UserModel.exists({ _id: specialist.user.id })).not.toBeNull();
+
+    s.sandbox.clearFaults();
+    s.clock.advance(10 * 60_000);
+    await drainJobs(s.container);
+    await s.container.services.accountDeletion.resumeDeletions();
+    await drainJobs(s.container);
+    s.clock.advance(3 * 60_000);
+    await s.container.services.accountDeletion.resumeDeletions();
+    expect(s.sandbox.meetings().some((m) => String(m.id) === oldMeeting)).toBe(false);
+    expect(s.sandbox.meetings().filter((m) => m.agenda?.includes(booked.body.id))).toEqual([]);
+    expect(await UserModel.exists({ _id: specialist.user.id })).toBeNull();
+    expect(await RetiredGrantModel.countDocuments({ specialistId: specialist.user.id })).toBe(0);
+    expect(s.sandbox.calls('POST /oauth/revoke')).toBe(revokes + 2); // the current grant and the previous one
   });
 });
 

@@ -9,6 +9,7 @@ import { OutboxMailModel } from '../../models/outbox-mail.model';
 import { RefreshEventModel } from '../../models/refresh-event.model';
 import { S2SHostApprovalModel } from '../../models/s2s-host-approval.model';
 import { SpecialistProfileModel } from '../../models/specialist-profile.model';
+import { StrayMeetingModel } from '../../models/stray-meeting.model';
 import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
 import { UserModel, type UserRole } from '../../models/user.model';
 import type { AccountLinks } from './account-links.service';
@@ -42,8 +43,12 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
  */
 export function createAccountDeletion(deps: {
   bookings: { cancel(bookingId: string, viewer: Viewer): Promise<unknown> };
-  zoom: { disconnect(specialistId: string): Promise<void> };
-  /** The calendar-feed address of the person (calendar feature, wired after this one). */
+  zoom: {
+    disconnect(specialistId: string): Promise<void>;
+    /** Grants of Zoom accounts the specialist left by reconnecting: revoked at Zoom and removed. */
+    forgetRetiredGrants(specialistId: string): Promise<void>;
+  };
+  /** What calendars keep of the person: subscription address, feeds, Zoom busy copy (wired after this one). */
   feeds: { forget(userId: string): Promise<void> };
   links: AccountLinks;
   throttle: LoginThrottle;
@@ -78,15 +83,22 @@ export function createAccountDeletion(deps: {
     }
   }
 
-  /** Meetings of the cancelled bookings that Zoom has not confirmed deleted (the cancel's job retries them). */
-  function liveMeetings(userId: string, provenEmail: string | null, since: Date): Promise<number> {
-    return BookingModel.countDocuments({
-      ...own(userId, provenEmail),
-      status: 'cancelled',
-      cancelledAt: { $gte: since },
-      zoomMeetingId: { $ne: null },
-      'meeting.zoomDeleted': { $ne: true },
-    });
+  /**
+   * Meetings of the cancelled bookings that Zoom has not confirmed deleted (the cancel's job retries them), and
+   * meetings left in a previous Zoom account still to be deleted with its grant (the stray job retries them).
+   */
+  async function liveMeetings(userId: string, provenEmail: string | null, since: Date): Promise<number> {
+    const [bookings, strays] = await Promise.all([
+      BookingModel.countDocuments({
+        ...own(userId, provenEmail),
+        status: 'cancelled',
+        cancelledAt: { $gte: since },
+        zoomMeetingId: { $ne: null },
+        'meeting.zoomDeleted': { $ne: true },
+      }),
+      StrayMeetingModel.countDocuments({ specialistId: userId, state: 'to_delete' }),
+    ]);
+    return bookings + strays;
   }
 
   /** Mail that names the person's address: to them, or an invitation listing them as an attendee. */
@@ -113,7 +125,10 @@ export function createAccountDeletion(deps: {
     }
     if (user.role === 'specialist') {
       await deps.zoom.disconnect(userId); // revoked at Zoom (best effort) and wiped
+      await deps.zoom.forgetRetiredGrants(userId);
       await UserOAuthTokenModel.deleteMany({ userId });
+      // Meetings Zoom refused to let us delete stay listed for the admins (ids only); the rest of the list goes.
+      await StrayMeetingModel.deleteMany({ specialistId: userId, state: { $ne: 'orphaned' } });
       await RefreshEventModel.deleteMany({ specialistId: userId });
       await S2SHostApprovalModel.deleteMany({ specialistId: userId });
       await SpecialistProfileModel.deleteMany({ userId });

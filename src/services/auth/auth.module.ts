@@ -35,7 +35,7 @@ export function createAuthModule(deps: {
   jobs: JobQueue;
   mail: MailModule['mail'];
   /**
-   * Deletion cancels the account's bookings, disconnects its Zoom grant and forgets its calendar-feed address
+   * Deletion cancels the account's bookings, disconnects its Zoom grants (current and retired) and forgets its calendars
    * (features wired after this one).
    */
   bookings: DeletionDeps['bookings'];

@@ -248,6 +248,13 @@ export function createCalendarFeedService(deps: {
       await deps.jobs.cancel(`${JOB_CALENDAR_FEED}:${feedId}`);
     },
 
+    /** Account deletion: every feed of the specialist (its sealed address and busy copy) and its sync job. */
+    async forgetSpecialist(specialistId: string): Promise<void> {
+      const feeds = await CalendarFeedModel.find({ specialistId }, { _id: 1 }).lean<Array<{ _id: Types.ObjectId }>>();
+      await CalendarFeedModel.deleteMany({ specialistId });
+      for (const feed of feeds) await deps.jobs.cancel(`${JOB_CALENDAR_FEED}:${feed._id.toString()}`);
+    },
+
     async syncNow(specialistId: string, feedId: string): Promise<CalendarFeedDto> {
       await ownFeed(specialistId, feedId);
       const after = await syncFeed(feedId);

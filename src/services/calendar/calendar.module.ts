@@ -64,7 +64,13 @@ export function createCalendarModule(deps: {
     logger,
     syncEveryMs: config.calendars.syncEveryMs,
   });
-  return { calendarFeeds, bookingFeed, zoomBusy };
+  /** Account deletion: everything calendars keep of a person (subscription address, feeds, Zoom busy copy). */
+  async function forgetPerson(userId: string): Promise<void> {
+    await bookingFeed.forget(userId);
+    await calendarFeeds.forgetSpecialist(userId);
+    await zoomBusy.forget(userId);
+  }
+  return { calendarFeeds, bookingFeed, zoomBusy, forgetPerson };
 }
 
 export type CalendarModule = ReturnType<typeof createCalendarModule>;

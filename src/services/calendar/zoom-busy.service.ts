@@ -77,6 +77,11 @@ export function createZoomBusyService(deps: {
 
   return {
     sync,
+    /** Account deletion: the stored copy of the host's other Zoom meetings and its sync job. */
+    async forget(specialistId: string): Promise<void> {
+      await ZoomBusyModel.deleteMany({ specialistId });
+      await deps.jobs.cancel(`${JOB_ZOOM_BUSY}:${specialistId}`);
+    },
     async ensureScheduled(): Promise<void> {
       if (deps.enabled && deps.syncEveryMs > 0)
         await deps.jobs.schedule(JOB_ZOOM_BUSY_SWEEP, JOB_ZOOM_BUSY_SWEEP, {}, now());

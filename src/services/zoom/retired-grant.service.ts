@@ -100,6 +100,21 @@ export function createRetiredGrants(deps: {
     return tokens.access_token;
   }
 
+  /** Revokes an active old grant at Zoom (best effort) and forgets its tokens; any other state has none to revoke. */
+  async function revokeRecord(rg: RetiredGrantRecord): Promise<void> {
+    if (rg.state !== 'active') return;
+    let revoked = false;
+    for (const sealed of [rg.zoomAccessToken, rg.zoomRefreshToken]) {
+      if (revoked || !sealed) continue;
+      revoked = await deps.oauth.revokeToken(deps.app, deps.cipher.decrypt(sealed)).catch(() => false);
+    }
+    if (!revoked) deps.logger.warn({ specialistId: rg.specialistId }, 'Revoking the previous Zoom grant failed');
+    await RetiredGrantModel.updateOne(
+      { _id: rg._id },
+      { $set: { state: 'revoked', zoomAccessToken: null, zoomRefreshToken: null, zoomAccessTokenExpiry: null } },
+    );
+  }
+
   return {
     /** Keeps a sealed copy of the grant being replaced. A grant already dead or revoked is kept as `dead`. */
     async retire(previous: UserOAuthTokenRecord, newZoomUserId: string): Promise<RetiredGrantRecord> {
@@ -167,18 +182,14 @@ export function createRetiredGrants(deps: {
 
     /** Revokes the old grant at Zoom (best effort) and forgets its tokens. */
     async revoke(retiredGrantId: string): Promise<void> {
-      const rg = await load(retiredGrantId);
-      if (rg.state !== 'active') return;
-      let revoked = false;
-      for (const sealed of [rg.zoomAccessToken, rg.zoomRefreshToken]) {
-        if (revoked || !sealed) continue;
-        revoked = await deps.oauth.revokeToken(deps.app, deps.cipher.decrypt(sealed)).catch(() => false);
-      }
-      if (!revoked) deps.logger.warn({ specialistId: rg.specialistId }, 'Revoking the previous Zoom grant failed');
-      await RetiredGrantModel.updateOne(
-        { _id: rg._id },
-        { $set: { state: 'revoked', zoomAccessToken: null, zoomRefreshToken: null, zoomAccessTokenExpiry: null } },
-      );
+      await revokeRecord(await load(retiredGrantId));
+    },
+
+    /** Account deletion: every old grant of the specialist revoked at Zoom (best effort), then its record removed. */
+    async forgetSpecialist(specialistId: string): Promise<void> {
+      for (const rg of await RetiredGrantModel.find({ specialistId }).lean<RetiredGrantRecord[]>())
+        await revokeRecord(rg);
+      await RetiredGrantModel.deleteMany({ specialistId });
     },
   };
 }
