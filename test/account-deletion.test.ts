@@ -241,13 +241,25 @@ describe('deleting a specialist with calendars and a previous Zoom account', () 
 });
 
 describe('exporting one’s data', () => {
-  const s = useStack({ now: NOW });
+  const s = useStack({ now: NOW, env: { CALENDAR_FEED_ALLOW_PRIVATE: 'true' } });
+  let feeds: FeedServer;
+  beforeAll(async () => {
+    feeds = await startFeedServer();
+    feeds.serve('/secret-abc123/basic.ics', { status: 200, body: calendarFixture('all-day.ics') });
+  });
+  afterAll(() => feeds.close());
 
   it('when a specialist exports, then account, bookings, availability and Zoom metadata come back, never a token or hash', async () => {
     const specialist = await readySpecialist(s.app, { name: 'Sam Export' });
     const customer = await registerUser(s.app, 'customer');
     await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z', topic: 'CV' });
     await drainJobs(s.container);
+    const feedUrl = `${feeds.base}/secret-abc123/basic.ics`;
+    const feed = await request(s.app)
+      .post('/api/specialists/me/calendars')
+      .set('Authorization', `Bearer ${specialist.token}`)
+      .send({ url: feedUrl, label: 'Home' });
+    expect(feed.status).toBe(201);
     const res = await request(s.app).get('/api/me/export').set('Authorization', `Bearer ${specialist.token}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toMatch(/attachment/);
@@ -255,8 +267,16 @@ describe('exporting one’s data', () => {
       account: { id: specialist.user.id, email: specialist.user.email, name: 'Sam Export' },
       sessions: [expect.objectContaining({ current: true })],
       bookings: [expect.objectContaining({ as: 'specialist', topic: 'CV', customerId: customer.user.id })],
-      availability: expect.objectContaining({ timezone: 'Europe/Berlin', slotMinutes: 60 }),
+      availability: expect.objectContaining({
+        timezone: 'Europe/Berlin',
+        slotMinutes: 60,
+        allowGuests: true,
+        zoomMeetingsBusy: true,
+        meetingSettings: expect.objectContaining({ autoRecording: 'zoom_default' }),
+      }),
+      calendars: [expect.objectContaining({ id: feed.body.id, label: 'Home', host: '127.0.0.1' })],
       zoomConnection: expect.objectContaining({ zoomEmail: specialist.zoomEmail, revoked: false }),
+      s2sHost: null,
     });
     const grant = (await UserOAuthTokenModel.findOne({ userId: specialist.user.id }).lean())!;
     const user = (await UserModel.findById(specialist.user.id).lean())!;
@@ -264,6 +284,6 @@ describe('exporting one’s data', () => {
     for (const secret of [grant.zoomAccessToken!, grant.zoomRefreshToken!, user.passwordHash, specialist.token]) {
       expect(text).not.toContain(secret);
     }
-    expect(text).not.toMatch(/argon2|passwordHash|RefreshToken|AccessToken|startUrl|csrf/i);
+    expect(text).not.toMatch(/argon2|passwordHash|RefreshToken|AccessToken|startUrl|csrf|secret-abc123|urlSealed/i);
   });
 });

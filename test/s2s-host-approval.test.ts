@@ -128,6 +128,14 @@ describe('MEETING_PROVIDER=s2s without a shared host: a specialist hosts only on
     expect(again.status).toBe(200);
     expect(again.body).toEqual(approved.body);
     expect((await request(t.app).get(`/api/specialists/${s.user.id}`)).body.zoomConnected).toBe(true);
+    // The specialist's own export names the approved host.
+    const exported = await request(t.app).get('/api/me/export').set('Authorization', `Bearer ${s.token}`);
+    expect(exported.body.s2sHost).toEqual({
+      zoomUserId: member.id,
+      zoomEmail: member.email,
+      approvedEmail: member.email,
+      approvedAt: approved.body.approval.approvedAt,
+    });
 
     const res = await book(t.app, customer.token, { specialistId: s.user.id, start: '2026-11-24T09:00:00Z' });
     expect(res.status).toBe(201);

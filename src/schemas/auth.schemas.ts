@@ -106,6 +106,13 @@ export const AccountExport = z
     sessions: z.array(z.record(z.string(), z.unknown())),
     bookings: z.array(z.record(z.string(), z.unknown())),
     availability: z.record(z.string(), z.unknown()).nullable(),
+    calendars: z
+      .array(z.record(z.string(), z.unknown()))
+      .meta({ description: 'calendar feeds by label and host (never their secret address)' }),
     zoomConnection: z.record(z.string(), z.unknown()).nullable(),
+    s2sHost: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({ description: 'MEETING_PROVIDER=s2s: the Zoom user an admin approved as the host' }),
   })
   .meta({ id: 'AccountExport' });

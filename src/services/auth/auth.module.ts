@@ -35,8 +35,8 @@ export function createAuthModule(deps: {
   jobs: JobQueue;
   mail: MailModule['mail'];
   /**
-   * Deletion cancels the account's bookings, disconnects its Zoom grants (current and retired) and forgets its calendars
-   * (features wired after this one).
+   * Deletion cancels the account's bookings, disconnects its Zoom grants (current and retired) and forgets its
+   * calendars (features wired after this one).
    */
   bookings: DeletionDeps['bookings'];
   zoom: DeletionDeps['zoom'];

@@ -3811,7 +3811,15 @@ export interface components {
             availability: {
                 [key: string]: unknown;
             } | null;
+            /** @description calendar feeds by label and host (never their secret address) */
+            calendars: {
+                [key: string]: unknown;
+            }[];
             zoomConnection: {
+                [key: string]: unknown;
+            } | null;
+            /** @description MEETING_PROVIDER=s2s: the Zoom user an admin approved as the host */
+            s2sHost: {
                 [key: string]: unknown;
             } | null;
         };
