@@ -162,6 +162,8 @@ export const api = {
     unwrap(client.GET('/api/admin/s2s-hosts', { params: { query } })),
   approveS2SHost: (specialistId: string) =>
     unwrap(client.POST('/api/admin/s2s-hosts/{specialistId}/approve', { params: { path: { specialistId } } })),
+  revokeS2SHostApproval: (specialistId: string) =>
+    unwrap(client.DELETE('/api/admin/s2s-hosts/{specialistId}/approval', { params: { path: { specialistId } } })),
 };
 
 type ConnectionStateFilter = NonNullable<paths['/api/admin/zoom-connections']['get']['parameters']['query']>['state'];

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdminPage } from './AdminPage';
 
@@ -133,6 +133,27 @@ describe('admin page: S2S hosts', () => {
     );
     expect(calls).toContain('POST /api/admin/s2s-hosts/s1/approve');
     expect(calls.filter((c) => c === '/api/admin/s2s-hosts?page=1&pageSize=25')).toHaveLength(2);
+  });
+
+  it('when an admin revokes an approval, then the server is asked only after the question is confirmed', async () => {
+    const calls = serverAnswers(200, NO_CONNECTIONS, {
+      '/api/admin/meetings': NO_MEETINGS,
+      '/api/admin/s2s-hosts': {
+        items: [row({ state: 'approved', approvable: false })],
+        page: 1, pageSize: 25, total: 1, fallbackHost: null, zoomReachable: true, zoomError: null,
+      },
+      '/api/admin/s2s-hosts/s1/approval': row({ state: 'awaiting_approval', approvable: true }),
+    });
+    render(<AdminPage />);
+    await screen.findByRole('region', { name: 'S2S hosts table' });
+    fireEvent.click(screen.getByRole('button', { name: 'Revoke approval' }));
+    const question = screen.getByRole('group', { name: /Revoke Mara Member's approval\?/ });
+    expect(calls).not.toContain('DELETE /api/admin/s2s-hosts/s1/approval');
+    fireEvent.click(within(question).getByRole('button', { name: 'Revoke approval' }));
+    expect((await screen.findByRole('status')).textContent).toBe(
+      "Mara Member's approval is revoked: they cannot be booked until approved again. Meetings already made keep their host.",
+    );
+    expect(calls).toContain('DELETE /api/admin/s2s-hosts/s1/approval');
   });
 
   it('when the server runs user-managed Zoom, then the panel says there are no S2S hosts, without an alert', async () => {

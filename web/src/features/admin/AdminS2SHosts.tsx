@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Section } from '../../app/ui';
+import { ConfirmButton, Section } from '../../app/ui';
 import { useAsync } from '../../app/use-async';
 import { api, ApiError } from '../../lib/api';
 import { describeError } from '../../lib/error-messages';
@@ -32,7 +32,10 @@ const zoomUserOf = (r: S2SHostRow) => {
   return '—';
 };
 
-/** MEETING_PROVIDER=s2s: who hosts as which Zoom user of the platform account, with Approve per approvable row. */
+/**
+ * MEETING_PROVIDER=s2s: who hosts as which Zoom user of the platform account, with Approve per approvable row and
+ * Revoke approval (asked first) per approved one.
+ */
 export function AdminS2SHosts() {
   const [page, setPage] = useState(1);
   const [notice, setNotice] = useState<string | null>(null);
@@ -46,6 +49,20 @@ export function AdminS2SHosts() {
     try {
       const approved = await api.approveS2SHost(row.specialistId);
       setNotice(`${row.name} is approved: their meetings are hosted as ${approved.zoomUser?.email ?? 'their Zoom user'}.`);
+      await hosts.reload();
+    } catch (error) {
+      setNotice(`${row.name}: ${describeError(error)}`);
+    }
+  }
+
+  async function revoke(row: S2SHostRow) {
+    try {
+      const after = await api.revokeS2SHostApproval(row.specialistId);
+      setNotice(
+        after.state === 'fallback_host'
+          ? `${row.name}'s approval is revoked: new bookings are hosted by the shared host. Meetings already made keep their host.`
+          : `${row.name}'s approval is revoked: they cannot be booked until approved again. Meetings already made keep their host.`,
+      );
       await hosts.reload();
     } catch (error) {
       setNotice(`${row.name}: ${describeError(error)}`);
@@ -76,7 +93,7 @@ export function AdminS2SHosts() {
             <tbody>
               {h.items.map((r) => (
                 <tr key={r.specialistId}>
-                  <td>{r.name}<br /><span className="muted">{r.email}</span></td>
+                  <td id={`s2s-host-${r.specialistId}`}>{r.name}<br /><span className="muted">{r.email}</span></td>
                   <td>{r.emailVerified ? 'Yes' : 'No'}</td>
                   <td>{zoomUserOf(r)}</td>
                   <td>{S2S_HOST_STATES[r.state]}</td>
@@ -85,6 +102,15 @@ export function AdminS2SHosts() {
                       <button type="button" className="secondary" aria-label={`Approve ${r.name} as ${r.zoomUser?.email ?? 'their Zoom user'}`} onClick={() => void approve(r)}>
                         Approve
                       </button>
+                    ) : r.state === 'approved' ? (
+                      <ConfirmButton
+                        label="Revoke approval"
+                        describedBy={`s2s-host-${r.specialistId}`}
+                        question={`Revoke ${r.name}'s approval? New bookings stop being hosted as ${r.zoomUser?.email ?? 'their Zoom user'}.`}
+                        confirmLabel="Revoke approval"
+                        keepLabel="Keep approval"
+                        onConfirm={() => revoke(r)}
+                      />
                     ) : (
                       '—'
                     )}
