@@ -73,4 +73,16 @@ describe('what the production image needs', () => {
       .map(([name, use]) => `${name} (imported by ${use.from})`);
     expect(missing).toEqual([]);
   });
+
+  it('when the image installs from the lock with --omit=dev, then no package the server loads is marked dev there', () => {
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; devDependencies?: Record<string, string> }>;
+    };
+    const entries = ['src/server.ts', 'src/scripts/doctor.ts', 'src/scripts/create-admin.ts'];
+    const loaded = [...runtimePackages(entries.map((e) => path.join(root, e))).keys()].filter((n) => production.has(n));
+    // A package listed in both sections is locked as dev (npm ci --omit=dev leaves it out): it must be in one only.
+    const listedTwice = Object.keys(pkg.devDependencies ?? {}).filter((n) => production.has(n));
+    expect(listedTwice).toEqual([]);
+    expect(loaded.filter((n) => lock.packages[`node_modules/${n}`]?.dev === true)).toEqual([]);
+  });
 });
