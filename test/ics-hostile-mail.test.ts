@@ -157,3 +157,53 @@ describe('names refuse control characters', () => {
     expect((await UserModel.findById(user.user.id).lean())!.name).toBe('Cléo “C” O’Brien');
   });
 });
+
+describe('topics, notes, headlines and calendar labels refuse control characters', () => {
+  const s = useStack({ now: NOW, env: { CALENDAR_FEED_ALLOW_PRIVATE: 'true' } });
+  const refusedNaming = (res: request.Response, field: string) => {
+    expect(`${res.status} ${res.body.error?.code}`).toBe('400 VALIDATION_FAILED');
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ in: 'body', path: [field], message: expect.stringContaining('control characters') }),
+    ]);
+  };
+
+  it('when a booking topic or a note carries a control character, then 400 naming the field and nothing is booked; a note keeps its line breaks', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const start = '2026-11-24T09:00:00Z';
+    for (const topic of ['Hi\r\nLOCATION:https://evil.test', 'Tab\there', 'Bell\u0007', 'Line\u2028sep', 'C1\u0085'])
+      refusedNaming(await book(s.app, customer.token, { specialistId: specialist.user.id, start, topic }), 'topic');
+    for (const notes of ['bell\u0007', 'nul\u0000', 'esc\u001b[31m', 'sep\u2029arator'])
+      refusedNaming(await book(s.app, customer.token, { specialistId: specialist.user.id, start, notes }), 'notes');
+    const listed = await request(s.app).get('/api/bookings').set('Authorization', `Bearer ${customer.token}`);
+    expect(listed.body.items ?? listed.body).toHaveLength(0);
+
+    const ok = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start,
+      topic: 'CV review “final”',
+      notes: 'Line one\r\nLine two\n\tindented',
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ topic: 'CV review “final”', notes: 'Line one\r\nLine two\n\tindented' });
+  });
+
+  it('when a headline or a calendar label carries a control character, then 400 naming the field and the profile is kept', async () => {
+    const specialist = await readySpecialist(s.app);
+    const auth = { Authorization: `Bearer ${specialist.token}` };
+    const before = (await request(s.app).get('/api/specialists/me/availability').set(auth)).body;
+    const put = await request(s.app)
+      .put('/api/specialists/me/availability')
+      .set(auth)
+      .send({ ...before, headline: 'Mentor\r\nX-INJECT:1' });
+    refusedNaming(put, 'headline');
+    expect((await request(s.app).get('/api/specialists/me/availability').set(auth)).body.headline).toBe(
+      before.headline,
+    );
+    const feed = await request(s.app)
+      .post('/api/specialists/me/calendars')
+      .set(auth)
+      .send({ url: 'https://calendar.example/feed.ics', label: 'Home\nwork' });
+    refusedNaming(feed, 'label');
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, ObjectId, TimeZone } from './common.schemas';
+import { IsoInstant, ObjectId, TimeZone, withoutControlCharacters } from './common.schemas';
 import { PolicyFields, PolicyRequestFields } from './booking-policy.schemas';
 
 const HHmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:mm (24-hour)');
@@ -21,7 +21,7 @@ export const AvailabilityBody = z
     bufferMinutes: fiveMinuteMultiple(0, 1440).default(0),
     minNoticeMinutes: z.number().int().min(0).max(525_600).default(60),
     maxDaysAhead: z.number().int().min(1).max(365).default(60),
-    headline: z.string().trim().max(200).optional(),
+    headline: withoutControlCharacters(z.string().trim().max(200)).optional(),
     zoomMeetingsBusy: z.boolean().optional().meta({ description: 'Your own Zoom meetings block slots (default on)' }),
     allowGuests: z.boolean().optional().meta({
       description: 'Visitors without an account may book you with an emailed code (default on; absent: kept)',
@@ -71,8 +71,8 @@ export const CreateBookingBody = z
     specialistId: ObjectId,
     start: IsoInstant,
     durationMinutes: fiveMinuteMultiple(5, 480).optional(),
-    topic: z.string().trim().min(1).max(150).optional(),
-    notes: z.string().trim().max(2000).optional(),
+    topic: withoutControlCharacters(z.string().trim().min(1).max(150)).optional(),
+    notes: withoutControlCharacters(z.string().trim().max(2000), { multiline: true }).optional(),
   })
   .meta({ id: 'CreateBookingRequest' });
 

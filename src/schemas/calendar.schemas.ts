@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ObjectId } from './common.schemas';
+import { ObjectId, withoutControlCharacters } from './common.schemas';
 
 export const CalendarFeedBody = z.strictObject({
   url: z
@@ -8,7 +8,7 @@ export const CalendarFeedBody = z.strictObject({
     .min(1)
     .max(2000)
     .meta({ description: 'The secret iCal address (https:// or webcal://)', example: 'webcal://example.com/cal.ics' }),
-  label: z.string().trim().min(1).max(80).meta({ example: 'Personal' }),
+  label: withoutControlCharacters(z.string().trim().min(1).max(80)).meta({ example: 'Personal' }),
 });
 
 export const CalendarFeed = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, TimeZone } from './common.schemas';
+import { IsoInstant, TimeZone, withoutControlCharacters } from './common.schemas';
 
 // A Zoom user id (22 characters) or the user's email, as Zoom's /users/{userId} accepts.
 const ZoomUserId = z
@@ -25,7 +25,7 @@ export const ZoomMeetingsQuery = z.strictObject({ userId: ZoomUserId }).meta({ i
 export const CreateZoomMeetingBody = z
   .strictObject({
     userId: ZoomUserId,
-    topic: z.string().trim().min(1).max(200),
+    topic: withoutControlCharacters(z.string().trim().min(1).max(200)),
     start_time: IsoInstant,
     duration: z.number().int().min(1).max(1440).meta({ description: 'Minutes' }),
     timezone: TimeZone,
