@@ -141,6 +141,61 @@ describe('deleting an account', () => {
   });
 });
 
+describe('a specialist whose deletion is under way', () => {
+  const s = useStack({ now: NOW });
+
+  it('when the deletion waits for Zoom, then the specialist is no longer listed, shown or bookable, and no new meeting is made', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-27T08:00:00Z' });
+    await drainJobs(s.container);
+    s.sandbox.inject({ route: 'DELETE /v2/meetings/:meetingId', status: 503, times: Infinity });
+    const res = await request(s.app)
+      .delete('/api/me')
+      .set('Authorization', `Bearer ${specialist.token}`)
+      .send({ password: specialist.password });
+    expect(res.status).toBe(202);
+    const meetingsBefore = s.sandbox.meetings().length;
+
+    const list = await request(s.app).get('/api/specialists').set('Authorization', `Bearer ${customer.token}`);
+    expect(JSON.stringify(list.body)).not.toContain(specialist.user.id);
+    expect((await request(s.app).get(`/api/specialists/${specialist.user.id}`)).status).toBe(404);
+    const slots = await request(s.app).get(`/api/specialists/${specialist.user.id}/slots?from=2026-11-24&to=2026-11-25`);
+    expect(slots.status).toBe(404);
+    const again = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    expect(`${again.status} ${again.body.error?.code}`).toBe('404 NOT_FOUND');
+    await drainJobs(s.container);
+    expect(s.sandbox.meetings()).toHaveLength(meetingsBefore);
+  });
+
+  it('when a booking lands just after the deletion began (its read came first), then the sweep cancels it before the account goes', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const res = await request(s.app)
+      .delete('/api/me')
+      .set('Authorization', `Bearer ${specialist.token}`)
+      .send({ password: specialist.password });
+    expect(res.status).toBe(204);
+    // As if a booking request had read the specialist before the intent and inserted after the request's pass.
+    const late = await BookingModel.create({
+      specialistId: specialist.user.id,
+      customerId: customer.user.id,
+      start: new Date('2026-11-26T08:00:00Z'),
+      end: new Date('2026-11-26T09:00:00Z'),
+      durationMinutes: 60,
+      status: 'confirmed',
+      meeting: { provider: 'user' },
+    });
+    expect(await UserModel.exists({ _id: specialist.user.id })).not.toBeNull(); // kept while a late booking may land
+    s.clock.advance(3 * 60_000);
+    await s.container.services.accountDeletion.resumeDeletions();
+    await drainJobs(s.container);
+    await s.container.services.accountDeletion.resumeDeletions();
+    expect(await BookingModel.findById(late._id).lean()).toMatchObject({ status: 'cancelled' });
+    expect(await UserModel.exists({ _id: specialist.user.id })).toBeNull();
+  });
+});
+
 describe('deleting a specialist with calendars and a previous Zoom account', () => {
   const s = useStack({ now: NOW, env: { CALENDAR_FEED_ALLOW_PRIVATE: 'true' } });
   let feeds: FeedServer;

@@ -26,6 +26,12 @@ const RESUME_AFTER_MS = 2 * 60_000;
  * fate waits (the sweep decides it), so a booking whose owner lookup came just before `deletingAt` is not missed.
  */
 const GUEST_BOOKING_SETTLE_MS = 60_000;
+/**
+ * How long a booking of a specialist being deleted may take to land when its read of the specialist came just before
+ * `deletingAt` (new bookings are refused after it): the account's last record stays until then, and the sweep's
+ * next pass cancels such a booking before the account goes.
+ */
+const SPECIALIST_BOOKING_SETTLE_MS = 60_000;
 
 interface Viewer {
   userId: string;
@@ -109,8 +115,9 @@ export function createAccountDeletion(deps: {
 
   /**
    * Runs every remaining step, each safe to repeat. 'zoom': a meeting still waits for Zoom's deletion (its job
-   * retries); 'mail': mail naming the person is still on its way (the cancellations), so the account's last record
-   * stays until the sweep purges the sent copies; 'done': nothing of the person is left.
+   * retries); 'mail': mail naming the person is still on its way (the cancellations), or a booking may still land
+   * (see the settle times above), so the account's last record stays until the sweep's next pass; 'done': nothing of
+   * the person is left.
    */
   async function finish(userId: string): Promise<'done' | 'zoom' | 'mail'> {
     const user = await UserModel.findById(userId).lean();
@@ -178,6 +185,9 @@ export function createAccountDeletion(deps: {
       return 'done';
     }
     if (guestBookingLanding) return 'mail';
+    const bookingMayLand =
+      user.role === 'specialist' && now().getTime() - user.deletingAt.getTime() < SPECIALIST_BOOKING_SETTLE_MS;
+    if (bookingMayLand) return 'mail';
     // The person asked to leave: mail to them is dropped, mail naming them to others goes out, then its copy goes.
     await OutboxMailModel.deleteMany({ to: user.email });
     if (await OutboxMailModel.exists({ ...mailMentioning(user.email), status: 'pending' })) return 'mail';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../../config';
-import { EmailNotVerifiedError } from '../../lib/errors';
+import { EmailNotVerifiedError, NotFoundError } from '../../lib/errors';
 
 interface Verifiable {
   emailVerified?: boolean | null;
@@ -29,14 +29,15 @@ export function createEmailPolicy(requirement: AppConfig['auth']['requireVerifie
 export type EmailPolicy = ReturnType<typeof createEmailPolicy>;
 
 /** The specialist reads the booking service makes, refusing a specialist who may not be booked yet. */
-export function bookableSpecialists<S extends { profileOf(id: string): Promise<{ user: Verifiable }> }>(
-  specialists: S,
-  policy: EmailPolicy,
-): S {
+export function bookableSpecialists<
+  S extends { profileOf(id: string): Promise<{ user: Verifiable & { deletingAt?: Date | null } }> },
+>(specialists: S, policy: EmailPolicy): S {
   return {
     ...specialists,
     async profileOf(id: string) {
       const read = await specialists.profileOf(id);
+      // An account being deleted takes no new bookings or moves (its deletion cancels the ones it has).
+      if (read.user.deletingAt) throw new NotFoundError('Specialist');
       policy.assertMayBeBooked(read.user);
       return read;
     },

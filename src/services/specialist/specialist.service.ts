@@ -70,6 +70,16 @@ export function createSpecialistService(deps: {
     return { user, profile };
   }
 
+  /**
+   * What others may see of a specialist: an account being deleted is gone for them at once (README "Deletion"), while
+   * its existing bookings are still read through profileOf until they are cancelled.
+   */
+  async function listedProfileOf(specialistId: string) {
+    const read = await profileOf(specialistId);
+    if (read.user.deletingAt) throw new NotFoundError('Specialist');
+    return read;
+  }
+
   function toDto(
     user: { _id: Types.ObjectId; name: string; timezone: string },
     profile: SpecialistProfileRecord | null,
@@ -127,7 +137,7 @@ export function createSpecialistService(deps: {
     },
 
     async list(): Promise<SpecialistDto[]> {
-      const users = await UserModel.find({ role: 'specialist' }).sort({ name: 1 }).limit(500).lean();
+      const users = await UserModel.find({ role: 'specialist', deletingAt: null }).sort({ name: 1 }).limit(500).lean();
       const profiles = await SpecialistProfileModel.find({ userId: { $in: users.map((u) => u._id) } }).lean<
         SpecialistProfileRecord[]
       >();
@@ -137,7 +147,7 @@ export function createSpecialistService(deps: {
     },
 
     async get(specialistId: string): Promise<SpecialistDto> {
-      const { user, profile } = await profileOf(specialistId);
+      const { user, profile } = await listedProfileOf(specialistId);
       return toDto(user, profile, await deps.host.canHost(specialistId));
     },
 
@@ -152,7 +162,7 @@ export function createSpecialistService(deps: {
       if (to.diff(from, 'days').days + 1 > MAX_RANGE_DAYS) {
         throw new ValidationError(`The range may cover at most ${MAX_RANGE_DAYS} days`);
       }
-      const { profile } = await profileOf(specialistId);
+      const { profile } = await listedProfileOf(specialistId);
       if (!profile) return { timezone: 'UTC', slots: [] };
       // Local dates can be up to ±14 h from UTC: widen the busy window by two days on each side.
       const busy = await BookingModel.find({
