@@ -1,6 +1,12 @@
 import type { Request, Response } from 'express';
 import { bearerToken, principalOf } from '../middlewares/authenticate';
-import { readCookie } from '../middlewares/session-cookies';
+import {
+  clearSessionCookies,
+  readCookie,
+  sessionCookieNames,
+  type SessionCookieSettings,
+} from '../middlewares/session-cookies';
+import { UnauthenticatedError } from '../lib/errors';
 import type { IdempotencyHeaders } from '../schemas/booking.schemas';
 import type { AuthService } from '../services/auth/auth.service';
 import type { BookingQueryService } from '../services/booking/booking-query.service';
@@ -16,8 +22,8 @@ export function createBookingController(deps: {
   auth: AuthService;
   /** Where start links point, and the s2s shared host (see toBookingDto). */
   links: BookingLinks;
-  /** The session cookie's name: the web app (cookie session) asks for the URL too. */
-  sessionCookieName?: string;
+  /** The session cookies: the web app (cookie session) asks for the URL too. */
+  sessionCookies?: SessionCookieSettings;
 }) {
   return {
     async create(_req: Request, res: Response) {
@@ -48,11 +54,22 @@ export function createBookingController(deps: {
     /** Reached from the specialist's email (signed link) or the app (bearer): 302 to a fresh Zoom start_url. */
     async start(req: Request, res: Response) {
       // A GET that changes nothing, so the session cookie needs no CSRF token here.
-      const token =
-        bearerToken(req.headers.authorization) ??
-        (deps.sessionCookieName ? readCookie(req, deps.sessionCookieName) : undefined);
-      const viewer = token ? await deps.auth.authenticate(token) : undefined;
-      const url = await deps.start.startUrl(res.locals.params.id, { viewer, linkToken: res.locals.query.token });
+      const bearer = bearerToken(req.headers.authorization);
+      const cookies = deps.sessionCookies;
+      const cookie = cookies ? readCookie(req, sessionCookieNames(cookies).session) : undefined;
+      const linkToken = res.locals.query.token as string | undefined;
+      let viewer = bearer ? await deps.auth.authenticate(bearer) : undefined;
+      if (!bearer && cookie) {
+        // The signed link from the mail is enough by itself: a browser's ended session (logout everywhere, a password
+        // change elsewhere) must not turn it into a 401. Without a link, the ended session is the answer.
+        viewer = await deps.auth.authenticate(cookie).catch((error: unknown) => {
+          if (!(error instanceof UnauthenticatedError)) throw error;
+          clearSessionCookies(res, cookies!); // HttpOnly: only the server can drop a dead one
+          if (linkToken) return undefined;
+          throw error;
+        });
+      }
+      const url = await deps.start.startUrl(res.locals.params.id, { viewer, linkToken });
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Referrer-Policy', 'no-referrer');
       // The web app cannot follow a cross-origin redirect with its bearer header, so it asks for the URL as JSON.

@@ -2,7 +2,13 @@ import type { RequestHandler, Response } from 'express';
 import { CsrfTokenError, ForbiddenError, UnauthenticatedError } from '../lib/errors';
 import type { UserRole } from '../models/user.model';
 import type { AuthService, Principal } from '../services/auth/auth.service';
-import { CSRF_HEADER, readCookie, sessionCookieNames, type SessionCookieSettings } from './session-cookies';
+import {
+  clearSessionCookies,
+  CSRF_HEADER,
+  readCookie,
+  sessionCookieNames,
+  type SessionCookieSettings,
+} from './session-cookies';
 
 export type Access = 'public' | 'authenticated' | readonly UserRole[];
 
@@ -29,7 +35,11 @@ export function authenticate(
     const cookie = bearer ? undefined : readCookie(req, names.session);
     const token = bearer ?? cookie;
     if (!token) throw new UnauthenticatedError('Missing bearer token or session cookie');
-    const principal = await auth.authenticate(token);
+    const principal = await auth.authenticate(token).catch((error: unknown) => {
+      // An ended session's cookie is cleared with the 401 (script cannot: it is HttpOnly), logout included.
+      if (cookie && error instanceof UnauthenticatedError) clearSessionCookies(res, cookies);
+      throw error;
+    });
     if (cookie && !SAFE_METHODS.has(req.method)) {
       const sent = req.get(CSRF_HEADER);
       if (!principal.sessionId || !sent || !auth.csrfMatches(principal.sessionId, sent)) throw new CsrfTokenError();

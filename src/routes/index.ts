@@ -6,7 +6,6 @@ import { createHealthController } from '../controllers/health.controller';
 import { createZoomController } from '../controllers/zoom-connection.controller';
 import { createZoomAdminController } from '../controllers/zoom-admin.controller';
 import { createBookingController } from '../controllers/booking.controller';
-import { sessionCookieNames } from '../middlewares/session-cookies';
 import { createSpecialistController } from '../controllers/specialist.controller';
 import { registerBookingRoutes } from './booking.routes';
 import { createManageController } from '../controllers/manage.controller';
@@ -80,7 +79,7 @@ export function mountRoutes(app: Express, c: Container) {
       start: c.services.bookingStart,
       auth: c.services.auth,
       links: c.services.bookingLinks,
-      sessionCookieName: sessionCookieNames(cookies).session,
+      sessionCookies: cookies,
     }),
   );
   registerManageRoutes(route, createManageController(c.services.bookingManage));
