@@ -243,8 +243,17 @@ function isAddressOrSubnet(entry: string): boolean {
   const family = isIP(address ?? '');
   if (family === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return isIP(prefix) === 4 && family === 4; // a netmask, e.g. 255.255.0.0
-  return Number(prefix) <= (family === 4 ? 32 : 128);
+  if (!/^\d{1,3}$/.test(prefix)) return family === 4 && isContiguousNetmask(prefix); // e.g. 255.255.0.0
+  // As Express's proxy-addr: a prefix of 0 (every address) is refused, like a mask with holes.
+  return Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** 255.255.0.0 yes; 255.0.255.0 and 0.0.0.0 no (proxy-addr refuses them at start-up). */
+function isContiguousNetmask(mask: string): boolean {
+  if (isIP(mask) !== 4) return false;
+  const bits = mask.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const hostBits = 2 ** 32 - 1 - bits; // the zeros after the ones, as a number 2^k - 1
+  return bits !== 0 && (hostBits & (hostBits + 1)) === 0;
 }
 
 /** "1440, 60,60" → [1440, 60]: distinct, positive, earliest reminder first. */

@@ -122,6 +122,19 @@ describe('TRUST_PROXY forms', () => {
   it('when an entry is neither an address, a subnet nor a name, then start-up is refused naming it', () => {
     expect(() => load('10.0.0.0/33,proxy.example.com')).toThrow(/not: 10\.0\.0\.0\/33, proxy\.example\.com/);
   });
+
+  it('when a subnet is one Express would refuse (prefix 0, a mask with holes), then start-up is refused naming it, and every accepted form starts the app', () => {
+    for (const bad of ['10.0.0.0/0', '::/0', '10.0.0.0/255.0.255.0', '10.0.0.0/0.0.0.0'])
+      expect(() => load(bad)).toThrow(new RegExp(`not: ${bad.replace(/[./]/g, '\\$&')}$`));
+    for (const good of [
+      '1',
+      'loopback,10.0.0.0/8',
+      '172.16.0.0/255.240.0.0',
+      '10.1.2.3/32',
+      '10.0.0.0/255.255.255.255',
+    ])
+      expect(() => createTestApp({ env: { TRUST_PROXY: good } })).not.toThrow();
+  });
 });
 
 describeRedis('login limits shared through Redis', () => {
