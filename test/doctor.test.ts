@@ -93,6 +93,33 @@ describe('npm run doctor (the go-live check)', () => {
     );
   });
 
+  it('when Zoom answers the made-up code with invalid_request, then “Invalid authorization code” is ✓ and any other reason ✗ with what to do', async () => {
+    const token = 'POST /oauth/token';
+    // Real Zoom answers a made-up code this way too (after accepting the client id and secret).
+    const reason = 'Invalid authorization code go-live-check-invalid-code';
+    sandbox.inject({ route: token, status: 400, body: { reason, error: 'invalid_request' }, times: 1 });
+    const accepted = await doctor();
+    expect(accepted.line('Zoom user-managed app')).toMatch(
+      /^✓ credentials accepted .*invalid_request: Invalid authorization code/,
+    );
+    expect(accepted.code).toBe(0);
+
+    const redirectUri = `${sandbox.oauthBaseUrl}/callback`;
+    sandbox.inject({
+      route: token,
+      status: 400,
+      body: { reason: 'Redirect URI mismatch', error: 'invalid_request' },
+      times: 1,
+    });
+    const mismatch = await doctor();
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.line('Zoom user-managed app')).toBe(
+      `✗ Zoom refused the code exchange (invalid_request: Redirect URI mismatch) → check ZOOM_REDIRECT_URI (${redirectUri}) ` +
+        'against the app’s Redirect URL for OAuth and its OAuth allow list (exactly, scheme and path included)',
+    );
+    sandbox.clearFaults();
+  });
+
   it('when SMTP is unreachable, then the SMTP check fails naming the host', async () => {
     const port = await closedPort();
     const { code, line } = await doctor({ SMTP_URL: `smtp://127.0.0.1:${port}` });

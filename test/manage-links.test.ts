@@ -4,7 +4,7 @@ import { createLogger } from '../src/lib/logger';
 import { BookingModel } from '../src/models/booking.model';
 import { MANAGE_LINK_PURPOSE } from '../src/services/booking/manage-link.service';
 import { createTestApp, registerUser } from './support/app';
-import { book, drainJobs, readySpecialist } from './support/booking';
+import { BERLIN_WEEKDAYS, book, drainJobs, readySpecialist } from './support/booking';
 import { manageTokenIn } from './support/manage';
 import { useStack } from './support/stack';
 import { sandboxEnv } from './support/zoom';
@@ -162,6 +162,41 @@ describe('manage links: a customer changes a booking from their mail without sig
       const res = await request(s.app).get(`/api/manage/${link}`);
       expect(res.status).toBe(404);
       expect(res.body).toEqual(INVALID);
+    }
+  });
+
+  it('when a booking is moved twice, far ahead, then the first mail’s link works past its signed expiry until the session is over', async () => {
+    const specialist = await readySpecialist(s.app, { availability: { ...BERLIN_WEEKDAYS, maxDaysAhead: 365 } });
+    const customer = await registerUser(s.app, 'customer', { name: 'Cleo' });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    expect(res.status).toBe(201);
+    await drainJobs(s.container);
+    const first = manageTokenIn(s.smtp.to(customer.user.email).find((m) => /confirmed/.test(m.subject ?? '')));
+    const once = await request(s.app).post(`/api/manage/${first}/reschedule`).send({ start: '2027-11-19T09:00:00Z' });
+    expect(once.status).toBe(200);
+    s.clock.set('2027-11-01T09:00:00Z');
+    const twice = await request(s.app).post(`/api/manage/${first}/reschedule`).send({ start: '2028-10-19T08:00:00Z' });
+    expect(twice.status).toBe(200);
+    // Past the first link's own `exp` (the first end + 400 days): the booking, confirmed and ahead, keeps it alive.
+    s.clock.set('2028-01-05T08:00:00Z');
+    const later = await request(s.app).get(`/api/manage/${first}`);
+    expect(later.status).toBe(200);
+    expect(later.body.booking).toMatchObject({ id: res.body.id, start: '2028-10-19T08:00:00.000Z', sequence: 2 });
+    // A link already mailed with an `exp` long past works the same; a tampered one is still 404.
+    const jwt = s.container.services.jwt;
+    const signedLongAgo = await jwt.signLink(
+      MANAGE_LINK_PURPOSE,
+      `${res.body.id}.${customer.user.id}.0`,
+      new Date(NOW),
+    );
+    expect((await request(s.app).get(`/api/manage/${signedLongAgo}`)).status).toBe(200);
+    const [header, payload, signature] = first.split('.');
+    const flipped = `${header}.${payload}.${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`;
+    expect((await request(s.app).get(`/api/manage/${flipped}`)).body).toEqual(INVALID);
+    // The moved session is over: every link is dead.
+    s.clock.set('2028-10-19T09:00:00Z');
+    for (const link of [first, once.body.token, twice.body.token, signedLongAgo]) {
+      expect((await request(s.app).get(`/api/manage/${link}`)).body).toEqual(INVALID);
     }
   });
 

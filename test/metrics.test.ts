@@ -123,6 +123,54 @@ describe('GET /metrics', () => {
     );
   });
 
+  it('when a host’s daily Zoom quota is used up, then the meetings and moves waiting for it count as waiting, with their age', async () => {
+    const t = createTestApp({
+      clock: s.clock,
+      env: { ...sandboxEnv(s.sandbox), METRICS_ENABLED: 'true', ZOOM_DAILY_MEETING_LIMIT: '1' },
+    });
+    const specialist = await readySpecialist(t.app);
+    const customer = await registerUser(t.app, 'customer');
+    s.clock.advance(NEXT_PERIOD_MS);
+    const before = await scrape(t.app);
+    const rise = (m: Awaited<ReturnType<typeof scrape>>, name: string) => m.value(name) - before.value(name);
+    const first = await book(t.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-25T08:00:00Z',
+    });
+    expect(first.body.meeting.status).toBe('created');
+    const second = await book(t.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-26T08:00:00Z',
+    });
+    expect(second.body.meeting.status).toBe('waiting_for_quota');
+    s.clock.advance(NEXT_PERIOD_MS + 1000);
+    const waiting = await scrape(t.app);
+    expect(rise(waiting, 'booking_meetings_pending')).toBe(1);
+    expect(rise(waiting, 'booking_meetings_waiting_for_quota')).toBe(1);
+    expect(waiting.value('booking_meetings_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(16);
+
+    // A move is a meeting write too: it waits for the quota and counts until Zoom has the new time.
+    const moved = await request(t.app)
+      .post(`/api/bookings/${first.body.id}/reschedule`)
+      .set('Authorization', `Bearer ${customer.token}`)
+      .send({ start: '2026-11-25T10:00:00Z' });
+    expect(moved.status).toBe(200);
+    s.clock.advance(NEXT_PERIOD_MS);
+    const both = await scrape(t.app);
+    expect(rise(both, 'booking_meetings_pending')).toBe(2);
+    expect(rise(both, 'booking_meetings_waiting_for_quota')).toBe(2);
+
+    // One write a day: after two resets (00:00 UTC) both are done and the gauges fall back.
+    for (const at of ['2026-11-24T00:00:30Z', '2026-11-25T00:00:30Z']) {
+      s.clock.set(at);
+      await drainJobs(t.container);
+    }
+    s.clock.advance(NEXT_PERIOD_MS);
+    const done = await scrape(t.app);
+    expect(rise(done, 'booking_meetings_pending')).toBe(0);
+    expect(rise(done, 'booking_meetings_waiting_for_quota')).toBe(0);
+  });
+
   it('when a job is stuck, then its due count and age show, computed at most every 15 s for every scrape', async () => {
     const jobs = s.container.services.jobs;
     // No instance handles this name: nothing ever runs it.

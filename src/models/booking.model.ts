@@ -120,6 +120,8 @@ bookingSchema.index({ status: 1, 'meeting.zoomDeleted': 1, cancelledAt: 1 });
 // Zoom's meeting events name the meeting; the admins' view lists recent repairs.
 bookingSchema.index({ zoomMeetingId: 1 });
 bookingSchema.index({ 'meeting.lastRepair.at': 1 });
+// The metrics' moves waiting for the host's daily Zoom quota (nearly all bookings hold null).
+bookingSchema.index({ 'meeting.quotaResumeAt': 1 });
 
 export type BookingRecord = InferSchemaType<typeof bookingSchema> & {
   _id: Types.ObjectId;

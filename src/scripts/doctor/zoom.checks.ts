@@ -3,7 +3,12 @@ import { systemClock } from '../../lib/clock';
 import { createZoomApiClient } from '../../services/zoom/zoom-api.client';
 import { createZoomHttp, type ZoomHttp } from '../../services/zoom/zoom-http';
 import { createZoomOAuthClient } from '../../services/zoom/zoom-oauth.client';
-import { ZoomClientConfigError, ZoomInvalidGrantError, zoomReasonOf } from '../../services/zoom/zoom.errors';
+import {
+  ZoomClientConfigError,
+  ZoomInvalidGrantError,
+  ZoomTokenEndpointError,
+  zoomReasonOf,
+} from '../../services/zoom/zoom.errors';
 import { fail, failInProduction, ok, warn, type CheckResult } from './report';
 
 const CLOCK_SKEW_LIMIT_MS = 60_000;
@@ -26,7 +31,9 @@ function zoomClients(config: AppConfig) {
 
 /**
  * A deliberately invalid authorization code: Zoom checks the client first, so `invalid_grant` proves the client id
- * and secret are accepted, and `invalid_client` that they are not.
+ * and secret are accepted, and `invalid_client` that they are not. Real Zoom may also answer the made-up code with
+ * `invalid_request` "Invalid authorization code …" (as accepting as `invalid_grant`); any other `invalid_request` is
+ * about the request we sent, which carries nothing from the configuration but the redirect URI.
  */
 async function checkUserManaged(config: AppConfig, zoom: ReturnType<typeof zoomClients>): Promise<CheckResult> {
   const name = 'Zoom user-managed app';
@@ -49,6 +56,20 @@ async function checkUserManaged(config: AppConfig, zoom: ReturnType<typeof zoomC
   } catch (error) {
     if (error instanceof ZoomInvalidGrantError)
       return ok(name, `credentials accepted by ${config.zoom.oauthBaseUrl} (a made-up code came back invalid_grant)`);
+    if (error instanceof ZoomTokenEndpointError && error.zoomCode === 'invalid_request') {
+      const { reason } = error;
+      if (/invalid authorization code/i.test(reason)) {
+        return ok(
+          name,
+          `credentials accepted by ${config.zoom.oauthBaseUrl} (a made-up code came back invalid_request: ${reason})`,
+        );
+      }
+      return fail(
+        name,
+        `Zoom refused the code exchange (invalid_request: ${reason})`,
+        `check ZOOM_REDIRECT_URI (${redirectUri}) against the app’s Redirect URL for OAuth and its OAuth allow list (exactly, scheme and path included)`,
+      );
+    }
     if (error instanceof ZoomClientConfigError) {
       return fail(
         name,

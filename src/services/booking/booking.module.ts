@@ -25,6 +25,9 @@ import { createMeetingMove } from './meeting-move.service';
 import { createMeetingReconcile } from './meeting-reconcile.service';
 import { createMeetingRepair } from './meeting-repair.service';
 
+/** The meeting states still to be made (the metrics count them as the admin view does). */
+export { OPEN_MEETING } from './meeting-state';
+
 /** Bookings: policy, creation and changes, their Zoom meetings (create, repair, move, reconcile), mails, reminders. */
 export function createBookingModule(deps: {
   config: AppConfig;

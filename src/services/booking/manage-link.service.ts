@@ -7,10 +7,10 @@ import type { JwtService } from '../auth/jwt.service';
 export const MANAGE_LINK_PURPOSE = 'booking-manage';
 
 /**
- * How long after the booking's end (as it was when the link was made) the token's own `exp` lies. The link really
- * works only while the booking is confirmed and its *current* end is ahead (checked on every use); `exp` is just a
- * backstop. It is generous because a booking may be moved later (up to a year ahead) and the link in the first mail
- * must keep working until the moved session is over.
+ * How long after the booking's end (as it was when the link was made) the token's `exp` lies: kept so that no token
+ * we sign reads as a forever token, but not enforced (see resolve). A link works exactly while the booking is
+ * confirmed and its *current* end is ahead, checked on every use; a booking moved (again and again, up to
+ * `maxDaysAhead` each time, by the specialist without limit) can outlive any `exp` fixed when the first mail went out.
  */
 const EXP_BACKSTOP_MS = 400 * 86_400_000;
 
@@ -42,7 +42,9 @@ export function createManageLinks(deps: { jwt: JwtService; clock: Clock; fronten
 
     /** The booking a link may act on, or ManageLinkInvalidError (tampered, expired, cancelled, over, not found). */
     async resolve(token: string): Promise<BookingRecord> {
-      const subject = await deps.jwt.verifyLink(token, MANAGE_LINK_PURPOSE).catch(() => undefined);
+      // The signature proves the link is ours; the booking, not `exp`, proves it is still alive (links already mailed
+      // with an `exp` before a moved session's end keep working).
+      const subject = await deps.jwt.verifyLinkIgnoringExpiry(token, MANAGE_LINK_PURPOSE).catch(() => undefined);
       const [bookingId, customerId, sequence] = subject?.split('.') ?? [];
       if (!bookingId || !isValidObjectId(bookingId) || !/^\d+$/.test(sequence ?? '')) {
         throw new ManageLinkInvalidError();

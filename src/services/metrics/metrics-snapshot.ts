@@ -4,6 +4,7 @@ import { JobModel } from '../../models/job.model';
 import { OutboxMailModel } from '../../models/outbox-mail.model';
 import { UsageCounterModel } from '../../models/usage-counter.model';
 import { UserOAuthTokenModel } from '../../models/user-oauth-token.model';
+import { OPEN_MEETING } from '../booking/booking.module';
 import { STATE_FILTERS } from '../grant-health/grant-state';
 import { utcDay } from '../usage-ledger';
 
@@ -12,7 +13,12 @@ export interface SharedFigures {
   grants: Record<keyof typeof STATE_FILTERS, number>;
   jobs: Array<{ name: string; due: number; oldestAgeSeconds: number }>;
   outbox: { pending: number; oldestAgeSeconds: number };
-  meetings: { pending: number; oldestAgeSeconds: number };
+  /**
+   * Confirmed bookings whose Zoom meeting is still to be made (pending or waiting for the host's daily quota) or whose
+   * move waits for that quota; `waitingForQuota` is the part waiting for the quota. The age is the oldest booking's
+   * among those still to be made (a move's wait ends at the next 00:00 UTC and has no start time of its own).
+   */
+  meetings: { pending: number; waitingForQuota: number; oldestAgeSeconds: number };
   /** Zoom meeting writes (creates) made today (UTC) for each host that made any. */
   meetingWritesTodayPerHost: number[];
 }
@@ -37,26 +43,45 @@ async function dueJobs(now: Date): Promise<SharedFigures['jobs']> {
   );
 }
 
+/** Meetings still to be made, and moves waiting for the host's daily Zoom quota (see SharedFigures.meetings). */
+async function waitingMeetings(now: Date): Promise<SharedFigures['meetings']> {
+  const toMake = { status: 'confirmed' as const, 'meeting.status': OPEN_MEETING };
+  const [open, quotaCreates, oldest, moves] = await Promise.all([
+    BookingModel.countDocuments(toMake),
+    BookingModel.countDocuments({ status: 'confirmed', 'meeting.status': 'waiting_for_quota' }),
+    BookingModel.findOne(toMake, { createdAt: 1 }).sort({ createdAt: 1 }).lean(),
+    // A made meeting whose move waits for the quota (`$gt` epoch: any date, not null, by the index).
+    BookingModel.find(
+      { status: 'confirmed', 'meeting.status': 'created', 'meeting.quotaResumeAt': { $gt: new Date(0) } },
+      { start: 1, 'meeting.quotaResumeAt': 1 },
+    ).lean<Array<{ start: Date; meeting: { quotaResumeAt: Date } }>>(),
+  ]);
+  // A move whose quota comes back only once the session has begun was given up (the marker stays to explain it).
+  const quotaMoves = moves.filter((b) => b.start > now && b.meeting.quotaResumeAt < b.start).length;
+  return {
+    pending: open + quotaMoves,
+    waitingForQuota: quotaCreates + quotaMoves,
+    oldestAgeSeconds: ageSeconds(now, oldest?.createdAt),
+  };
+}
+
 async function read(now: Date): Promise<SharedFigures> {
-  const pendingMeeting = { status: 'confirmed' as const, 'meeting.status': 'pending' as const };
-  const [connected, needsReauth, revoked, jobs, outboxPending, oldestMail, meetingsPending, oldestMeeting, writes] =
-    await Promise.all([
-      UserOAuthTokenModel.countDocuments(STATE_FILTERS.connected),
-      UserOAuthTokenModel.countDocuments(STATE_FILTERS.needs_reauth),
-      UserOAuthTokenModel.countDocuments(STATE_FILTERS.revoked),
-      dueJobs(now),
-      OutboxMailModel.countDocuments({ status: 'pending' }),
-      OutboxMailModel.findOne({ status: 'pending' }, { createdAt: 1 }).sort({ createdAt: 1 }).lean(),
-      BookingModel.countDocuments(pendingMeeting),
-      BookingModel.findOne(pendingMeeting, { createdAt: 1 }).sort({ createdAt: 1 }).lean(),
-      // Today's meeting creates + updates per host, from the quota ledger (keys `zoom:<host>`, one per UTC day).
-      UsageCounterModel.find({ window: utcDay(now), key: { $gte: 'zoom:', $lt: 'zoom;' } }, { count: 1 }).lean(),
-    ]);
+  const [connected, needsReauth, revoked, jobs, outboxPending, oldestMail, meetings, writes] = await Promise.all([
+    UserOAuthTokenModel.countDocuments(STATE_FILTERS.connected),
+    UserOAuthTokenModel.countDocuments(STATE_FILTERS.needs_reauth),
+    UserOAuthTokenModel.countDocuments(STATE_FILTERS.revoked),
+    dueJobs(now),
+    OutboxMailModel.countDocuments({ status: 'pending' }),
+    OutboxMailModel.findOne({ status: 'pending' }, { createdAt: 1 }).sort({ createdAt: 1 }).lean(),
+    waitingMeetings(now),
+    // Today's meeting creates + updates per host, from the quota ledger (keys `zoom:<host>`, one per UTC day).
+    UsageCounterModel.find({ window: utcDay(now), key: { $gte: 'zoom:', $lt: 'zoom;' } }, { count: 1 }).lean(),
+  ]);
   return {
     grants: { connected, needs_reauth: needsReauth, revoked },
     jobs,
     outbox: { pending: outboxPending, oldestAgeSeconds: ageSeconds(now, oldestMail?.createdAt) },
-    meetings: { pending: meetingsPending, oldestAgeSeconds: ageSeconds(now, oldestMeeting?.createdAt) },
+    meetings,
     meetingWritesTodayPerHost: writes.map((w) => w.count),
   };
 }

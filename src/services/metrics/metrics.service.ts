@@ -119,12 +119,17 @@ export function createMetrics(deps: {
   gauge('mail_outbox_oldest_pending_age_seconds', 'Age of the oldest unsent mail', (f) => f.outbox.oldestAgeSeconds);
   gauge(
     'booking_meetings_pending',
-    'Confirmed bookings still waiting for their Zoom meeting',
+    'Confirmed bookings whose Zoom meeting is still to be made (pending or waiting for the daily quota) or moved (waiting for the quota)',
     (f) => f.meetings.pending,
   );
   gauge(
+    'booking_meetings_waiting_for_quota',
+    "The part of booking_meetings_pending waiting for the host's daily Zoom quota (00:00 UTC)",
+    (f) => f.meetings.waitingForQuota,
+  );
+  gauge(
     'booking_meetings_oldest_pending_age_seconds',
-    'Age of the oldest booking still waiting for its meeting',
+    'Age of the oldest booking whose meeting is still to be made',
     (f) => f.meetings.oldestAgeSeconds,
   );
   new Histogram({

@@ -1,4 +1,4 @@
-import { ZoomApiError, ZoomClientConfigError, ZoomInvalidGrantError } from './zoom.errors';
+import { ZoomApiError, ZoomClientConfigError, ZoomInvalidGrantError, ZoomTokenEndpointError } from './zoom.errors';
 import type { ZoomHttp, ZoomHttpResponse } from './zoom-http';
 import { ZoomOAuthError, ZoomTokenResponse } from './zoom-api.schemas';
 
@@ -113,11 +113,7 @@ export function processTokenResponse(response: ZoomHttpResponse, requireRefreshT
   if (error === 'invalid_grant') throw new ZoomInvalidGrantError(reason);
   if (error === 'invalid_client' || response.status === 401) throw new ZoomClientConfigError(reason);
   const retryable = response.status === 429 || response.status >= 500;
-  throw new ZoomApiError(`Zoom token endpoint failed: ${reason}`, {
-    zoomStatus: response.status,
-    zoomCode: error,
-    retryable,
-  });
+  throw new ZoomTokenEndpointError(reason, { zoomStatus: response.status, zoomCode: error, retryable });
 }
 
 export type ZoomOAuthClient = ReturnType<typeof createZoomOAuthClient>;

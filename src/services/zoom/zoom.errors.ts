@@ -55,6 +55,15 @@ export class ZoomApiError extends AppError {
   }
 }
 
+/** Zoom's token endpoint refused otherwise (e.g. `invalid_request`, a 5xx): `reason` is what Zoom said. */
+export class ZoomTokenEndpointError extends ZoomApiError {
+  readonly reason: string;
+  constructor(reason: string, options: ZoomAnswer & { retryable: boolean }) {
+    super(`Zoom token endpoint failed: ${reason}`, options);
+    this.reason = reason;
+  }
+}
+
 /**
  * Zoom's answer to an account-level call an admin made, passed through in our format: Zoom's own status for a 4xx
  * (400, 404, 429…), 502 for a 5xx or no answer. `message` is Zoom's message.
