@@ -160,9 +160,14 @@ describe('a specialist whose deletion is under way', () => {
     const list = await request(s.app).get('/api/specialists').set('Authorization', `Bearer ${customer.token}`);
     expect(JSON.stringify(list.body)).not.toContain(specialist.user.id);
     expect((await request(s.app).get(`/api/specialists/${specialist.user.id}`)).status).toBe(404);
-    const slots = await request(s.app).get(`/api/specialists/${specialist.user.id}/slots?from=2026-11-24&to=2026-11-25`);
+    const slots = await request(s.app).get(
+      `/api/specialists/${specialist.user.id}/slots?from=2026-11-24&to=2026-11-25`,
+    );
     expect(slots.status).toBe(404);
-    const again = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-24T08:00:00Z' });
+    const again = await book(s.app, customer.token, {
+      specialistId: specialist.user.id,
+      start: '2026-11-24T08:00:00Z',
+    });
     expect(`${again.status} ${again.body.error?.code}`).toBe('404 NOT_FOUND');
     await drainJobs(s.container);
     expect(s.sandbox.meetings()).toHaveLength(meetingsBefore);
