@@ -40,6 +40,11 @@ const meetingSchema = new Schema(
     createCalledAt: { type: Date, default: null },
     /** When the meeting was saved (the confirmation sweep's clock). */
     savedAt: { type: Date, default: null },
+    /**
+     * When a repair last sent the create of a replacement meeting (cleared once the booking points at one). Zoom has
+     * no idempotency key: a repair that finds it set first looks for that meeting by its reference and adopts it.
+     */
+    repairCreateCalledAt: { type: Date, default: null },
     /** A move waiting for the host's Zoom quota (00:00 UTC); the meeting itself exists. */
     quotaResumeAt: { type: Date, default: null },
     /** The removal of a cancelled booking's meeting gave up (MEETING_DELETE_GIVE_UP_DAYS) and admins were told. */

@@ -32,7 +32,7 @@ export function createMeetingMove(deps: {
   host: MeetingHost;
   api: ZoomApiClient;
   changes: Pick<MeetingChangesService, 'contextOf'>;
-  repair: Pick<MeetingRepair, 'announceRenewal' | 'noteRenewal'>;
+  repair: Pick<MeetingRepair, 'announceRenewal' | 'noteRenewal' | 'removeSpare'>;
   retired: RetiredGrants;
   jobs: JobQueue;
   clock: Clock;
@@ -94,8 +94,8 @@ export function createMeetingMove(deps: {
         await deps.repair.announceRenewal(entry.bookingId, 'reconnect_moved');
         return { done: true, moved: true };
       }
-      // Changed meanwhile (moved, cancelled): the meeting just made must not stay; look again.
-      await deps.host.call(specialistId, (tk) => deps.api.deleteMeeting(tk, made.id)).catch(() => undefined);
+      // Changed meanwhile (moved, cancelled): the meeting just made must not stay (a failed delete is retried).
+      await deps.repair.removeSpare(entry.bookingId, specialistId, made.id);
     }
     return later(5_000);
   }

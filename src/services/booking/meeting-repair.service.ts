@@ -14,7 +14,8 @@ import { JOB_MEETING_SYNC } from './booking-jobs.service';
 import type { BookingNotifier } from './booking-notification.service';
 import type { MeetingChangesService } from './meeting-changes.service';
 import type { MeetingHost } from './meeting-host.service';
-import { meetingInput } from './meeting-input';
+import { carriesRef, meetingInput } from './meeting-input';
+import { CREATE_SETTLE_MS } from './meeting-state';
 import { decideRetry } from './meeting-retry';
 import { quotaKeyOf, type ZoomQuota } from './zoom-quota';
 
@@ -22,6 +23,9 @@ export const JOB_MEETING_REPAIR = 'meeting-repair';
 /** The updated invitation after a new meeting replaced a booking's: durable, so a crash after the save loses none. */
 export const JOB_RENEWAL_NOTICE = 'meeting-renewal-notice';
 const NOTICE_GRACE_MS = 60_000;
+/** Deletes a meeting a repair or a move made that no booking uses (durable: a failed delete is retried). */
+export const JOB_SPARE_DELETE = 'meeting-spare-delete';
+const SPARE_RETRY_MS = 30_000;
 /** What noticed the trouble: a Zoom event, the check before the session, or the reconciliation sweep. */
 export type RepairTrigger = 'webhook' | 'verify_before_session' | 'reconcile';
 export type RepairOutcome =
@@ -101,44 +105,98 @@ export function createMeetingRepair(deps: {
     if (booking?.zoomMeetingId === meetingId) await announceRenewal(bookingId!, reason as RenewalReason);
   });
 
+  const spareKey = (meetingId: string) => `${JOB_SPARE_DELETE}:${meetingId}`;
+
+  /**
+   * A meeting we made that the booking does not use (it changed or was cancelled meanwhile) must not stay live: the
+   * job is written first, so a failed or interrupted delete is retried; a delete that worked now removes the job.
+   */
+  async function removeSpare(bookingId: string, specialistId: string, meetingId: string): Promise<void> {
+    const data = { bookingId, specialistId, meetingId };
+    await deps.jobs.schedule(JOB_SPARE_DELETE, spareKey(meetingId), data, new Date(now().getTime() + SPARE_RETRY_MS));
+    try {
+      await deleteSpare(data);
+      await deps.jobs.cancel(spareKey(meetingId));
+    } catch (error) {
+      deps.logger.warn({ bookingId, specialistId, meetingId, err: error }, 'Could not remove a spare; its job retries');
+    }
+  }
+
+  async function deleteSpare({ bookingId, specialistId, meetingId }: Record<string, string | undefined>) {
+    const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+    // Adopted by a later repair meanwhile: it is the booking's meeting now.
+    if (booking?.zoomMeetingId === meetingId && booking?.status === 'confirmed') return;
+    await deps.host
+      .call(specialistId!, (tk) => deps.api.deleteMeeting(tk, meetingId!))
+      .catch((error: unknown) => {
+        if (!isMeetingGone(error)) throw error;
+      });
+  }
+
+  deps.jobs.define(JOB_SPARE_DELETE, async (data) => deleteSpare(data));
+
+  /**
+   * The replacement an earlier repair's create may have made (its answer lost to a time-out or a crash): found by the
+   * booking's reference, set to the booking's current time, and adopted instead of creating another meeting.
+   */
+  async function madeEarlier(booking: BookingRecord, input: ZoomMeetingInput, hostUserId: string) {
+    const specialistId = booking.specialistId.toString();
+    const bookingId = booking._id.toString();
+    const listed = await deps.host.call(specialistId, (tk) => deps.api.listAllMeetings(tk, hostUserId));
+    const ours = listed.filter((m) => carriesRef(m, bookingId) && m.id !== booking.zoomMeetingId);
+    const pending = await JobModel.find({ key: { $in: ours.map((m) => spareKey(m.id)) } }, { key: 1 }).lean();
+    const [found, ...extra] = ours.filter((m) => !pending.some((j) => j.key === spareKey(m.id)));
+    for (const m of extra) await removeSpare(bookingId, specialistId, m.id);
+    if (!found) return undefined;
+    const zoom = await deps.host.call(specialistId, (tk) => deps.api.getMeeting(tk, found.id));
+    if (Object.keys(driftOf(zoom, input)).length > 0) {
+      const { topic, start_time, duration, timezone, agenda } = input;
+      await deps.host.call(specialistId, (tk) =>
+        deps.api.updateMeeting(tk, found.id, { topic, start_time, duration, timezone, agenda }),
+      );
+    }
+    return zoom;
+  }
+
   async function recreate(booking: BookingRecord, input: ZoomMeetingInput, cause: RepairCause): Promise<RepairOutcome> {
-    const waiting = await reserve(booking);
-    if (waiting) return waiting;
     const specialistId = booking.specialistId.toString();
     const hostUserId = booking.meeting.hostZoomUserId ?? (await deps.host.hostUserId(specialistId));
-    const made = await deps.host.call(specialistId, (tk) => deps.api.createMeeting(tk, hostUserId, input));
+    const version = {
+      _id: booking._id,
+      status: 'confirmed',
+      sequence: booking.sequence,
+      zoomMeetingId: booking.zoomMeetingId,
+      'meeting.status': 'created',
+    };
+    const calledAt = booking.meeting.repairCreateCalledAt;
+    let made = calledAt ? await madeEarlier(booking, input, hostUserId) : undefined;
+    if (!made && calledAt && now().getTime() < calledAt.getTime() + CREATE_SETTLE_MS)
+      // That create may still finish at Zoom: look for it again once it has settled rather than make a second one.
+      return { status: 'later', at: new Date(calledAt.getTime() + CREATE_SETTLE_MS), reason: 'create settling' };
+    if (!made) {
+      const waiting = await reserve(booking);
+      if (waiting) return waiting;
+      // Written before the create: a retry after a lost answer looks for this meeting instead of making another.
+      if (!(await compareAndSet(BookingModel, version, { $set: { 'meeting.repairCreateCalledAt': now() } })))
+        return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
+      made = await deps.host.call(specialistId, (tk) => deps.api.createMeeting(tk, hostUserId, input));
+    }
     const reason = cause === 'zoom_deleted' ? 'zoom_deleted' : 'missing';
     await noteRenewal(booking._id.toString(), made.id, reason);
-    const won = await compareAndSet(
-      BookingModel,
-      {
-        _id: booking._id,
-        status: 'confirmed',
-        sequence: booking.sequence,
-        zoomMeetingId: booking.zoomMeetingId,
-        'meeting.status': 'created',
+    const won = await compareAndSet(BookingModel, version, {
+      $set: {
+        zoomMeetingId: made.id,
+        zoomJoinUrl: made.join_url,
+        'meeting.syncedSequence': booking.sequence + 1,
+        'meeting.lastError': null,
+        'meeting.lastRepair': { at: now(), cause },
+        'meeting.repairCreateCalledAt': null,
       },
-      {
-        $set: {
-          zoomMeetingId: made.id,
-          zoomJoinUrl: made.join_url,
-          'meeting.syncedSequence': booking.sequence + 1,
-          'meeting.lastError': null,
-          'meeting.lastRepair': { at: now(), cause },
-        },
-        $inc: { sequence: 1 },
-      },
-    );
+      $inc: { sequence: 1 },
+    });
     if (!won) {
       // Moved, cancelled or repaired meanwhile: ours must not stay in the host's calendar; look again.
-      await deps.host
-        .call(specialistId, (tk) => deps.api.deleteMeeting(tk, made.id))
-        .catch((error: unknown) =>
-          deps.logger.warn(
-            { bookingId: booking._id, specialistId, meetingId: made.id, err: error },
-            'Could not remove a spare',
-          ),
-        );
+      await removeSpare(booking._id.toString(), specialistId, made.id);
       return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
     }
     deps.logger.info({ bookingId: booking._id, cause, meetingId: made.id }, 'Zoom meeting made again');
@@ -244,6 +302,7 @@ export function createMeetingRepair(deps: {
     schedule,
     announceRenewal,
     noteRenewal,
+    removeSpare,
 
     /**
      * A `meeting.deleted` / `meeting.updated` event: cheap (one read, one job write) so the webhook answers well

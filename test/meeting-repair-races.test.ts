@@ -1,0 +1,60 @@
+import request from 'supertest';
+import { BookingModel } from '../src/models/booking.model';
+import { registerUser } from './support/app';
+import { book, drainJobs, readySpecialist } from './support/booking';
+import { useStack } from './support/stack';
+import { waitFor } from './support/wait';
+
+// Monday 2026-11-23 08:00 UTC; Zoom calls time out after 300 ms so a slow Zoom answer is one we never see.
+const NOW = '2026-11-23T08:00:00.000Z';
+const CREATE = 'POST /v2/users/:userId/meetings';
+const DELETE = 'DELETE /v2/meetings/:meetingId';
+const MINUTE = 60_000;
+
+describe('meeting repairs that race Zoom time-outs, cancels, reschedules and the quota', () => {
+  const s = useStack({ now: NOW, env: { ZOOM_HTTP_TIMEOUT_MS: '300' } });
+  const ofBooking = (id: string) => s.sandbox.meetings().filter((m) => (m.agenda ?? m.topic).includes(`[ref:${id}]`));
+  async function booked(start: string) {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer', { name: 'Cleo' });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start });
+    expect(res.status).toBe(201);
+    await drainJobs(s.container);
+    return { specialist, customer, id: res.body.id as string, zoomId: res.body.meeting.zoomMeetingId as string };
+  }
+  it('when the create of a repair times out but Zoom made the meeting, then its retry adopts it: one live meeting', async () => {
+    const { id, zoomId } = await booked('2026-11-25T09:00:00Z');
+    s.sandbox.hostDeleteMeeting(zoomId);
+    s.sandbox.inject({ route: CREATE, delayMs: 1500, times: 1 });
+    await s.container.services.meetingRepair.schedule(id, 'webhook');
+    await s.container.services.jobs.runDue(); // times out after 300 ms; Zoom makes the meeting at 1.5 s
+    await waitFor(() => ofBooking(id).length === 1);
+    s.clock.advance(5 * MINUTE);
+    await drainJobs(s.container);
+
+    const stored = (await BookingModel.findById(id).lean())!;
+    expect(ofBooking(id).map((m) => String(m.id))).toEqual([stored.zoomMeetingId]);
+    expect(stored.zoomMeetingId).not.toBe(zoomId);
+    expect(stored.meeting.lastRepair?.cause).toBe('zoom_deleted');
+  });
+
+  it('when a check before the session races a cancel and the spare cannot be deleted at once, then it is deleted later', async () => {
+    const { customer, id, zoomId } = await booked('2026-12-07T09:00:00Z');
+    s.sandbox.hostDeleteMeeting(zoomId);
+    s.sandbox.inject({ route: CREATE, delayMs: 250, times: 1 });
+    const creates = s.sandbox.calls(CREATE);
+    const verifying = s.container.services.meetingRepair.verify(id);
+    await waitFor(() => s.sandbox.calls(CREATE) > creates, 2000);
+    const cancelled = await request(s.app)
+      .post(`/api/bookings/${id}/cancel`)
+      .set('Authorization', `Bearer ${customer.token}`);
+    expect(cancelled.body.status).toBe('cancelled');
+    s.sandbox.inject({ route: DELETE, status: 503, times: 1 });
+    const outcome = await verifying;
+    for (let i = 0; i < 3; i += 1) {
+      s.clock.advance(5 * MINUTE);
+      await drainJobs(s.container);
+    }
+    expect([outcome?.status, ofBooking(id).map((m) => m.id)]).toEqual(['later', []]);
+  });
+});
