@@ -44,4 +44,28 @@ describe('repairs count against the Zoom quota ledger', () => {
       meeting: { lastRepair: { cause: 'zoom_deleted' } },
     });
   });
+  it('when the check before the session must wait for the quota, then a durable repair is left for 00:00 UTC and the meeting is made then', async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-12-01T09:00:00Z' });
+    await drainJobs(s.container);
+    const bookingId = res.body.id as string;
+    s.sandbox.hostDeleteMeeting(res.body.meeting.zoomMeetingId);
+    await JobModel.deleteMany({ key: `meeting-repair:${bookingId}` });
+
+    const outcome = await withQuota.container.services.meetingRepair.verify(bookingId);
+    expect(outcome).toMatchObject({ status: 'later', reason: 'waiting_for_quota' });
+    expect((await JobModel.findOne({ key: `meeting-repair:${bookingId}` }).lean())?.runAt).toEqual(MIDNIGHT);
+
+    s.clock.set(MIDNIGHT);
+    await drainJobs(withQuota.container);
+    const stored = (await BookingModel.findById(bookingId).lean())!;
+    expect(stored.meeting.lastRepair?.cause).toBe('verify_before_session');
+    expect(
+      s.sandbox
+        .meetings()
+        .filter((m) => m.agenda?.includes(bookingId))
+        .map((m) => String(m.id)),
+    ).toEqual([stored.zoomMeetingId]);
+  });
 });

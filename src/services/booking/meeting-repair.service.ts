@@ -320,11 +320,15 @@ export function createMeetingRepair(deps: {
 
     /**
      * Before a reminder (or MEETING_VERIFY_BEFORE_MINUTES before the start): the meeting is read from Zoom and
-     * repaired now, so the link the reminder carries works. A failure leaves it to the durable job.
+     * repaired now, so the link the reminder carries works. A failure, or a repair that must wait, leaves it to the
+     * durable job.
      */
     async verify(bookingId: string): Promise<RepairOutcome | undefined> {
       try {
-        return await repair(bookingId, 'verify_before_session');
+        const outcome = await repair(bookingId, 'verify_before_session');
+        // Waiting for the quota or a change meanwhile: the durable job finishes it (the reminder does not wait).
+        if (outcome.status === 'later') await schedule(bookingId, 'verify_before_session', outcome.at);
+        return outcome;
       } catch (error) {
         deps.logger.warn({ bookingId, err: (error as Error).message }, 'Meeting check before the session failed');
         const retryAt = await afterFailure(bookingId, error, 1);
