@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { BookingModel } from '../src/models/booking.model';
+import { JobModel } from '../src/models/job.model';
 import { registerUser } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
 import { useStack } from './support/stack';
@@ -56,5 +57,23 @@ describe('meeting repairs that race Zoom time-outs, cancels, reschedules and the
       await drainJobs(s.container);
     }
     expect([outcome?.status, ofBooking(id).map((m) => m.id)]).toEqual(['later', []]);
+  });
+  it('when the customer reschedules right after a meeting was made again, then the renewal notice sends no second "New Zoom link" mail', async () => {
+    const { customer, id, zoomId } = await booked('2026-12-02T09:00:00Z');
+    s.sandbox.hostDeleteMeeting(zoomId);
+    await s.container.services.meetingRepair.schedule(id, 'webhook');
+    await drainJobs(s.container);
+    const moved = await request(s.app)
+      .post(`/api/bookings/${id}/reschedule`)
+      .set('Authorization', `Bearer ${customer.token}`)
+      .send({ start: '2026-12-02T12:00:00Z' });
+    expect(moved.status).toBe(200);
+    await drainJobs(s.container);
+    s.clock.advance(2 * MINUTE); // past the notice's minute
+    await drainJobs(s.container);
+
+    const renewed = s.smtp.to(customer.user.email).filter((m) => /^New Zoom link/.test(m.subject ?? ''));
+    expect(renewed).toHaveLength(1);
+    expect(await JobModel.countDocuments({ name: 'meeting-renewal-notice', 'data.bookingId': id })).toBe(0);
   });
 });

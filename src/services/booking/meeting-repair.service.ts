@@ -81,28 +81,46 @@ export function createMeetingRepair(deps: {
     return r.ok ? undefined : { status: 'later', at: r.resumeAt, reason: 'waiting_for_quota' };
   }
 
-  /** After a new meeting replaced the booking's: both parties get the new links; reminders follow the new version. */
-  async function announceRenewal(bookingId: string, reason: RenewalReason): Promise<void> {
+  const noticeKey = (bookingId: string, meetingId: string) => `${JOB_RENEWAL_NOTICE}:${bookingId}:${meetingId}`;
+
+  /**
+   * After a new meeting replaced the booking's: both parties get the new links; reminders follow the new version.
+   * `notice`: the durable notice of that renewal, removed once this ran (only as it was written, so a newer one stays).
+   */
+  async function announceRenewal(
+    bookingId: string,
+    reason: RenewalReason,
+    notice?: { meetingId: string; sequence: number },
+  ): Promise<void> {
     const fresh = await BookingModel.findById(bookingId).lean<BookingRecord>();
-    if (!fresh || fresh.status !== 'confirmed') return;
-    await deps.mail.enqueueMany(renewedMeetingMails(await deps.notifier.contextOf(fresh), reason));
-    await deps.reminders.sync(bookingId);
+    if (fresh?.status === 'confirmed') {
+      await deps.mail.enqueueMany(renewedMeetingMails(await deps.notifier.contextOf(fresh), reason));
+      await deps.reminders.sync(bookingId);
+    }
+    if (notice) {
+      const data = { bookingId, meetingId: notice.meetingId, reason, sequence: String(notice.sequence) };
+      await deps.jobs.cancel(noticeKey(bookingId, notice.meetingId), { data });
+    }
   }
 
   /**
    * Written after Zoom made the new meeting and before the booking points at it: if the process dies after the save,
    * this job sends the updated invitation (the outbox's dedupe key keeps it to one); if the save never happens, the
-   * booking does not point at the meeting and the job sends nothing.
+   * booking does not point at the meeting and the job sends nothing. `sequence` is the version the save gives the
+   * booking: once it moved on (a reschedule mailed its own invitation), the notice is stale and sends nothing.
    */
-  function noteRenewal(bookingId: string, meetingId: string, reason: RenewalReason) {
+  function noteRenewal(bookingId: string, meetingId: string, reason: RenewalReason, sequence: number) {
     const at = new Date(now().getTime() + NOTICE_GRACE_MS);
-    const key = `${JOB_RENEWAL_NOTICE}:${bookingId}:${meetingId}`;
-    return deps.jobs.schedule(JOB_RENEWAL_NOTICE, key, { bookingId, meetingId, reason }, at);
+    const data = { bookingId, meetingId, reason, sequence: String(sequence) };
+    return deps.jobs.schedule(JOB_RENEWAL_NOTICE, noticeKey(bookingId, meetingId), data, at);
   }
 
-  deps.jobs.define(JOB_RENEWAL_NOTICE, async ({ bookingId, meetingId, reason }) => {
+  deps.jobs.define(JOB_RENEWAL_NOTICE, async ({ bookingId, meetingId, reason, sequence }) => {
     const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
-    if (booking?.zoomMeetingId === meetingId) await announceRenewal(bookingId!, reason as RenewalReason);
+    if (!booking || booking.zoomMeetingId !== meetingId) return;
+    // Notices written before this field existed carry no version: the meeting id alone decides for them.
+    if (sequence !== undefined && booking.sequence !== Number(sequence)) return;
+    await announceRenewal(bookingId!, reason as RenewalReason);
   });
 
   const spareKey = (meetingId: string) => `${JOB_SPARE_DELETE}:${meetingId}`;
@@ -182,7 +200,7 @@ export function createMeetingRepair(deps: {
       made = await deps.host.call(specialistId, (tk) => deps.api.createMeeting(tk, hostUserId, input));
     }
     const reason = cause === 'zoom_deleted' ? 'zoom_deleted' : 'missing';
-    await noteRenewal(booking._id.toString(), made.id, reason);
+    await noteRenewal(booking._id.toString(), made.id, reason, booking.sequence + 1);
     const won = await compareAndSet(BookingModel, version, {
       $set: {
         zoomMeetingId: made.id,
@@ -200,7 +218,7 @@ export function createMeetingRepair(deps: {
       return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
     }
     deps.logger.info({ bookingId: booking._id, cause, meetingId: made.id }, 'Zoom meeting made again');
-    await announceRenewal(booking._id.toString(), reason);
+    await announceRenewal(booking._id.toString(), reason, { meetingId: made.id, sequence: booking.sequence + 1 });
     return { status: 'recreated', cause };
   }
 
