@@ -1,7 +1,8 @@
+import request from 'supertest';
 import { BookingModel } from '../src/models/booking.model';
 import { JobModel } from '../src/models/job.model';
 import { createSmtpTransport } from '../src/services/mail/mail-transport';
-import { createTestApp, registerUser, type TestApp } from './support/app';
+import { createAdmin, createTestApp, registerUser, type TestApp } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
 import { useStack } from './support/stack';
 import { sandboxEnv } from './support/zoom';
@@ -67,5 +68,35 @@ describe('repairs count against the Zoom quota ledger', () => {
         .filter((m) => m.agenda?.includes(bookingId))
         .map((m) => String(m.id)),
     ).toEqual([stored.zoomMeetingId]);
+  });
+  it("when a repair waits for the quota, then the booking shows waiting_for_quota to the specialist and in the admins' view until it is made", async () => {
+    const specialist = await readySpecialist(s.app);
+    const customer = await registerUser(s.app, 'customer');
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-30T09:00:00Z' });
+    await drainJobs(s.container);
+    const bookingId = res.body.id as string;
+    s.sandbox.hostDeleteMeeting(res.body.meeting.zoomMeetingId);
+    const admin = await createAdmin(s.container);
+    // Tokens signed at each look: the clock jumps past their lifetime.
+    const tokenOf = (userId: string, role: 'specialist' | 'admin') =>
+      s.container.services.jwt.signAccessToken({ userId, role });
+    const shown = async () => {
+      const own = await request(s.app)
+        .get(`/api/bookings/${bookingId}`)
+        .set('Authorization', `Bearer ${await tokenOf(specialist.user.id, 'specialist')}`);
+      const view = await request(s.app)
+        .get('/api/admin/meetings?state=waiting_for_quota')
+        .set('Authorization', `Bearer ${await tokenOf(admin.user.id, 'admin')}`);
+      return [own.body.meeting.status, view.body.items.some((r: { bookingId: string }) => r.bookingId === bookingId)];
+    };
+
+    await withQuota.container.services.meetingRepair.schedule(bookingId, 'webhook');
+    await withQuota.container.services.jobs.runDue();
+    expect(await JobModel.countDocuments({ key: `meeting-repair:${bookingId}` })).toBe(1);
+    expect(await shown()).toEqual(['waiting_for_quota', true]);
+
+    s.clock.set(MIDNIGHT);
+    await drainJobs(withQuota.container);
+    expect(await shown()).toEqual(['created', false]);
   });
 });

@@ -75,10 +75,20 @@ export function createMeetingRepair(deps: {
 }) {
   const now = () => deps.clock.now();
 
+  /**
+   * A repair the host's quota holds back is marked on the booking (`meeting.quotaResumeAt`, as a waiting move is), so
+   * the booking and the admins' view show it waiting; `meeting.status` stays `created` so the repair stays due.
+   */
   async function reserve(booking: BookingRecord): Promise<RepairOutcome | undefined> {
     if (!deps.quota) return undefined;
     const r = await deps.quota.reserve(quotaKeyOf(booking));
-    return r.ok ? undefined : { status: 'later', at: r.resumeAt, reason: 'waiting_for_quota' };
+    if (r.ok) return undefined;
+    await compareAndSet(
+      BookingModel,
+      { _id: booking._id, status: 'confirmed', sequence: booking.sequence },
+      { $set: { 'meeting.quotaResumeAt': r.resumeAt } },
+    );
+    return { status: 'later', at: r.resumeAt, reason: 'waiting_for_quota' };
   }
 
   const noticeKey = (bookingId: string, meetingId: string) => `${JOB_RENEWAL_NOTICE}:${bookingId}:${meetingId}`;
@@ -209,6 +219,7 @@ export function createMeetingRepair(deps: {
         'meeting.lastError': null,
         'meeting.lastRepair': { at: now(), cause },
         'meeting.repairCreateCalledAt': null,
+        'meeting.quotaResumeAt': null,
       },
       $inc: { sequence: 1 },
     });
@@ -243,6 +254,7 @@ export function createMeetingRepair(deps: {
           'meeting.lastRepair': { at: now(), cause },
           'meeting.lastError': null,
           'meeting.syncedSequence': booking.sequence,
+          'meeting.quotaResumeAt': null,
         },
       },
     );
