@@ -9,12 +9,14 @@ import { waitFor } from './support/wait';
 // Monday 2026-11-23 08:00 UTC; Zoom calls time out after 300 ms so a slow Zoom answer is one we never see.
 const NOW = '2026-11-23T08:00:00.000Z';
 const CREATE = 'POST /v2/users/:userId/meetings';
+const PATCH = 'PATCH /v2/meetings/:meetingId';
 const DELETE = 'DELETE /v2/meetings/:meetingId';
 const MINUTE = 60_000;
 
 describe('meeting repairs that race Zoom time-outs, cancels, reschedules and the quota', () => {
   const s = useStack({ now: NOW, env: { ZOOM_HTTP_TIMEOUT_MS: '300' } });
   const ofBooking = (id: string) => s.sandbox.meetings().filter((m) => (m.agenda ?? m.topic).includes(`[ref:${id}]`));
+  const setBackMails = (email: string) => s.smtp.to(email).filter((m) => /set back/.test(m.subject ?? ''));
   async function booked(start: string) {
     const specialist = await readySpecialist(s.app);
     const customer = await registerUser(s.app, 'customer', { name: 'Cleo' });
@@ -75,5 +77,42 @@ describe('meeting repairs that race Zoom time-outs, cancels, reschedules and the
     const renewed = s.smtp.to(customer.user.email).filter((m) => /^New Zoom link/.test(m.subject ?? ''));
     expect(renewed).toHaveLength(1);
     expect(await JobModel.countDocuments({ name: 'meeting-renewal-notice', 'data.bookingId': id })).toBe(0);
+  });
+  it('when the answer to a set-back is lost but Zoom applied it, then the specialist is still told once and the repair recorded', async () => {
+    const { specialist, id, zoomId } = await booked('2026-11-26T09:00:00Z');
+    s.sandbox.hostUpdateMeeting(zoomId, { start_time: '2026-11-26T11:00:00Z' });
+    s.sandbox.inject({ route: PATCH, delayMs: 1000, times: 1 });
+    await s.container.services.meetingRepair.schedule(id, 'webhook');
+    await s.container.services.jobs.runDue(); // times out after 300 ms; Zoom applies the PATCH at 1 s
+    await waitFor(() => ofBooking(id)[0]!.start_time === '2026-11-26T09:00:00Z');
+    s.clock.advance(5 * MINUTE);
+    await drainJobs(s.container);
+    s.clock.advance(5 * MINUTE);
+    await drainJobs(s.container);
+
+    const stored = (await BookingModel.findById(id).lean())!;
+    expect([setBackMails(specialist.user.email).length, stored.meeting.lastRepair?.cause]).toEqual([1, 'zoom_changed']);
+  });
+
+  it('when the host makes the same change in Zoom twice, then it is set back and the specialist told each time', async () => {
+    const { specialist, id, zoomId } = await booked('2026-11-27T09:00:00Z');
+    for (let i = 0; i < 2; i += 1) {
+      s.sandbox.hostUpdateMeeting(zoomId, { start_time: '2026-11-27T11:00:00Z' });
+      await s.container.services.meetingRepair.schedule(id, 'webhook');
+      await drainJobs(s.container);
+      s.clock.advance(60 * MINUTE);
+    }
+    expect(ofBooking(id)[0]!.start_time).toBe('2026-11-27T09:00:00Z');
+    expect(setBackMails(specialist.user.email)).toHaveLength(2);
+  });
+
+  it('when a set-back is noticed by two repairs, then the specialist is told once', async () => {
+    const { specialist, id, zoomId } = await booked('2026-11-27T13:00:00Z');
+    s.sandbox.hostUpdateMeeting(zoomId, { start_time: '2026-11-27T15:00:00Z' });
+    const repair = s.container.services.meetingRepair;
+    await Promise.all([repair.repair(id, 'webhook'), repair.repair(id, 'webhook')]);
+    await drainJobs(s.container);
+    expect(ofBooking(id)[0]!.start_time).toBe('2026-11-27T13:00:00Z');
+    expect(setBackMails(specialist.user.email)).toHaveLength(1);
   });
 });

@@ -233,6 +233,8 @@ export function createMeetingRepair(deps: {
     return { status: 'recreated', cause };
   }
 
+  type PendingSetBack = { at: Date; sequence: number; cause: RepairCause; quiet: boolean; drift: Drift };
+
   async function setBack(
     booking: BookingRecord,
     input: ZoomMeetingInput,
@@ -242,34 +244,74 @@ export function createMeetingRepair(deps: {
   ): Promise<RepairOutcome> {
     const waiting = await reserve(booking);
     if (waiting) return waiting;
+    // Written before the PATCH, so a retry after a lost answer still records the repair and tells the specialist.
+    // The same change seen again before it was recorded keeps its time (its mail's key): one mail per change.
+    const earlier = booking.meeting.pendingSetBack as PendingSetBack | null | undefined;
+    const same = earlier?.sequence === booking.sequence && JSON.stringify(earlier.drift) === JSON.stringify(drift);
+    const pending: PendingSetBack = { at: same ? earlier.at : now(), sequence: booking.sequence, cause, quiet, drift };
+    const noted = await compareAndSet(
+      BookingModel,
+      {
+        _id: booking._id,
+        sequence: booking.sequence,
+        ...(earlier ? { 'meeting.pendingSetBack.at': earlier.at } : { 'meeting.pendingSetBack': null }),
+      },
+      { $set: { 'meeting.pendingSetBack': pending } },
+    );
+    if (!noted) return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
     const { topic, start_time, duration, timezone, agenda } = input;
     await deps.host.call(booking.specialistId.toString(), (tk) =>
       deps.api.updateMeeting(tk, booking.zoomMeetingId!, { topic, start_time, duration, timezone, agenda }),
     );
+    return recordSetBack(booking, pending);
+  }
+
+  /** The set-back reached Zoom: recorded once (whoever clears the pending one), then the specialist is told. */
+  async function recordSetBack(booking: BookingRecord, pending: PendingSetBack): Promise<RepairOutcome> {
     const kept = await compareAndSet(
       BookingModel,
-      { _id: booking._id, sequence: booking.sequence },
+      { _id: booking._id, sequence: pending.sequence, 'meeting.pendingSetBack.at': pending.at },
       {
         $set: {
-          'meeting.lastRepair': { at: now(), cause },
+          'meeting.lastRepair': { at: now(), cause: pending.cause },
           'meeting.lastError': null,
-          'meeting.syncedSequence': booking.sequence,
+          'meeting.syncedSequence': pending.sequence,
           'meeting.quotaResumeAt': null,
+          'meeting.pendingSetBack': null,
         },
       },
     );
     if (!kept) {
       // Moved while we set it back: our PATCH may have undone the move's, so look again (without a second mail).
+      // (Or another repair recorded this set-back and told the specialist: the look finds the meeting in sync.)
       await schedule(booking._id.toString(), 'reconcile', now(), true);
       return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
     }
+    const { drift, cause } = pending;
     deps.logger.info({ bookingId: booking._id, cause, drift }, 'Zoom meeting set back to the booking');
-    if (!quiet) {
-      const key = createHash('sha256').update(JSON.stringify(drift)).digest('hex').slice(0, 12);
+    if (!pending.quiet) {
+      const key = createHash('sha256')
+        .update(JSON.stringify({ drift, at: pending.at }))
+        .digest('hex')
+        .slice(0, 12);
       const ctx = await deps.notifier.contextOf(booking);
       await deps.mail.enqueue(meetingSetBackMail(ctx, drift, key, `${deps.frontendUrl}/bookings`));
     }
     return { status: 'set_back', cause };
+  }
+
+  /** In sync with a set-back still pending: its PATCH reached Zoom but the answer was lost. */
+  async function settlePending(booking: BookingRecord): Promise<RepairOutcome> {
+    const pending = booking.meeting.pendingSetBack as PendingSetBack | null | undefined;
+    if (!pending) return { status: 'in_sync' };
+    if (pending.sequence === booking.sequence) return recordSetBack(booking, pending);
+    // Moved since: the move's own sync and mail replace the set-back's.
+    await compareAndSet(
+      BookingModel,
+      { _id: booking._id, 'meeting.pendingSetBack.at': pending.at },
+      { $set: { 'meeting.pendingSetBack': null } },
+    );
+    return { status: 'in_sync' };
   }
 
   /** Reads the meeting from Zoom and repairs it when it is missing or differs from the booking. */
@@ -291,7 +333,7 @@ export function createMeetingRepair(deps: {
     const unsynced = booking.meeting.syncedSequence < booking.sequence;
     if (unsynced && (await JobModel.exists({ key: `${JOB_MEETING_SYNC}:${bookingId}` }))) return { status: 'skipped' };
     const drift = driftOf(zoom, input);
-    if (Object.keys(drift).length === 0) return { status: 'in_sync' };
+    if (Object.keys(drift).length === 0) return settlePending(booking);
     return setBack(booking, input, drift, trigger === 'webhook' ? 'zoom_changed' : trigger, quiet || unsynced);
   }
 
