@@ -115,4 +115,23 @@ describe('meeting repairs that race Zoom time-outs, cancels, reschedules and the
     expect(ofBooking(id)[0]!.start_time).toBe('2026-11-27T13:00:00Z');
     expect(setBackMails(specialist.user.email)).toHaveLength(1);
   });
+  it('when a booking is cancelled while the create of its repair timed out, then the meeting Zoom made anyway is removed', async () => {
+    const { customer, id, zoomId } = await booked('2026-12-08T09:00:00Z');
+    s.sandbox.hostDeleteMeeting(zoomId);
+    s.sandbox.inject({ route: CREATE, delayMs: 1000, times: 1 });
+    await s.container.services.meetingRepair.schedule(id, 'webhook');
+    await s.container.services.jobs.runDue(); // times out after 300 ms; Zoom makes the meeting at 1 s
+    const cancelled = await request(s.app)
+      .post(`/api/bookings/${id}/cancel`)
+      .set('Authorization', `Bearer ${customer.token}`);
+    expect(cancelled.body.status).toBe('cancelled');
+    await drainJobs(s.container);
+    await waitFor(() => ofBooking(id).length === 1);
+    for (let i = 0; i < 3; i += 1) {
+      s.clock.advance(2 * MINUTE);
+      await drainJobs(s.container);
+    }
+    expect(ofBooking(id).map((m) => m.id)).toEqual([]);
+    expect((await BookingModel.findById(id).lean())!.meeting.zoomDeleted).toBe(true);
+  });
 });

@@ -201,11 +201,15 @@ export function createMeetingRepair(deps: {
     if (!made && calledAt && now().getTime() < calledAt.getTime() + CREATE_SETTLE_MS)
       // That create may still finish at Zoom: look for it again once it has settled rather than make a second one.
       return { status: 'later', at: new Date(calledAt.getTime() + CREATE_SETTLE_MS), reason: 'create settling' };
+    let marker = calledAt;
     if (!made) {
       const waiting = await reserve(booking);
       if (waiting) return waiting;
-      // Written before the create: a retry after a lost answer looks for this meeting instead of making another.
-      if (!(await compareAndSet(BookingModel, version, { $set: { 'meeting.repairCreateCalledAt': now() } })))
+      // Written before the create: a retry after a lost answer looks for this meeting instead of making another. On
+      // the marker as read, so of two repairs at once only one creates.
+      marker = now();
+      const claim = { ...version, 'meeting.repairCreateCalledAt': calledAt ?? null };
+      if (!(await compareAndSet(BookingModel, claim, { $set: { 'meeting.repairCreateCalledAt': marker } })))
         return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
       made = await deps.host.call(specialistId, (tk) => deps.api.createMeeting(tk, hostUserId, input));
     }
@@ -226,6 +230,11 @@ export function createMeetingRepair(deps: {
     if (!won) {
       // Moved, cancelled or repaired meanwhile: ours must not stay in the host's calendar; look again.
       await removeSpare(booking._id.toString(), specialistId, made.id);
+      // That create's outcome is known now (its meeting is being removed): the next look need not wait for it.
+      await BookingModel.updateOne(
+        { _id: booking._id, 'meeting.repairCreateCalledAt': marker },
+        { $set: { 'meeting.repairCreateCalledAt': null } },
+      );
       return { status: 'later', at: now(), reason: 'the booking changed meanwhile' };
     }
     deps.logger.info({ bookingId: booking._id, cause, meetingId: made.id }, 'Zoom meeting made again');
