@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { BookingModel } from '../src/models/booking.model';
 import { JobModel } from '../src/models/job.model';
+import { StrayMeetingModel } from '../src/models/stray-meeting.model';
 import { registerUser } from './support/app';
 import { book, drainJobs, readySpecialist } from './support/booking';
 import { useStack } from './support/stack';
@@ -133,5 +134,25 @@ describe('meeting repairs that race Zoom time-outs, cancels, reschedules and the
     }
     expect(ofBooking(id).map((m) => m.id)).toEqual([]);
     expect((await BookingModel.findById(id).lean())!.meeting.zoomDeleted).toBe(true);
+  });
+  it('when Zoom refuses to delete a spare of a repair that raced a cancel, then the admins see it as orphaned', async () => {
+    const { customer, id, zoomId } = await booked('2026-12-09T09:00:00Z');
+    s.sandbox.hostDeleteMeeting(zoomId);
+    s.sandbox.inject({ route: CREATE, delayMs: 250, times: 1 });
+    const creates = s.sandbox.calls(CREATE);
+    const verifying = s.container.services.meetingRepair.verify(id);
+    await waitFor(() => s.sandbox.calls(CREATE) > creates, 2000);
+    await request(s.app).post(`/api/bookings/${id}/cancel`).set('Authorization', `Bearer ${customer.token}`);
+    s.sandbox.inject({ route: DELETE, status: 400, times: 10 });
+    await verifying;
+    s.clock.advance(MINUTE);
+    await drainJobs(s.container);
+    s.sandbox.clearFaults();
+
+    const [spare] = ofBooking(id);
+    expect(await StrayMeetingModel.findOne({ zoomMeetingId: String(spare!.id) }).lean()).toMatchObject({
+      state: 'orphaned',
+    });
+    expect(await JobModel.countDocuments({ name: 'meeting-spare-delete', 'data.bookingId': id })).toBe(0);
   });
 });

@@ -8,8 +8,9 @@ import type { MailOutbox } from '../mail/mail-outbox.service';
 import { meetingSetBackMail, renewedMeetingMails, type RenewalReason } from '../mail/meeting-repair-mail.templates';
 import type { ZoomApiClient } from '../zoom/zoom-api.client';
 import type { ZoomMeeting, ZoomMeetingInput } from '../zoom/zoom-api.schemas';
-import { ZoomApiError } from '../zoom/zoom.errors';
+import { ZoomApiError, ZoomNotConnectedError } from '../zoom/zoom.errors';
 import { JobModel } from '../../models/job.model';
+import { StrayMeetingModel } from '../../models/stray-meeting.model';
 import { JOB_MEETING_SYNC } from './booking-jobs.service';
 import type { BookingNotifier } from './booking-notification.service';
 import type { MeetingChangesService } from './meeting-changes.service';
@@ -161,7 +162,26 @@ export function createMeetingRepair(deps: {
       });
   }
 
-  deps.jobs.define(JOB_SPARE_DELETE, async (data) => deleteSpare(data));
+  deps.jobs.define(JOB_SPARE_DELETE, async (data) => {
+    try {
+      await deleteSpare(data);
+    } catch (error) {
+      const refused = error instanceof ZoomNotConnectedError || (error instanceof ZoomApiError && !error.retryable);
+      if (!refused) throw error;
+      // Zoom will not let us delete it (grant gone, refused): the admins' view lists it as orphaned.
+      const { bookingId, specialistId, meetingId } = data;
+      const booking = await BookingModel.findById(bookingId).lean<BookingRecord>();
+      await StrayMeetingModel.updateOne(
+        { zoomMeetingId: meetingId },
+        {
+          $set: { state: 'orphaned', lastError: (error as Error).message },
+          $setOnInsert: { specialistId, bookingId, zoomUserId: booking?.meeting.hostZoomUserId ?? null },
+        },
+        { upsert: true },
+      );
+      deps.logger.error({ bookingId, specialistId, meetingId, err: error }, 'Zoom refused to remove a spare');
+    }
+  });
 
   /**
    * The replacement an earlier repair's create may have made (its answer lost to a time-out or a crash): found by the
