@@ -177,7 +177,7 @@ describe('changes made inside Zoom are repaired (meeting.deleted / meeting.updat
     const { customer, booking } = await booked('2026-12-01T09:00:00Z');
     const repair = s.container.services.meetingRepair;
     // What a repair had written when it died: the notice (before the save), then the save itself.
-    await repair.noteRenewal(booking.id, 'new-meeting-1', 'zoom_deleted');
+    await repair.noteRenewal(booking.id, 'new-meeting-1', 'zoom_deleted', 1);
     await BookingModel.updateOne(
       { _id: booking.id },
       {
@@ -186,7 +186,7 @@ describe('changes made inside Zoom are repaired (meeting.deleted / meeting.updat
       },
     );
     // A notice for a meeting the booking never came to point at sends nothing.
-    await repair.noteRenewal(booking.id, 'spare-meeting', 'zoom_deleted');
+    await repair.noteRenewal(booking.id, 'spare-meeting', 'zoom_deleted', 1);
     s.clock.advance(61_000);
     await drainJobs(s.container);
     s.clock.advance(61_000);

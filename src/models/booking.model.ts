@@ -40,10 +40,38 @@ const meetingSchema = new Schema(
     createCalledAt: { type: Date, default: null },
     /** When the meeting was saved (the confirmation sweep's clock). */
     savedAt: { type: Date, default: null },
+    /**
+     * When a repair last sent the create of a replacement meeting (cleared once the booking points at one). Zoom has
+     * no idempotency key: a repair that finds it set first looks for that meeting by its reference and adopts it.
+     */
+    repairCreateCalledAt: { type: Date, default: null },
     /** A move waiting for the host's Zoom quota (00:00 UTC); the meeting itself exists. */
     quotaResumeAt: { type: Date, default: null },
     /** The removal of a cancelled booking's meeting gave up (MEETING_DELETE_GIVE_UP_DAYS) and admins were told. */
     deleteGaveUpAt: { type: Date, default: null },
+    /**
+     * A set-back sent to Zoom and not yet recorded (written before the PATCH): a repair that then finds the meeting in
+     * sync (the PATCH's answer was lost) records it and tells the specialist. `at` names the change (the mail's key).
+     */
+    pendingSetBack: {
+      type: new Schema(
+        {
+          at: { type: Date, required: true },
+          sequence: { type: Number, required: true },
+          cause: { type: String, enum: REPAIR_CAUSES, required: true },
+          quiet: { type: Boolean, default: false },
+          drift: {
+            type: new Schema(
+              { start: { type: Date }, durationMinutes: { type: Number }, topic: { type: String } },
+              { _id: false },
+            ),
+            required: true,
+          },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     /** The last repair of a change made outside our API (in Zoom, a reconnect), for the admins' meeting view. */
     lastRepair: {
       type: new Schema(

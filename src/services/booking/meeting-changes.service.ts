@@ -57,7 +57,12 @@ export function createMeetingChangesService(deps: {
   async function meetingsOf(booking: BookingRecord): Promise<string[]> {
     const ids = new Set(booking.zoomMeetingId ? [booking.zoomMeetingId] : []);
     const hostUserId = booking.meeting.hostZoomUserId;
-    const unclear = !booking.zoomMeetingId || booking.meeting.status !== 'created' || booking.meeting.attempts > 1;
+    // A repair's create whose answer was lost may have made a replacement the booking does not point at.
+    const unclear =
+      !booking.zoomMeetingId ||
+      booking.meeting.status !== 'created' ||
+      booking.meeting.attempts > 1 ||
+      Boolean(booking.meeting.repairCreateCalledAt);
     if (unclear && booking.meeting.firstAttemptAt && hostUserId) {
       const listed = await deps.host.call(booking.specialistId.toString(), (tk) =>
         deps.api.listAllMeetings(tk, hostUserId),
@@ -147,6 +152,9 @@ export function createMeetingChangesService(deps: {
       const settled = calledAt ? calledAt.getTime() + CREATE_SETTLE_MS : 0;
       if (booking.meeting.status !== 'created' && booking.meeting.firstAttemptAt && now().getTime() < settled)
         return { status: 'retry', at: new Date(settled) };
+      const repairSettled = (booking.meeting.repairCreateCalledAt?.getTime() ?? 0) + CREATE_SETTLE_MS;
+      if (booking.meeting.repairCreateCalledAt && now().getTime() < repairSettled)
+        return { status: 'retry', at: new Date(repairSettled) };
       await compareAndSet(
         BookingModel,
         { _id: bookingId, status: 'cancelled', sequence: booking.sequence },

@@ -32,7 +32,7 @@ export function createMeetingMove(deps: {
   host: MeetingHost;
   api: ZoomApiClient;
   changes: Pick<MeetingChangesService, 'contextOf'>;
-  repair: Pick<MeetingRepair, 'announceRenewal' | 'noteRenewal'>;
+  repair: Pick<MeetingRepair, 'announceRenewal' | 'noteRenewal' | 'removeSpare'>;
   retired: RetiredGrants;
   jobs: JobQueue;
   clock: Clock;
@@ -74,7 +74,7 @@ export function createMeetingMove(deps: {
       const input = meetingInput(b, await deps.changes.contextOf(b));
       const hostUserId = b.meeting.hostZoomUserId ?? 'me';
       const made = await deps.host.call(specialistId, (tk) => deps.api.createMeeting(tk, hostUserId, input));
-      await deps.repair.noteRenewal(entry.bookingId, made.id, 'reconnect_moved');
+      await deps.repair.noteRenewal(entry.bookingId, made.id, 'reconnect_moved', b.sequence + 1);
       const won = await compareAndSet(
         BookingModel,
         { _id: b._id, status: 'confirmed', sequence: b.sequence, zoomMeetingId: entry.zoomMeetingId },
@@ -91,11 +91,12 @@ export function createMeetingMove(deps: {
       );
       if (won) {
         await RetiredGrantModel.updateOne({ _id: rg._id }, { $inc: { moved: 1 } });
-        await deps.repair.announceRenewal(entry.bookingId, 'reconnect_moved');
+        const notice = { meetingId: made.id, sequence: b.sequence + 1 };
+        await deps.repair.announceRenewal(entry.bookingId, 'reconnect_moved', notice);
         return { done: true, moved: true };
       }
-      // Changed meanwhile (moved, cancelled): the meeting just made must not stay; look again.
-      await deps.host.call(specialistId, (tk) => deps.api.deleteMeeting(tk, made.id)).catch(() => undefined);
+      // Changed meanwhile (moved, cancelled): the meeting just made must not stay (a failed delete is retried).
+      await deps.repair.removeSpare(entry.bookingId, specialistId, made.id);
     }
     return later(5_000);
   }
