@@ -138,4 +138,63 @@ describe('calendar feed sync', () => {
       expect(feeds.requests.filter((r) => r.path === '/swept.ics').length).toBe(before + step);
     }
   });
+
+  it('when a feed has a malformed value or a rule too costly to expand, then adding it is a 422 and a sync keeps the last good copy with the reason stored', async () => {
+    const s = await readySpecialist(stack.app);
+    const ics = (...lines: string[]) =>
+      ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:h@x', ...lines, 'END:VEVENT', 'END:VCALENDAR'].join(
+        '\r\n',
+      );
+    const malformed = ics('DTSTART:20261020T080000Z', 'DURATION:garbage');
+    const bomb = ics(
+      'DTSTART:20200101T000000Z',
+      'DURATION:PT1H',
+      'RRULE:FREQ=MINUTELY;BYMONTH=12;BYMONTHDAY=31;BYHOUR=23',
+    );
+    for (const [path, body, reason] of [
+      ['/malformed.ics', malformed, /^The calendar could not be read \(/],
+      ['/bomb.ics', bomb, /too complex to expand/],
+    ] as const) {
+      const t0 = Date.now();
+      const res = await request(stack.app)
+        .post('/api/specialists/me/calendars')
+        .set(as(s.token))
+        .send({ url: feeds.serve(path, { status: 200, body }), label: 'H' });
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({
+        code: 'CALENDAR_FEED_INVALID',
+        details: { reason: expect.stringMatching(reason) },
+      });
+      expect(Date.now() - t0).toBeLessThan(4_000);
+    }
+
+    const path = '/turns-bad.ics';
+    const added = await request(stack.app)
+      .post('/api/specialists/me/calendars')
+      .set(as(s.token))
+      .send({ url: feeds.serve(path, { status: 200, body: calendarFixture('weekly-dst.ics') }), label: 'W' });
+    expect(added.status).toBe(201);
+    for (const [body, reason] of [
+      [malformed, /^The calendar could not be read \(/],
+      [bomb, /too complex to expand/],
+    ] as const) {
+      feeds.serve(path, { status: 200, body });
+      stack.clock.advance(10 * 60_000);
+      const synced = await request(stack.app)
+        .post(`/api/specialists/me/calendars/${added.body.id}/sync`)
+        .set(as(s.token));
+      expect(synced.status).toBe(200);
+      expect(synced.body).toMatchObject({
+        lastError: expect.stringMatching(reason),
+        lastSyncAt: '2026-10-19T06:00:00.000Z',
+        busyCount: 4,
+      });
+    }
+    // The stale check still runs after such a failure (no exception skips it).
+    stack.clock.advance(24 * 3_600_000);
+    await stack.container.services.calendarFeeds.syncFeed(added.body.id);
+    expect((await CalendarFeedModel.findById(added.body.id).lean())!.staleNotifiedAt).toBeTruthy();
+    const slots = await request(stack.app).get(`/api/specialists/${s.user.id}/slots?from=2026-10-27&to=2026-10-27`);
+    expect(slots.body.slots.map((x: { start: string }) => x.start)).not.toContain('2026-10-27T08:00:00.000Z');
+  });
 });
