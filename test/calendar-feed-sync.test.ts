@@ -197,4 +197,45 @@ describe('calendar feed sync', () => {
     const slots = await request(stack.app).get(`/api/specialists/${s.user.id}/slots?from=2026-10-27&to=2026-10-27`);
     expect(slots.body.slots.map((x: { start: string }) => x.start)).not.toContain('2026-10-27T08:00:00.000Z');
   });
+
+  it('when a feed keeps failing for days, then the time past its last good expansion counts as busy (fail closed) until it syncs again', async () => {
+    const s = await readySpecialist(stack.app);
+    const daily = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:d@x',
+      'DTSTART;TZID=Europe/Berlin:20261019T100000',
+      'DTEND;TZID=Europe/Berlin:20261019T110000',
+      'RRULE:FREQ=DAILY',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const path = '/daily-then-down.ics';
+    const added = await request(stack.app)
+      .post('/api/specialists/me/calendars')
+      .set(as(s.token))
+      .send({ url: feeds.serve(path, { status: 200, body: daily }), label: 'D' });
+    expect(added.status).toBe(201);
+    const expandedUntil = (await CalendarFeedModel.findById(added.body.id).lean())!.expandedUntil!;
+    feeds.serve(path, { status: 500 });
+    stack.clock.advance(5 * 86_400_000);
+    await stack.container.services.calendarFeeds.syncFeed(added.body.id); // fails: the last good copy stays
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const after = new Date(expandedUntil.getTime() + 86_400_000);
+    const slots = await request(stack.app).get(
+      `/api/specialists/${s.user.id}/slots?from=${day(after)}&to=${day(after)}`,
+    );
+    expect(slots.status).toBe(200);
+    expect(slots.body.slots).toEqual([]);
+
+    feeds.serve(path, { status: 200, body: daily });
+    await stack.container.services.calendarFeeds.syncFeed(added.body.id);
+    const back = await request(stack.app).get(
+      `/api/specialists/${s.user.id}/slots?from=${day(after)}&to=${day(after)}`,
+    );
+    const starts = back.body.slots.map((x: { start: string }) => x.start);
+    expect(starts.length).toBeGreaterThan(0);
+    expect(starts).not.toContain(`${day(after)}T09:00:00.000Z`); // the daily event, 10:00 Berlin in winter
+  });
 });

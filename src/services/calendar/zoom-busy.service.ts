@@ -50,7 +50,7 @@ export function createZoomBusyService(deps: {
         .filter((b) => b.end.getTime() > t.getTime() - DAY_MS && b.start.getTime() < until);
       await ZoomBusyModel.updateOne(
         { specialistId },
-        { $set: { busy, lastSyncAt: t, lastError: null, lastErrorAt: null } },
+        { $set: { busy, coveredUntil: new Date(until), lastSyncAt: t, lastError: null, lastErrorAt: null } },
         { upsert: true },
       );
     } catch (error) {
