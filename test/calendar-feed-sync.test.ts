@@ -238,4 +238,47 @@ describe('calendar feed sync', () => {
     expect(starts.length).toBeGreaterThan(0);
     expect(starts).not.toContain(`${day(after)}T09:00:00.000Z`); // the daily event, 10:00 Berlin in winter
   });
+
+  it('when the specialist changes time zone, then the next sync fetches the feed in full (no 304 keeps all-day events of the old zone)', async () => {
+    const everyDay = (timezone: string) => ({
+      timezone,
+      weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({
+        day,
+        start: '05:00',
+        end: '12:00',
+      })),
+      slotMinutes: 60,
+      bufferMinutes: 0,
+      minNoticeMinutes: 60,
+      maxDaysAhead: 30,
+      headline: 'x',
+    });
+    const s = await readySpecialist(stack.app, { zoom: false, availability: everyDay('Europe/Berlin') });
+    const url = feeds.serve('/tz-allday.ics', {
+      status: 200,
+      body: calendarFixture('all-day.ics'),
+      headers: { etag: '"a"' },
+    });
+    const added = await request(stack.app)
+      .post('/api/specialists/me/calendars')
+      .set(as(s.token))
+      .send({ url, label: 'x' });
+    expect(added.status).toBe(201);
+    const moved = await request(stack.app)
+      .put('/api/specialists/me/availability')
+      .set(as(s.token))
+      .send(everyDay('Asia/Tokyo'));
+    expect(moved.status).toBe(200);
+    await stack.container.services.calendarFeeds.syncFeed(added.body.id);
+    expect(feeds.requests.at(-1)!.headers['if-none-match']).toBeUndefined();
+    const stored = await CalendarFeedModel.findById(added.body.id).lean();
+    // 22 Oct in Tokyo
+    expect(stored!.busy[0]).toEqual({ start: new Date('2026-10-21T15:00:00Z'), end: new Date('2026-10-22T15:00:00Z') });
+    const slots = await request(stack.app).get(`/api/specialists/${s.user.id}/slots?from=2026-10-22&to=2026-10-22`);
+    expect(slots.body.slots).toEqual([]); // the whole Tokyo day is off
+
+    // In the same zone again, the conditional GET (and its 304) is back.
+    await stack.container.services.calendarFeeds.syncFeed(added.body.id);
+    expect(feeds.requests.at(-1)!.headers['if-none-match']).toBe('"a"');
+  });
 });

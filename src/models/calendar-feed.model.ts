@@ -20,6 +20,8 @@ const calendarFeedSchema = new Schema({
   busy: { type: [busySchema], default: [] },
   /** The window `busy` was expanded over (the booking horizon at that time). */
   expandedUntil: { type: Date, default: null },
+  /** The specialist's zone `busy` was expanded in (all-day and floating events): another zone needs a full fetch. */
+  expandedZone: { type: String, default: null },
   etag: { type: String, default: null },
   lastModified: { type: String, default: null },
   /** Last successful fetch (200 or 304). */

@@ -112,8 +112,12 @@ export function createCalendarFeedService(deps: {
     const t = now();
     try {
       const window = await windowOf(feed.specialistId);
-      // A 304 keeps the stored expansion, which is only right while it still covers the horizon (give or take a day).
-      const fresh = feed.expandedUntil && feed.expandedUntil.getTime() >= window.to.getTime() - DAY_MS;
+      // A 304 keeps the stored expansion, which is only right while it still covers the horizon (give or take a day)
+      // and was made in the specialist's current zone (all-day and floating events are read in it).
+      const fresh =
+        feed.expandedUntil &&
+        feed.expandedUntil.getTime() >= window.to.getTime() - DAY_MS &&
+        feed.expandedZone === window.timezone;
       const conditional = fresh ? { etag: feed.etag, lastModified: feed.lastModified } : {};
       const result = await fetchBusy(await addressOf(feed), feed.specialistId, conditional);
       const update: Partial<CalendarFeedRecord> = {
@@ -126,6 +130,7 @@ export function createCalendarFeedService(deps: {
         Object.assign(update, {
           busy: result.busy,
           expandedUntil: result.window.to,
+          expandedZone: result.window.timezone,
           etag: result.fetched.etag ?? null,
           lastModified: result.fetched.lastModified ?? null,
         });
@@ -228,6 +233,7 @@ export function createCalendarFeedService(deps: {
           createdAt: t,
           busy: result.busy ?? [],
           expandedUntil: result.window.to,
+          expandedZone: result.window.timezone,
           etag: result.fetched.etag ?? null,
           lastModified: result.fetched.lastModified ?? null,
           lastSyncAt: t,
