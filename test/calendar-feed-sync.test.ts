@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createAdmin } from './support/app';
 import { readySpecialist } from './support/booking';
@@ -280,5 +282,52 @@ describe('calendar feed sync', () => {
     // In the same zone again, the conditional GET (and its 304) is back.
     await stack.container.services.calendarFeeds.syncFeed(added.body.id);
     expect(feeds.requests.at(-1)!.headers['if-none-match']).toBe('"a"');
+  });
+
+  it('when a sync now and the job sync one feed at the same moment, then one fetch runs at a time (no older body overwrites a newer)', async () => {
+    const body = calendarFixture('weekly-dst.ics');
+    let active = 0;
+    let peak = 0;
+    let delayMs = 0;
+    let served = 0;
+    const server = http.createServer((_req, res) => {
+      served += 1;
+      active += 1;
+      peak = Math.max(peak, active);
+      setTimeout(() => {
+        active -= 1;
+        res.writeHead(200, { 'content-type': 'text/calendar' }).end(body);
+      }, delayMs);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/c.ics`;
+      const s = await readySpecialist(stack.app, { zoom: false });
+      const added = await request(stack.app)
+        .post('/api/specialists/me/calendars')
+        .set(as(s.token))
+        .send({ url, label: 'x' });
+      expect(added.status).toBe(201);
+      delayMs = 300;
+      peak = 0;
+      const syncNow = () =>
+        request(stack.app).post(`/api/specialists/me/calendars/${added.body.id}/sync`).set(as(s.token));
+      const [a, b] = await Promise.all([
+        syncNow(),
+        syncNow(),
+        stack.container.services.calendarFeeds.syncFeed(added.body.id),
+      ]);
+      expect(peak).toBe(1);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect([a.body.busyCount, b.body.busyCount]).toEqual([4, 4]);
+      // The lease is given back: the next sync fetches again.
+      const hits = served;
+      await stack.container.services.calendarFeeds.syncFeed(added.body.id);
+      expect(served).toBe(hits + 1);
+      expect((await CalendarFeedModel.findById(added.body.id).lean())!.syncLockedUntil ?? null).toBeNull();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -28,6 +28,8 @@ const calendarFeedSchema = new Schema({
   lastSyncAt: { type: Date, default: null },
   lastError: { type: String, default: null },
   lastErrorAt: { type: Date, default: null },
+  /** A sync's lease (sync now, the job, another instance): one fetch of a feed at a time; null when none runs. */
+  syncLockedUntil: { type: Date, default: null },
   /** Set when the specialist and admins were told the feed is stale; cleared by the next good sync. */
   staleNotifiedAt: { type: Date, default: null },
 });
