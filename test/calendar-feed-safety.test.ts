@@ -3,7 +3,7 @@ import { createTestApp, registerUser, testConfig } from './support/app';
 import { useTestDatabase } from './support/database';
 import { startFeedServer, calendarFixture, type FeedServer } from './support/feed-server';
 import { ConfigError } from '../src/config';
-import { normaliseFeedUrl } from '../src/services/calendar/safe-fetch';
+import { createFeedFetcher, normaliseFeedUrl } from '../src/services/calendar/safe-fetch';
 
 /** Names the tests resolve themselves: what a hostile DNS answer could say. */
 const dns: Record<string, string[]> = {
@@ -119,5 +119,17 @@ describe('safe fetching of calendar feeds', () => {
         ZOOM_REDIRECT_URI: 'https://app.example/api/zoom/callback',
       }),
     ).toThrow(/CALENDAR_FEED_ALLOW_PRIVATE: must not be true in production/);
+  });
+
+  it('when the name server does not answer, then the fetch still ends at CALENDAR_FEED_TIMEOUT_MS', async () => {
+    const fetcher = createFeedFetcher({
+      timeoutMs: 300,
+      maxBytes: 1000,
+      allowPrivate: false,
+      resolve: () => new Promise<string[]>(() => undefined), // a lookup that hangs
+    });
+    const t0 = Date.now();
+    await expect(fetcher.fetch('https://feed.example/cal.ics')).rejects.toThrow('No answer within 300 ms');
+    expect(Date.now() - t0).toBeLessThan(1_500);
   });
 });

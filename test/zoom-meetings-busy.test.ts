@@ -61,4 +61,49 @@ describe('the host’s own Zoom meetings count as busy', () => {
     const settings = await request(stack.app).get('/api/specialists/me/availability').set(as(s.token));
     expect(settings.body.zoomMeetingsBusy).toBe(false);
   });
+
+  it('when reading the Zoom meetings keeps failing for days, then the time past the last good read counts as busy until a read succeeds', async () => {
+    const s = await readySpecialist(stack.app);
+    await stack.container.services.zoomBusy.sync(s.user.id);
+    const horizonEnd = '2026-11-19'; // within 30 days of 21 Oct, past what the read of 19 Oct covered (19 Nov 06:00Z)
+    const later = async () =>
+      (await request(stack.app).get(`/api/specialists/${s.user.id}/slots?from=${horizonEnd}&to=${horizonEnd}`)).body
+        .slots;
+    stack.sandbox.inject({ route: 'GET /v2/users/:userId/meetings', status: 500, times: Infinity });
+    stack.clock.advance(2 * 86_400_000);
+    await stack.container.services.zoomBusy.sync(s.user.id);
+    expect(await later()).toEqual([]);
+    stack.sandbox.clearFaults();
+    await stack.container.services.zoomBusy.sync(s.user.id);
+    expect((await later()).length).toBeGreaterThan(0);
+  });
+
+  it('when reading the Zoom meetings fails, then the calendars list shows the error and its age, and stale after the stale hours', async () => {
+    const s = await readySpecialist(stack.app);
+    const list = async () => {
+      // A fresh token: the clock moves past the first one's lifetime.
+      const token = await stack.container.services.jwt.signAccessToken({ userId: s.user.id, role: 'specialist' });
+      const res = await request(stack.app).get('/api/specialists/me/calendars').set(as(token));
+      expect(res.status).toBe(200);
+      return res.body.zoomMeetings;
+    };
+    expect(await list()).toBeNull(); // never read yet
+    await stack.container.services.zoomBusy.sync(s.user.id);
+    expect(await list()).toEqual({
+      lastSyncAt: '2026-10-19T06:00:00.000Z',
+      lastError: null,
+      lastErrorAt: null,
+      stale: false,
+    });
+    stack.sandbox.inject({ route: 'GET /v2/users/:userId/meetings', status: 500, times: Infinity });
+    stack.clock.advance(25 * 3_600_000);
+    await stack.container.services.zoomBusy.sync(s.user.id);
+    stack.sandbox.clearFaults();
+    expect(await list()).toEqual({
+      lastSyncAt: '2026-10-19T06:00:00.000Z',
+      lastError: expect.any(String),
+      lastErrorAt: '2026-10-20T07:00:00.000Z',
+      stale: true,
+    });
+  });
 });

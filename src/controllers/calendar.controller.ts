@@ -2,11 +2,18 @@ import type { Request, Response } from 'express';
 import { principalOf } from '../middlewares/authenticate';
 import type { BookingFeedService } from '../services/calendar/booking-feed.service';
 import type { CalendarFeedService } from '../services/calendar/calendar-feed.service';
+import type { ZoomBusyService } from '../services/calendar/zoom-busy.service';
 
-export function createCalendarController(deps: { feeds: CalendarFeedService; subscriptions: BookingFeedService }) {
+export function createCalendarController(deps: {
+  feeds: CalendarFeedService;
+  subscriptions: BookingFeedService;
+  zoomBusy: Pick<ZoomBusyService, 'status'>;
+}) {
   return {
     async list(_req: Request, res: Response) {
-      res.status(200).json({ items: await deps.feeds.list(principalOf(res).userId) });
+      const id = principalOf(res).userId;
+      const [items, zoomMeetings] = await Promise.all([deps.feeds.list(id), deps.zoomBusy.status(id)]);
+      res.status(200).json({ items, zoomMeetings });
     },
     async add(_req: Request, res: Response) {
       res.status(201).json(await deps.feeds.add(principalOf(res).userId, res.locals.body));

@@ -20,12 +20,16 @@ const calendarFeedSchema = new Schema({
   busy: { type: [busySchema], default: [] },
   /** The window `busy` was expanded over (the booking horizon at that time). */
   expandedUntil: { type: Date, default: null },
+  /** The specialist's zone `busy` was expanded in (all-day and floating events): another zone needs a full fetch. */
+  expandedZone: { type: String, default: null },
   etag: { type: String, default: null },
   lastModified: { type: String, default: null },
   /** Last successful fetch (200 or 304). */
   lastSyncAt: { type: Date, default: null },
   lastError: { type: String, default: null },
   lastErrorAt: { type: Date, default: null },
+  /** A sync's lease (sync now, the job, another instance): one fetch of a feed at a time; null when none runs. */
+  syncLockedUntil: { type: Date, default: null },
   /** Set when the specialist and admins were told the feed is stale; cleared by the next good sync. */
   staleNotifiedAt: { type: Date, default: null },
 });

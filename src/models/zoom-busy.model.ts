@@ -11,6 +11,8 @@ const zoomBusySchema = new Schema({
     default: [],
   },
   lastSyncAt: { type: Date, default: null },
+  /** The end of the horizon the last good read covered: later time counts as busy until the next good read. */
+  coveredUntil: { type: Date, default: null },
   lastError: { type: String, default: null },
   lastErrorAt: { type: Date, default: null },
 });

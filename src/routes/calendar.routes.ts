@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import type { createCalendarController } from '../controllers/calendar.controller';
 import {
   BookingFeedParams,
   CalendarFeed,
+  CalendarFeedList,
   CalendarFeedBody,
   CalendarFeedParams,
   SubscriptionUrl,
@@ -17,7 +17,7 @@ export function registerCalendarRoutes(route: DefineRoute, controller: ReturnTyp
     tags,
     summary: 'Your calendar feeds (busy times), with their last sync and error',
     access: ['specialist'],
-    responses: { 200: { description: 'Feeds', schema: z.object({ items: z.array(CalendarFeed) }) } },
+    responses: { 200: { description: 'Feeds', schema: CalendarFeedList } },
     handler: controller.list,
   });
   route({

@@ -93,7 +93,11 @@ export function mountRoutes(app: Express, c: Container) {
   );
   registerCalendarRoutes(
     route,
-    createCalendarController({ feeds: c.services.calendarFeeds, subscriptions: c.services.bookingFeed }),
+    createCalendarController({
+      feeds: c.services.calendarFeeds,
+      subscriptions: c.services.bookingFeed,
+      zoomBusy: c.services.zoomBusy,
+    }),
   );
   app.use(router);
   return registry;

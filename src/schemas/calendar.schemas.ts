@@ -27,6 +27,27 @@ export const CalendarFeed = z
   })
   .meta({ id: 'CalendarFeed' });
 
+export const ZoomMeetingsBusyStatus = z
+  .object({
+    lastSyncAt: z.string().nullable().meta({ description: 'Last successful read of your own Zoom meetings' }),
+    lastError: z.string().nullable().meta({ description: 'Why the last read failed (null after a good one)' }),
+    lastErrorAt: z.string().nullable(),
+    stale: z
+      .boolean()
+      .meta({ description: 'No good read for CALENDAR_FEED_STALE_HOURS; the last good copy still blocks' }),
+  })
+  .meta({ id: 'ZoomMeetingsBusyStatus' });
+
+export const CalendarFeedList = z
+  .object({
+    items: z.array(CalendarFeed),
+    zoomMeetings: ZoomMeetingsBusyStatus.nullable().meta({
+      description:
+        'Your own Zoom meetings as busy times (user-managed mode, zoomMeetingsBusy on); null when off or never read',
+    }),
+  })
+  .meta({ id: 'CalendarFeedList' });
+
 export const CalendarFeedParams = z.strictObject({ id: ObjectId });
 
 export const SubscriptionUrl = z

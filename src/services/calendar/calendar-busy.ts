@@ -11,14 +11,31 @@ import type { BusyInterval } from '../specialist/slot-calculator';
 export async function calendarBusyBetween(specialistId: string, from: Date, to: Date): Promise<BusyInterval[]> {
   // One round trip of latency: feeds, the host's own Zoom meetings, and whether those count.
   const [feeds, zoom, profile] = await Promise.all([
-    CalendarFeedModel.find({ specialistId }, { busy: 1 }).lean(),
-    ZoomBusyModel.findOne({ specialistId }, { busy: 1 }).lean(),
+    CalendarFeedModel.find({ specialistId }, { busy: 1, expandedUntil: 1 }).lean(),
+    ZoomBusyModel.findOne({ specialistId }, { busy: 1, coveredUntil: 1 }).lean(),
     SpecialistProfileModel.findOne({ userId: specialistId }, { zoomMeetingsBusy: 1 }).lean(),
   ]);
-  if (zoom && profile?.zoomMeetingsBusy !== false) feeds.push(zoom as unknown as (typeof feeds)[number]);
-  return feeds.flatMap((f) =>
-    f.busy.filter((b) => b.start < to && b.end > from).map((b) => ({ start: b.start, end: b.end })),
-  );
+  const copies: StoredCopy[] = feeds.map((f) => ({ busy: f.busy, until: f.expandedUntil }));
+  if (zoom && profile?.zoomMeetingsBusy !== false) copies.push({ busy: zoom.busy, until: zoom.coveredUntil });
+  return copies.flatMap((c) => within(c, from, to));
+}
+
+interface StoredCopy {
+  busy: Array<{ start: Date; end: Date }> | undefined;
+  /** How far the copy was expanded or read; null for a copy stored before this was kept. */
+  until?: Date | null;
+}
+
+/**
+ * A copy's intervals overlapping [from, to). Past the end of what it covers a copy knows nothing (a feed or Zoom that
+ * keeps failing while the horizon slides): that time counts as busy, fail closed, until the next good sync.
+ */
+function within(copy: StoredCopy, from: Date, to: Date): BusyInterval[] {
+  const out = (copy.busy ?? [])
+    .filter((b) => b.start < to && b.end > from)
+    .map((b) => ({ start: b.start, end: b.end }));
+  if (copy.until && copy.until < to) out.push({ start: copy.until > from ? copy.until : from, end: to });
+  return out;
 }
 
 export class CalendarBusyError extends ConflictError {
@@ -44,13 +61,14 @@ export interface CalendarBusyCopy {
 export async function calendarBusyAround(specialistId: string, start: Date): Promise<CalendarBusyCopy> {
   const from = new Date(start.getTime() - 1440 * 60_000);
   const to = new Date(start.getTime() + REACH_MS);
-  const within = (busy: Array<{ start: Date; end: Date }> | undefined) =>
-    (busy ?? []).filter((b) => b.start < to && b.end > from).map((b) => ({ start: b.start, end: b.end }));
   const [feeds, zoom] = await Promise.all([
-    CalendarFeedModel.find({ specialistId }, { busy: 1 }).lean(),
-    ZoomBusyModel.findOne({ specialistId }, { busy: 1 }).lean(),
+    CalendarFeedModel.find({ specialistId }, { busy: 1, expandedUntil: 1 }).lean(),
+    ZoomBusyModel.findOne({ specialistId }, { busy: 1, coveredUntil: 1 }).lean(),
   ]);
-  return { feeds: feeds.flatMap((f) => within(f.busy)), zoom: within(zoom?.busy) };
+  return {
+    feeds: feeds.flatMap((f) => within({ busy: f.busy, until: f.expandedUntil }, from, to)),
+    zoom: zoom ? within({ busy: zoom.busy, until: zoom.coveredUntil }, from, to) : [],
+  };
 }
 
 /** Refuses [start, end) widened by the buffer when it overlaps the copy read by `calendarBusyAround`. */

@@ -18,6 +18,8 @@ export const MAX_FEEDS = 5;
 export const JOB_CALENDAR_SWEEP = 'calendar-sync-sweep';
 export const JOB_CALENDAR_FEED = 'calendar-sync-feed';
 const DAY_MS = 86_400_000;
+/** Longer than a sync can take (fetch deadline at most 120 s, expansion 2 s): a crashed sync's lease lapses. */
+const SYNC_LEASE_MS = 5 * 60_000;
 
 export interface CalendarFeedDto {
   id: string;
@@ -110,10 +112,28 @@ export function createCalendarFeedService(deps: {
     const feed = await CalendarFeedModel.findById(feedId).lean<CalendarFeedRecord>();
     if (!feed) return null;
     const t = now();
+    // One sync of a feed at a time, whoever asks (sync now, the job, another instance): a compare-and-set on the lease
+    // read. A sync that finds it held does not fetch; the one running writes the result.
+    const held = feed.syncLockedUntil && feed.syncLockedUntil.getTime() > t.getTime();
+    const lease = new Date(t.getTime() + SYNC_LEASE_MS);
+    const won =
+      !held &&
+      (
+        await CalendarFeedModel.updateOne(
+          { _id: feed._id, syncLockedUntil: feed.syncLockedUntil ?? null },
+          { $set: { syncLockedUntil: lease } },
+        )
+      ).modifiedCount === 1;
+    if (!won) return CalendarFeedModel.findById(feedId).lean<CalendarFeedRecord>();
+    const mine = { _id: feed._id, syncLockedUntil: lease };
     try {
       const window = await windowOf(feed.specialistId);
-      // A 304 keeps the stored expansion, which is only right while it still covers the horizon (give or take a day).
-      const fresh = feed.expandedUntil && feed.expandedUntil.getTime() >= window.to.getTime() - DAY_MS;
+      // A 304 keeps the stored expansion, which is only right while it still covers the horizon (give or take a day)
+      // and was made in the specialist's current zone (all-day and floating events are read in it).
+      const fresh =
+        feed.expandedUntil &&
+        feed.expandedUntil.getTime() >= window.to.getTime() - DAY_MS &&
+        feed.expandedZone === window.timezone;
       const conditional = fresh ? { etag: feed.etag, lastModified: feed.lastModified } : {};
       const result = await fetchBusy(await addressOf(feed), feed.specialistId, conditional);
       const update: Partial<CalendarFeedRecord> = {
@@ -121,20 +141,27 @@ export function createCalendarFeedService(deps: {
         lastError: null,
         lastErrorAt: null,
         staleNotifiedAt: null,
+        syncLockedUntil: null,
       };
       if (result.busy) {
         Object.assign(update, {
           busy: result.busy,
           expandedUntil: result.window.to,
+          expandedZone: result.window.timezone,
           etag: result.fetched.etag ?? null,
           lastModified: result.fetched.lastModified ?? null,
         });
       }
-      await CalendarFeedModel.updateOne({ _id: feed._id }, { $set: update });
+      await CalendarFeedModel.updateOne(mine, { $set: update });
     } catch (error) {
-      if (!(error instanceof FeedFetchError || error instanceof IcsParseError)) throw error;
+      if (!(error instanceof FeedFetchError || error instanceof IcsParseError)) {
+        await CalendarFeedModel.updateOne(mine, { $set: { syncLockedUntil: null } });
+        throw error;
+      }
       // The last good copy stays: a failing feed keeps blocking what it blocked.
-      await CalendarFeedModel.updateOne({ _id: feed._id }, { $set: { lastError: error.message, lastErrorAt: t } });
+      await CalendarFeedModel.updateOne(mine, {
+        $set: { lastError: error.message, lastErrorAt: t, syncLockedUntil: null },
+      });
       deps.logger.warn(
         { feedId, specialistId: feed.specialistId, host: feed.host, reason: error.message },
         'Calendar feed sync failed',
@@ -228,6 +255,7 @@ export function createCalendarFeedService(deps: {
           createdAt: t,
           busy: result.busy ?? [],
           expandedUntil: result.window.to,
+          expandedZone: result.window.timezone,
           etag: result.fetched.etag ?? null,
           lastModified: result.fetched.lastModified ?? null,
           lastSyncAt: t,

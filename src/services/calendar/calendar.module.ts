@@ -63,6 +63,7 @@ export function createCalendarModule(deps: {
     clock,
     logger,
     syncEveryMs: config.calendars.syncEveryMs,
+    staleAfterMs: config.calendars.staleAfterMs,
   });
   /** Account deletion: everything calendars keep of a person (subscription address, feeds, Zoom busy copy). */
   async function forgetPerson(userId: string): Promise<void> {

@@ -8,6 +8,12 @@ import type { BusyInterval } from '../specialist/slot-calculator';
  */
 const MAX_RECURRENCE_STEPS = 50_000;
 
+/**
+ * The most time one feed's expansion may take. ical.js can walk millions of candidates inside one `next()` when a
+ * rule's BYxxx parts rarely or never match (FREQ=MINUTELY;BYMONTH=12 …): the walk is bounded by this deadline.
+ */
+const EXPANSION_BUDGET_MS = 2_000;
+
 export class IcsParseError extends Error {
   override name = 'IcsParseError';
 }
@@ -20,7 +26,11 @@ type IcalEvent = InstanceType<typeof ICAL.Event>;
  * their EXDATEs and RECURRENCE-ID overrides; times in a VTIMEZONE (or a known IANA TZID) are exact, floating times and
  * all-day events are read in the specialist's zone. Transparent and cancelled events (or occurrences) block nothing.
  */
-export function busyFromIcs(text: string, window: { timezone: string; from: Date; to: Date }): BusyInterval[] {
+export function busyFromIcs(
+  text: string,
+  window: { timezone: string; from: Date; to: Date },
+  budgetMs = EXPANSION_BUDGET_MS,
+): BusyInterval[] {
   let root: InstanceType<typeof ICAL.Component>;
   try {
     root = new ICAL.Component(ICAL.parse(text));
@@ -28,7 +38,56 @@ export function busyFromIcs(text: string, window: { timezone: string; from: Date
     throw new IcsParseError(`Not an iCalendar file (${(error as Error).message.slice(0, 120)})`);
   }
   if (root.name !== 'vcalendar') throw new IcsParseError('Not an iCalendar file (no VCALENDAR)');
+  // ical.js decodes values lazily: a malformed DTSTART, DURATION, EXDATE… throws a plain Error while expanding.
+  const deadline = performance.now() + budgetMs;
+  guard = { deadline, stopAt: ICAL.Time.fromJSDate(new Date(window.to.getTime() + 2 * 86_400_000), true), calls: 0 };
+  try {
+    return expand(root, window, deadline);
+  } catch (error) {
+    if (error instanceof IcsParseError) throw error;
+    if (error instanceof TooComplex)
+      throw new IcsParseError('The calendar has a recurrence rule too complex to expand in time');
+    throw new IcsParseError(`The calendar could not be read (${String((error as Error)?.message).slice(0, 120)})`);
+  } finally {
+    guard = null;
+  }
+}
 
+/** Thrown from inside ical.js's walk when the deadline passed; busyFromIcs turns it into an IcsParseError. */
+class TooComplex extends Error {}
+
+/** The expansion in progress (sync code, one thread: at most one at a time), or null: ical.js is left alone. */
+let guard: { deadline: number; stopAt: IcalTime; calls: number } | null = null;
+const PAST = Symbol('past the window');
+type GuardedIterator = InstanceType<typeof ICAL.RecurIterator> & { [PAST]?: boolean };
+const checkContracting = ICAL.RecurIterator.prototype.check_contracting_rules;
+/**
+ * ical.js's RecurIterator.next() loops over candidates until the BYxxx parts match, with no bound for SECONDLY …
+ * WEEKLY. Every candidate goes through check_contracting_rules: during an expansion it checks the deadline, and once
+ * a candidate is past the window it ends that rule (as UNTIL would): all later candidates are later still.
+ */
+ICAL.RecurIterator.prototype.check_contracting_rules = function (this: GuardedIterator) {
+  const g = guard;
+  if (!g) return checkContracting.call(this);
+  if (this[PAST]) return true;
+  g.calls += 1;
+  if ((g.calls & 63) === 0) {
+    if (performance.now() > g.deadline) throw new TooComplex();
+    if (this.last.compare(g.stopAt) > 0) {
+      this[PAST] = true;
+      // next() ends the rule when the candidate found is past UNTIL; this iterator's rule is ours (parsed here).
+      this.rule.until = g.stopAt.clone();
+      return true;
+    }
+  }
+  return checkContracting.call(this);
+};
+
+function expand(
+  root: InstanceType<typeof ICAL.Component>,
+  window: { timezone: string; from: Date; to: Date },
+  deadline: number,
+): BusyInterval[] {
   const toUtc = (t: IcalTime, tzid?: string): Date => {
     if (t.isDate)
       return DateTime.fromObject({ year: t.year, month: t.month, day: t.day }, { zone: window.timezone }).toJSDate();
@@ -58,41 +117,59 @@ export function busyFromIcs(text: string, window: { timezone: string; from: Date
     if (e.getTime() > from && s.getTime() < to && e > s) found.push({ start: s, end: e });
   };
 
-  // Overrides (RECURRENCE-ID) belong to the master with the same UID; an override without its master stands alone.
+  // Every event without a RECURRENCE-ID stands on its own (a missing or shared UID collapses nothing); the UID only
+  // ties an override to the recurring master it belongs to. An override without its master stands alone.
   const vevents = root.getAllSubcomponents('vevent');
-  const masters = new Map<string, IcalEvent>();
+  const events: IcalEvent[] = [];
+  const recurringByUid = new Map<string, IcalEvent>();
   const overrides: IcalEvent[] = [];
   for (const comp of vevents) {
     const event = new ICAL.Event(comp);
     if (!comp.getFirstPropertyValue('dtstart')) continue;
     if (event.isRecurrenceException()) overrides.push(event);
-    else masters.set(event.uid, event);
+    else {
+      events.push(event);
+      if (event.uid && event.isRecurring()) recurringByUid.set(event.uid, event);
+    }
   }
+  const related = new Map<IcalEvent, IcalEvent[]>();
   for (const o of overrides) {
-    const master = masters.get(o.uid);
-    if (master?.isRecurring()) master.relateException(o);
-    else if (blocks(o)) add(o.startDate, o.endDate, o);
+    const master = o.uid ? recurringByUid.get(o.uid) : undefined;
+    if (master) {
+      master.relateException(o);
+      related.set(master, [...(related.get(master) ?? []), o]);
+    } else if (blocks(o)) add(o.startDate, o.endDate, o);
   }
 
   let steps = 0;
-  for (const event of masters.values()) {
+  for (const event of events) {
     if (!event.isRecurring()) {
       if (blocks(event)) add(event.startDate, event.endDate, event);
       continue;
     }
     skipToWindow(event, from);
     const it = event.iterator();
+    const visited = new Set<string>();
     for (;;) {
       steps += 1;
       if (steps > MAX_RECURRENCE_STEPS)
         throw new IcsParseError('The calendar has too many recurring occurrences to expand');
+      if (performance.now() > deadline) throw new TooComplex();
       const next = it.next();
       if (!next) break;
       // A moved occurrence can land anywhere; one starting a day past the window is the last one looked at.
       if (toUtc(next, tzidOf(event)).getTime() > to + 86_400_000) break;
       const details = event.getOccurrenceDetails(next);
+      if (details.item !== event)
+        visited.add(details.item.component.getFirstPropertyValue('recurrence-id')!.toString());
       // An override is judged on its own STATUS/TRANSP (e.g. one cancelled occurrence of a busy series).
       if (blocks(details.item)) add(details.startDate, details.endDate, details.item);
+    }
+    // An override of an occurrence the walk did not reach (before the window, or after it) can move it into the
+    // window: its own time counts.
+    for (const o of related.get(event) ?? []) {
+      if (visited.has(o.component.getFirstPropertyValue('recurrence-id')!.toString())) continue;
+      if (blocks(o)) add(o.startDate, o.endDate, o);
     }
   }
   return merge(found);

@@ -92,17 +92,29 @@ export function createFeedFetcher(options: {
 }) {
   const resolve = options.resolve ?? systemResolve;
 
-  async function checkedAddress(url: URL): Promise<string> {
+  /** The lookup counts against the fetch's deadline too: a name server that never answers ends it on time. */
+  function resolveBefore(hostname: string, deadline: AbortSignal): Promise<string[]> {
+    const late = () => new FeedFetchError(`No answer within ${options.timeoutMs} ms`);
+    if (deadline.aborted) return Promise.reject(late());
+    return new Promise<string[]>((done, fail) => {
+      const onAbort = () => fail(late());
+      deadline.addEventListener('abort', onAbort, { once: true });
+      resolve(hostname).then(
+        (addresses) => {
+          deadline.removeEventListener('abort', onAbort);
+          done(addresses);
+        },
+        () => {
+          deadline.removeEventListener('abort', onAbort);
+          fail(new FeedFetchError(`The host ${hostname} could not be found`));
+        },
+      );
+    });
+  }
+
+  async function checkedAddress(url: URL, deadline: AbortSignal): Promise<string> {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    let addresses: string[];
-    if (isIP(hostname)) addresses = [hostname];
-    else {
-      try {
-        addresses = await resolve(hostname);
-      } catch {
-        throw new FeedFetchError(`The host ${hostname} could not be found`);
-      }
-    }
+    const addresses = isIP(hostname) ? [hostname] : await resolveBefore(hostname, deadline);
     if (addresses.length === 0) throw new FeedFetchError(`The host ${hostname} could not be found`);
     for (const address of addresses) {
       if (isForbidden(address) && !(options.allowPrivate && isLoopback(address)))
@@ -175,7 +187,7 @@ export function createFeedFetcher(options: {
       const deadline = AbortSignal.timeout(options.timeoutMs);
       try {
         for (let redirects = 0; ; redirects += 1) {
-          const address = await checkedAddress(url);
+          const address = await checkedAddress(url, deadline);
           const res = await get(url, address, headers, deadline);
           const status = res.statusCode ?? 0;
           if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {

@@ -11,6 +11,14 @@ import { ZoomNotConnectedError } from '../zoom/zoom.errors';
 // Our meetings carry the booking's marker in their agenda (older ones in their topic).
 import { bookingIdOfMeeting } from '../booking/meeting-ref';
 
+export interface ZoomBusyStatusDto {
+  lastSyncAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  /** No good read for CALENDAR_FEED_STALE_HOURS (or none ever); the last good copy still blocks. */
+  stale: boolean;
+}
+
 export const JOB_ZOOM_BUSY_SWEEP = 'zoom-busy-sweep';
 export const JOB_ZOOM_BUSY = 'zoom-busy';
 const DAY_MS = 86_400_000;
@@ -27,6 +35,8 @@ export function createZoomBusyService(deps: {
   clock: Clock;
   logger: Logger;
   syncEveryMs: number;
+  /** CALENDAR_FEED_STALE_HOURS: a copy older than this reads `stale`, as feeds do. */
+  staleAfterMs: number;
 }) {
   const now = () => deps.clock.now();
 
@@ -50,7 +60,7 @@ export function createZoomBusyService(deps: {
         .filter((b) => b.end.getTime() > t.getTime() - DAY_MS && b.start.getTime() < until);
       await ZoomBusyModel.updateOne(
         { specialistId },
-        { $set: { busy, lastSyncAt: t, lastError: null, lastErrorAt: null } },
+        { $set: { busy, coveredUntil: new Date(until), lastSyncAt: t, lastError: null, lastErrorAt: null } },
         { upsert: true },
       );
     } catch (error) {
@@ -77,6 +87,25 @@ export function createZoomBusyService(deps: {
 
   return {
     sync,
+    /**
+     * How the copy of the host's own Zoom meetings stands (shown with the calendars): null when it is off (S2S mode,
+     * `zoomMeetingsBusy` false) or was never read.
+     */
+    async status(specialistId: string): Promise<ZoomBusyStatusDto | null> {
+      if (!deps.enabled) return null;
+      const [copy, profile] = await Promise.all([
+        ZoomBusyModel.findOne({ specialistId }).lean(),
+        SpecialistProfileModel.findOne({ userId: specialistId }, { zoomMeetingsBusy: 1 }).lean(),
+      ]);
+      if (!copy || profile?.zoomMeetingsBusy === false) return null;
+      const since = copy.lastSyncAt ?? copy.lastErrorAt;
+      return {
+        lastSyncAt: copy.lastSyncAt?.toISOString() ?? null,
+        lastError: copy.lastError ?? null,
+        lastErrorAt: copy.lastErrorAt?.toISOString() ?? null,
+        stale: !copy.lastSyncAt || (since ? now().getTime() - since.getTime() > deps.staleAfterMs : false),
+      };
+    },
     /** Account deletion: the stored copy of the host's other Zoom meetings and its sync job. */
     async forget(specialistId: string): Promise<void> {
       await ZoomBusyModel.deleteMany({ specialistId });

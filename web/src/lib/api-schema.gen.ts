@@ -3304,9 +3304,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: components["schemas"]["CalendarFeed"][];
-                        };
+                        "application/json": components["schemas"]["CalendarFeedList"];
                     };
                 };
                 /** @description Missing, invalid or expired bearer token */
@@ -4330,6 +4328,19 @@ export interface components {
              * @example 042917
              */
             code: string;
+        };
+        CalendarFeedList: {
+            items: components["schemas"]["CalendarFeed"][];
+            /** @description Your own Zoom meetings as busy times (user-managed mode, zoomMeetingsBusy on); null when off or never read */
+            zoomMeetings: {
+                /** @description Last successful read of your own Zoom meetings */
+                lastSyncAt: string | null;
+                /** @description Why the last read failed (null after a good one) */
+                lastError: string | null;
+                lastErrorAt: string | null;
+                /** @description No good read for CALENDAR_FEED_STALE_HOURS; the last good copy still blocks */
+                stale: boolean;
+            } | null;
         };
         CalendarFeed: {
             id: string;
