@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { registerUser } from './support/app';
+import { createTestApp, registerUser } from './support/app';
+import { s2sEnv, SANDBOX_S2S_APP } from './support/s2s';
 import { BERLIN_WEEKDAYS, book, readySpecialist } from './support/booking';
 import { useStack } from './support/stack';
 import { ZoomBusyModel } from '../src/models/zoom-busy.model';
@@ -76,6 +77,22 @@ describe('the host’s own Zoom meetings count as busy', () => {
     stack.sandbox.clearFaults();
     await stack.container.services.zoomBusy.sync(s.user.id);
     expect((await later()).length).toBeGreaterThan(0);
+  });
+
+  it('when the server moves to S2S mode, then copies of the hosts’ own Zoom meetings from before are dropped and block nothing', async () => {
+    const s = await readySpecialist(stack.app);
+    await stack.container.services.zoomBusy.sync(s.user.id);
+    expect(await ZoomBusyModel.countDocuments({ specialistId: s.user.id })).toBe(1);
+    stack.clock.advance(2 * 86_400_000);
+    const s2s = createTestApp({
+      clock: stack.clock,
+      env: { ...s2sEnv(stack.sandbox, SANDBOX_S2S_APP), MEETING_PROVIDER: 's2s' },
+    });
+    await s2s.container.services.zoomBusy.ensureScheduled();
+    expect(await ZoomBusyModel.countDocuments({})).toBe(0);
+    const day = '2026-11-19'; // past what the user-managed read covered
+    const slots = await request(stack.app).get(`/api/specialists/${s.user.id}/slots?from=${day}&to=${day}`);
+    expect(slots.body.slots.length).toBeGreaterThan(0);
   });
 
   it('when reading the Zoom meetings fails, then the calendars list shows the error and its age, and stale after the stale hours', async () => {

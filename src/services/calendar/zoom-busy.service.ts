@@ -115,6 +115,9 @@ export function createZoomBusyService(deps: {
       if (deps.enabled && deps.syncEveryMs > 0)
         await deps.jobs.schedule(JOB_ZOOM_BUSY_SWEEP, JOB_ZOOM_BUSY_SWEEP, {}, now());
       else await deps.jobs.cancel(JOB_ZOOM_BUSY_SWEEP);
+      // Off (S2S mode): copies left from user-managed days would never be refreshed, and time past what they cover
+      // counts as busy, so they would block every slot from then on. They mean nothing here: drop them.
+      if (!deps.enabled) await ZoomBusyModel.deleteMany({});
     },
   };
 }
