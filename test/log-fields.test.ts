@@ -121,7 +121,7 @@ describe('log lines an operator can search (README "Runbook")', () => {
     await waitFor(() => sandbox.calls('POST /v2/users/:userId/meetings') > creates);
     await BookingModel.updateOne({ _id: bookingId }, { $inc: { sequence: 1 } });
     await repair;
-    expect(logged('Could not remove a spare')).toEqual([
+    expect(logged('Could not remove a spare; its job retries')).toEqual([
       expect.objectContaining({ bookingId, specialistId: specialist.user.id, meetingId: expect.any(String) }),
     ]);
   });
