@@ -144,6 +144,49 @@ describe('grant durability: no rotated refresh token lost to our time-out, a fai
     expect(status.body.state).toBe('needs_reauth');
   });
 
+  it('when the specialist reconnects while a refresh is in flight, then the new grant carries no in-flight mark and its later invalid_grant is reported as invalid_grant', async () => {
+    const { user, token, zoomEmail } = await connected();
+    clock.advance(HOUR + 1000);
+    stack.sandbox.inject({ route: 'POST /oauth/token', delayMs: 1500 });
+    const pending = tokens()
+      .getAccessToken(user.id)
+      .catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await connectZoom(stack.app, token, zoomEmail);
+    await pending;
+    await tokens().idle();
+    const renewed = await grantOf(user.id);
+    expect(renewed).toMatchObject({
+      needsReauth: false,
+      reauthReason: null,
+      refreshInFlightAt: null,
+      refreshInFlightId: null,
+      lastRefreshErrorAt: null,
+      grantAgeSeconds: null,
+      sinceLastRefreshSeconds: null,
+    });
+    stack.sandbox.revokeUserGrants(renewed!.zoomUserId!);
+    clock.advance(HOUR + 1000);
+    await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_NOT_CONNECTED' });
+    await tokens().idle();
+    expect((await grantOf(user.id))!.reauthReason).toBe('invalid_grant');
+  });
+
+  it('when the specialist disconnects while a refresh is in flight, then the wiped grant carries no in-flight mark', async () => {
+    const { user, token } = await connected();
+    clock.advance(HOUR + 1000);
+    stack.sandbox.inject({ route: 'POST /oauth/token', delayMs: 1000 });
+    const pending = tokens()
+      .getAccessToken(user.id)
+      .catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const res = await request(stack.app).delete('/api/zoom/connection').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBeLessThan(300);
+    await pending;
+    await tokens().idle();
+    expect(await grantOf(user.id)).toMatchObject({ isRevoked: true, refreshInFlightAt: null, refreshInFlightId: null });
+  });
+
   it('when a refresh fails, then no caller of any instance tries again within the cool-down, and after it the refresh works', async () => {
     const { user } = await connected();
     const other = createTestApp({ clock, env: { ...sandboxEnv(stack.sandbox), ...ENV } });
