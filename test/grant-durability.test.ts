@@ -144,6 +144,25 @@ describe('grant durability: no rotated refresh token lost to our time-out, a fai
     expect(status.body.state).toBe('needs_reauth');
   });
 
+  it('when a caller holds a grant read before a failed refresh, then it does not call Zoom again within the cool-down', async () => {
+    const { user } = await connected();
+    clock.advance(HOUR + 1000);
+    // The booking path: connectedGrant() read the grant, then getAccessToken(id, grant) runs after the failure.
+    const stale = await grantOf(user.id);
+    stack.sandbox.inject({ route: 'POST /oauth/token', status: 503, times: 5 });
+    await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_API_ERROR' });
+    await tokens().idle();
+    expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
+    const other = createTestApp({ clock, env: { ...sandboxEnv(stack.sandbox), ...ENV } }).container.services.zoom;
+    await expect(other.tokens.getAccessToken(user.id, stale as never)).rejects.toMatchObject({
+      code: 'ZOOM_API_ERROR',
+      retryable: true,
+      retryAt: expect.any(Date),
+    });
+    await other.tokens.idle();
+    expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
+  });
+
   it('when the specialist reconnects while a refresh is in flight, then the new grant carries no in-flight mark and its later invalid_grant is reported as invalid_grant', async () => {
     const { user, token, zoomEmail } = await connected();
     clock.advance(HOUR + 1000);

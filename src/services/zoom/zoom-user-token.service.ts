@@ -143,6 +143,9 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
           _id: doc._id,
           version: doc.version,
           refreshInFlightId: doc.refreshInFlightId ?? null,
+          // The cool-down we checked is the one stored: a failure recorded since (the caller's grant was read before
+          // it) makes this lose, and the next round reads the grant afresh and sees the cool-down.
+          lastRefreshErrorAt: doc.lastRefreshErrorAt ?? null,
           $or: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { $lte: t } }],
         },
         {
@@ -166,7 +169,9 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
         if (result !== RESTART) return result;
         continue;
       }
-      // Another process holds the lease: wait for its result (a new version) or for its lease to lapse.
+      // Another process holds the lease, or a failure was recorded since we read: look again at once (the cool-down
+      // applies) unless we already read afresh; then wait for its result (a new version) or for its lease to lapse.
+      if (known) continue;
       if (Date.now() > deadline) throw new TokenWaitTimeoutError('a Zoom token refresh');
       await sleep(pollMs);
     }
