@@ -86,15 +86,28 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     return until > now() ? until : undefined;
   }
 
-  /** A caller waits for a running refresh at most httpTimeoutMs; the refresh itself goes on. */
-  async function waitFor(flight: Promise<Outcome>, doc: UserOAuthTokenRecord, want: Want): Promise<Outcome> {
+  /**
+   * A caller waits for a running refresh at most httpTimeoutMs; the refresh itself goes on. Then it gets the rotated
+   * token held in memory (Zoom answered, the store is retrying) or its still-valid one, else a retryable time-out.
+   */
+  async function waitFor(
+    specialistId: string,
+    flight: Promise<Outcome>,
+    doc: UserOAuthTokenRecord,
+    want: Want,
+  ): Promise<Outcome> {
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<typeof GAVE_UP>((resolve) => {
       timer = setTimeout(() => resolve(GAVE_UP), deps.httpTimeoutMs);
     });
     const result = await Promise.race([flight, gaveUp]).finally(() => clearTimeout(timer));
     if (result !== GAVE_UP) return result;
-    if (want.trigger !== 'keepalive' && stillValid(doc)) return markUsed(doc);
+    if (want.trigger !== 'keepalive') {
+      // Zoom answered and the store is still retrying: the rotated token held in memory is the one to use.
+      const mine = held.get(specialistId);
+      if (mine && mine.baseVersion === doc.version) return mine.accessToken;
+      if (stillValid(doc)) return markUsed(doc);
+    }
     throw new ZoomApiError(
       `Zoom's token endpoint did not answer within ${deps.httpTimeoutMs} ms (the refresh goes on; its result is kept)`,
       { zoomCode: 'ETIMEDOUT', retryable: true },
@@ -121,7 +134,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       } else if (isFresh(doc, rejected)) return markUsed(doc);
       const running = flights.get(specialistId);
       if (running) {
-        const result = await waitFor(running, doc, want);
+        const result = await waitFor(specialistId, running, doc, want);
         if (result !== RESTART) return result;
         continue;
       }
@@ -165,7 +178,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
         });
         flights.set(specialistId, running);
         running.catch(() => {});
-        const result = await waitFor(running, doc, want);
+        const result = await waitFor(specialistId, running, doc, want);
         if (result !== RESTART) return result;
         continue;
       }
