@@ -66,6 +66,11 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     (rejected === undefined || open(doc, 'zoomAccessToken') !== rejected);
   const stillValid = (doc: UserOAuthTokenRecord) =>
     Boolean(doc.zoomAccessToken) && validFor(doc.zoomAccessTokenExpiry) > 0;
+  /** The stored token, to fall back on when no refresh happens: not for a keep-alive, never the one Zoom rejected. */
+  const fallbackOk = (doc: UserOAuthTokenRecord, want: Want, rejected?: string) =>
+    want.trigger !== 'keepalive' &&
+    stillValid(doc) &&
+    (rejected === undefined || open(doc, 'zoomAccessToken') !== rejected);
 
   async function markUsed(doc: UserOAuthTokenRecord): Promise<string> {
     // To the minute is precise enough for "last used", and saves a write on every booking of a busy specialist.
@@ -95,6 +100,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     flight: Promise<Outcome>,
     doc: UserOAuthTokenRecord,
     want: Want,
+    rejected?: string,
   ): Promise<Outcome> {
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<typeof GAVE_UP>((resolve) => {
@@ -106,7 +112,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       // Zoom answered and the store is still retrying: the rotated token held in memory is the one to use.
       const mine = held.get(specialistId);
       if (mine && mine.baseVersion === doc.version) return mine.accessToken;
-      if (stillValid(doc)) return markUsed(doc);
+      if (fallbackOk(doc, want, rejected)) return markUsed(doc);
     }
     throw new ZoomApiError(
       `Zoom's token endpoint did not answer within ${deps.httpTimeoutMs} ms (the refresh goes on; its result is kept)`,
@@ -134,13 +140,13 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       } else if (isFresh(doc, rejected)) return markUsed(doc);
       const running = flights.get(specialistId);
       if (running) {
-        const result = await waitFor(specialistId, running, doc, want);
+        const result = await waitFor(specialistId, running, doc, want, rejected);
         if (result !== RESTART) return result;
         continue;
       }
       const coolUntil = coolingDownUntil(doc);
       if (coolUntil) {
-        if (want.trigger !== 'keepalive' && stillValid(doc)) return markUsed(doc);
+        if (fallbackOk(doc, want, rejected)) return markUsed(doc);
         throw new ZoomApiError(
           `Zoom token refresh failed lately (${doc.lastRefreshError}); next try after ${coolUntil.toISOString()}`,
           { retryable: true, retryAt: coolUntil, zoomCode: 'REFRESH_COOLDOWN' },
@@ -178,7 +184,7 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
         });
         flights.set(specialistId, running);
         running.catch(() => {});
-        const result = await waitFor(specialistId, running, doc, want);
+        const result = await waitFor(specialistId, running, doc, want, rejected);
         if (result !== RESTART) return result;
         continue;
       }
@@ -197,7 +203,9 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     leaseMs,
     held,
     // A keep-alive has no caller waiting for a token: its job retries instead.
-    stillUsable: async (doc, want) => (want.trigger !== 'keepalive' && stillValid(doc) ? markUsed(doc) : undefined),
+    // A token Zoom has just rejected (401) is not usable: the caller gets the refresh's retryable error instead.
+    stillUsable: async (doc, want) =>
+      fallbackOk(doc, want, want.trigger === 'rejected_token' ? want.rejected : undefined) ? markUsed(doc) : undefined,
   });
 
   // One key per specialist; a rejected token stays suspect until a newer grant version is stored (see obtain).
