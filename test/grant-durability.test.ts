@@ -34,8 +34,12 @@ describe('grant durability: no rotated refresh token lost to our time-out, a fai
     await expect(tokens().getAccessToken(user.id)).rejects.toMatchObject({ code: 'ZOOM_API_ERROR' });
     // The caller stopped waiting; the request did not stop.
     expect(tokens().inFlight()).toBe(1);
-    // Meanwhile another instance must not refresh with the old token: the lease is held while the request runs.
-    await expect(other.container.services.zoom.tokens.getAccessToken(user.id)).resolves.toEqual(expect.any(String));
+    // Meanwhile another instance must not refresh with the old token: the lease is held while the request runs. Its
+    // caller, too, waits no longer than ZOOM_HTTP_TIMEOUT_MS (its token has expired): a retryable error.
+    await expect(other.container.services.zoom.tokens.getAccessToken(user.id)).rejects.toMatchObject({
+      code: 'ZOOM_API_ERROR',
+      retryable: true,
+    });
     await tokens().idle();
     expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
     const after = await grantOf(user.id);
@@ -144,6 +148,22 @@ describe('grant durability: no rotated refresh token lost to our time-out, a fai
     );
     const status = await request(stack.app).get('/api/zoom/status').set('Authorization', `Bearer ${token}`);
     expect(status.body.state).toBe('needs_reauth');
+  });
+
+  it('when another instance holds the refresh lease, then a caller here gets its still-valid token at once (an expired one: see the first test)', async () => {
+    const { user } = await connected();
+    const other = createTestApp({ clock, env: { ...sandboxEnv(stack.sandbox), ...ENV } }).container.services.zoom;
+    const grant = await grantOf(user.id);
+    const stillValid = stack.container.cipher.decrypt(grant!.zoomAccessToken!);
+    // Inside the 5-minute margin, still valid for 2 minutes: the first caller refreshes, Zoom takes 4 s.
+    clock.set(new Date(grant!.zoomAccessTokenExpiry!.getTime() - 120_000));
+    stack.sandbox.inject({ route: 'POST /oauth/token', delayMs: 4000 });
+    await expect(tokens().getAccessToken(user.id)).resolves.toBe(stillValid);
+    const started = Date.now();
+    await expect(other.tokens.getAccessToken(user.id)).resolves.toBe(stillValid);
+    expect(Date.now() - started).toBeLessThan(250);
+    await tokens().idle();
+    expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
   });
 
   it('when a caller holds a grant read before a failed refresh, then it does not call Zoom again within the cool-down', async () => {

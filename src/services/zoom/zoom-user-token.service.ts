@@ -114,15 +114,20 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       if (mine && mine.baseVersion === doc.version) return mine.accessToken;
       if (fallbackOk(doc, want, rejected)) return markUsed(doc);
     }
-    throw new ZoomApiError(
+    throw refreshTimeout();
+  }
+
+  const refreshTimeout = () =>
+    new ZoomApiError(
       `Zoom's token endpoint did not answer within ${deps.httpTimeoutMs} ms (the refresh goes on; its result is kept)`,
       { zoomCode: 'ETIMEDOUT', retryable: true },
     );
-  }
 
   /** The token, or undefined when a keep-alive finds nothing to do. Exactly one caller per version refreshes. */
   async function obtain(specialistId: string, want: Want, grant?: UserOAuthTokenRecord): Promise<string | undefined> {
     const deadline = Date.now() + leaseMs * 2;
+    // A caller (not the keep-alive, whose job retries) waits for another process's refresh as long as for its own.
+    const callerGivesUpAt = Date.now() + deps.httpTimeoutMs;
     let staleVersion: number | undefined;
     let rejected = want.trigger === 'rejected_token' ? want.rejected : undefined;
     // `grant`: the stored grant the caller has just read (the booking path); later rounds read it afresh.
@@ -191,6 +196,8 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       // Another process holds the lease, or a failure was recorded since we read: look again at once (the cool-down
       // applies) unless we already read afresh; then wait for its result (a new version) or for its lease to lapse.
       if (known) continue;
+      if (fallbackOk(doc, want, rejected)) return markUsed(doc);
+      if (want.trigger !== 'keepalive' && Date.now() > callerGivesUpAt) throw refreshTimeout();
       if (Date.now() > deadline) throw new TokenWaitTimeoutError('a Zoom token refresh');
       await sleep(pollMs);
     }
