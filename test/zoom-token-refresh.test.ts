@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { UserOAuthTokenModel } from '../src/models/user-oauth-token.model';
 import { OutboxMailModel } from '../src/models/outbox-mail.model';
+import { ZoomTokenRejectedError } from '../src/services/zoom/zoom.errors';
 import { createTestApp, registerUser, uniqueEmail } from './support/app';
 import { connectZoom, sandboxEnv } from './support/zoom';
 import { useStack } from './support/stack';
@@ -90,6 +91,27 @@ describe('getAccessToken: refresh, rotation and concurrency', () => {
     expect(me.email).toMatch(/@example.com$/);
     expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
     expect(stack.sandbox.calls('GET /v2/users/me')).toBe(2);
+  });
+
+  it('when Zoom rejects the token and the refresh fails, then the rejected token is not tried again: a retryable error instead', async () => {
+    const { user } = await connectedSpecialist();
+    const tokens = stack.container.services.zoom.tokens;
+    stack.sandbox.inject({ route: 'POST /oauth/token', status: 503, times: 5 });
+    let calls = 0;
+    const rejecting = async () => {
+      calls += 1;
+      throw new ZoomTokenRejectedError();
+    };
+    // The refresh itself fails (503), then within the cool-down (no refresh at all): each time one call, no retry.
+    for (const round of [1, 2]) {
+      await expect(tokens.withToken(user.id, rejecting)).rejects.toMatchObject({
+        code: 'ZOOM_API_ERROR',
+        retryable: true,
+      });
+      await tokens.idle();
+      expect(calls).toBe(round);
+    }
+    expect(stack.sandbox.calls('POST /oauth/token')).toBe(1);
   });
 
   it('when another instance rotated the token under a slow one, then its invalid_grant is not taken for a revocation', async () => {

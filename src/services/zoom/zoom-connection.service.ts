@@ -88,6 +88,9 @@ export function createZoomConnectionService(deps: {
         revokedReason: reason,
         refreshLeaseUntil: null,
         refreshLeaseOwner: null,
+        // A refresh of this grant still in flight ends against a new version: its mark must not outlive the grant.
+        refreshInFlightAt: null,
+        refreshInFlightId: null,
       },
       $inc: { version: 1 },
     });
@@ -226,10 +229,18 @@ export function createZoomConnectionService(deps: {
         lastRefreshAttempt: null,
         lastRefreshedAt: null,
         lastRefreshError: null,
+        lastRefreshErrorAt: null,
         needsReauth: false,
+        reauthReason: null,
+        grantAgeSeconds: null,
+        sinceLastRefreshSeconds: null,
         reauthEmailSentAt: null,
         refreshLeaseUntil: null,
         refreshLeaseOwner: null,
+        // The old grant's refresh in flight (if any) loses its CAS on version; its mark belongs to the old grant, and
+        // left here it would make this grant's first invalid_grant look like a lost response.
+        refreshInFlightAt: null,
+        refreshInFlightId: null,
       };
       // Another Zoom account: the old grant is kept (sealed) to delete the meetings left there, then revoked.
       const previous = await UserOAuthTokenModel.findOne({ userId: pending.userId }).lean<UserOAuthTokenRecord>();

@@ -66,6 +66,11 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     (rejected === undefined || open(doc, 'zoomAccessToken') !== rejected);
   const stillValid = (doc: UserOAuthTokenRecord) =>
     Boolean(doc.zoomAccessToken) && validFor(doc.zoomAccessTokenExpiry) > 0;
+  /** The stored token, to fall back on when no refresh happens: not for a keep-alive, never the one Zoom rejected. */
+  const fallbackOk = (doc: UserOAuthTokenRecord, want: Want, rejected?: string) =>
+    want.trigger !== 'keepalive' &&
+    stillValid(doc) &&
+    (rejected === undefined || open(doc, 'zoomAccessToken') !== rejected);
 
   async function markUsed(doc: UserOAuthTokenRecord): Promise<string> {
     // To the minute is precise enough for "last used", and saves a write on every booking of a busy specialist.
@@ -86,24 +91,43 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     return until > now() ? until : undefined;
   }
 
-  /** A caller waits for a running refresh at most httpTimeoutMs; the refresh itself goes on. */
-  async function waitFor(flight: Promise<Outcome>, doc: UserOAuthTokenRecord, want: Want): Promise<Outcome> {
+  /**
+   * A caller waits for a running refresh at most httpTimeoutMs; the refresh itself goes on. Then it gets the rotated
+   * token held in memory (Zoom answered, the store is retrying) or its still-valid one, else a retryable time-out.
+   */
+  async function waitFor(
+    specialistId: string,
+    flight: Promise<Outcome>,
+    doc: UserOAuthTokenRecord,
+    want: Want,
+    rejected?: string,
+  ): Promise<Outcome> {
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<typeof GAVE_UP>((resolve) => {
       timer = setTimeout(() => resolve(GAVE_UP), deps.httpTimeoutMs);
     });
     const result = await Promise.race([flight, gaveUp]).finally(() => clearTimeout(timer));
     if (result !== GAVE_UP) return result;
-    if (want.trigger !== 'keepalive' && stillValid(doc)) return markUsed(doc);
-    throw new ZoomApiError(
+    if (want.trigger !== 'keepalive') {
+      // Zoom answered and the store is still retrying: the rotated token held in memory is the one to use.
+      const mine = held.get(specialistId);
+      if (mine && mine.baseVersion === doc.version) return mine.accessToken;
+      if (fallbackOk(doc, want, rejected)) return markUsed(doc);
+    }
+    throw refreshTimeout();
+  }
+
+  const refreshTimeout = () =>
+    new ZoomApiError(
       `Zoom's token endpoint did not answer within ${deps.httpTimeoutMs} ms (the refresh goes on; its result is kept)`,
       { zoomCode: 'ETIMEDOUT', retryable: true },
     );
-  }
 
   /** The token, or undefined when a keep-alive finds nothing to do. Exactly one caller per version refreshes. */
   async function obtain(specialistId: string, want: Want, grant?: UserOAuthTokenRecord): Promise<string | undefined> {
     const deadline = Date.now() + leaseMs * 2;
+    // A caller (not the keep-alive, whose job retries) waits for another process's refresh as long as for its own.
+    const callerGivesUpAt = Date.now() + deps.httpTimeoutMs;
     let staleVersion: number | undefined;
     let rejected = want.trigger === 'rejected_token' ? want.rejected : undefined;
     // `grant`: the stored grant the caller has just read (the booking path); later rounds read it afresh.
@@ -121,13 +145,13 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
       } else if (isFresh(doc, rejected)) return markUsed(doc);
       const running = flights.get(specialistId);
       if (running) {
-        const result = await waitFor(running, doc, want);
+        const result = await waitFor(specialistId, running, doc, want, rejected);
         if (result !== RESTART) return result;
         continue;
       }
       const coolUntil = coolingDownUntil(doc);
       if (coolUntil) {
-        if (want.trigger !== 'keepalive' && stillValid(doc)) return markUsed(doc);
+        if (fallbackOk(doc, want, rejected)) return markUsed(doc);
         throw new ZoomApiError(
           `Zoom token refresh failed lately (${doc.lastRefreshError}); next try after ${coolUntil.toISOString()}`,
           { retryable: true, retryAt: coolUntil, zoomCode: 'REFRESH_COOLDOWN' },
@@ -143,6 +167,9 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
           _id: doc._id,
           version: doc.version,
           refreshInFlightId: doc.refreshInFlightId ?? null,
+          // The cool-down we checked is the one stored: a failure recorded since (the caller's grant was read before
+          // it) makes this lose, and the next round reads the grant afresh and sees the cool-down.
+          lastRefreshErrorAt: doc.lastRefreshErrorAt ?? null,
           $or: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { $lte: t } }],
         },
         {
@@ -162,11 +189,15 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
         });
         flights.set(specialistId, running);
         running.catch(() => {});
-        const result = await waitFor(running, doc, want);
+        const result = await waitFor(specialistId, running, doc, want, rejected);
         if (result !== RESTART) return result;
         continue;
       }
-      // Another process holds the lease: wait for its result (a new version) or for its lease to lapse.
+      // Another process holds the lease, or a failure was recorded since we read: look again at once (the cool-down
+      // applies) unless we already read afresh; then wait for its result (a new version) or for its lease to lapse.
+      if (known) continue;
+      if (fallbackOk(doc, want, rejected)) return markUsed(doc);
+      if (want.trigger !== 'keepalive' && Date.now() > callerGivesUpAt) throw refreshTimeout();
       if (Date.now() > deadline) throw new TokenWaitTimeoutError('a Zoom token refresh');
       await sleep(pollMs);
     }
@@ -179,7 +210,9 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
     leaseMs,
     held,
     // A keep-alive has no caller waiting for a token: its job retries instead.
-    stillUsable: async (doc, want) => (want.trigger !== 'keepalive' && stillValid(doc) ? markUsed(doc) : undefined),
+    // A token Zoom has just rejected (401) is not usable: the caller gets the refresh's retryable error instead.
+    stillUsable: async (doc, want) =>
+      fallbackOk(doc, want, want.trigger === 'rejected_token' ? want.rejected : undefined) ? markUsed(doc) : undefined,
   });
 
   // One key per specialist; a rejected token stays suspect until a newer grant version is stored (see obtain).
