@@ -23,13 +23,18 @@ describe('repairs count against the Zoom quota ledger', () => {
     });
   });
 
-  it('when the host is at its daily quota, then a deleted meeting is made again only after 00:00 UTC, without calling Zoom before', async () => {
+  /** A booking whose meeting the host then deleted in Zoom. */
+  async function deletedInZoom(start: string) {
     const specialist = await readySpecialist(s.app);
     const customer = await registerUser(s.app, 'customer');
-    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-25T09:00:00Z' });
+    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start });
     await drainJobs(s.container);
-    const bookingId = res.body.id as string;
     s.sandbox.hostDeleteMeeting(res.body.meeting.zoomMeetingId);
+    return { specialist, bookingId: res.body.id as string };
+  }
+
+  it('when the host is at its daily quota, then a deleted meeting is made again only after 00:00 UTC, without calling Zoom before', async () => {
+    const { bookingId } = await deletedInZoom('2026-11-25T09:00:00Z');
     const creates = s.sandbox.calls(CREATE);
 
     await withQuota.container.services.meetingRepair.schedule(bookingId, 'webhook');
@@ -46,12 +51,7 @@ describe('repairs count against the Zoom quota ledger', () => {
     });
   });
   it('when the check before the session must wait for the quota, then a durable repair is left for 00:00 UTC and the meeting is made then', async () => {
-    const specialist = await readySpecialist(s.app);
-    const customer = await registerUser(s.app, 'customer');
-    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-12-01T09:00:00Z' });
-    await drainJobs(s.container);
-    const bookingId = res.body.id as string;
-    s.sandbox.hostDeleteMeeting(res.body.meeting.zoomMeetingId);
+    const { bookingId } = await deletedInZoom('2026-12-01T09:00:00Z');
     await JobModel.deleteMany({ key: `meeting-repair:${bookingId}` });
 
     const outcome = await withQuota.container.services.meetingRepair.verify(bookingId);
@@ -70,12 +70,7 @@ describe('repairs count against the Zoom quota ledger', () => {
     ).toEqual([stored.zoomMeetingId]);
   });
   it("when a repair waits for the quota, then the booking shows waiting_for_quota to the specialist and in the admins' view until it is made", async () => {
-    const specialist = await readySpecialist(s.app);
-    const customer = await registerUser(s.app, 'customer');
-    const res = await book(s.app, customer.token, { specialistId: specialist.user.id, start: '2026-11-30T09:00:00Z' });
-    await drainJobs(s.container);
-    const bookingId = res.body.id as string;
-    s.sandbox.hostDeleteMeeting(res.body.meeting.zoomMeetingId);
+    const { specialist, bookingId } = await deletedInZoom('2026-11-30T09:00:00Z');
     const admin = await createAdmin(s.container);
     // Tokens signed at each look: the clock jumps past their lifetime.
     const tokenOf = (userId: string, role: 'specialist' | 'admin') =>
