@@ -1,11 +1,6 @@
 import type { Request, Response } from 'express';
-import { bearerToken, principalOf } from '../middlewares/authenticate';
-import {
-  clearSessionCookies,
-  readCookie,
-  sessionCookieNames,
-  type SessionCookieSettings,
-} from '../middlewares/session-cookies';
+import { bearerToken, cookiePrincipal, principalOf } from '../middlewares/authenticate';
+import { readCookie, sessionCookieNames, type SessionCookieSettings } from '../middlewares/session-cookies';
 import { UnauthenticatedError } from '../lib/errors';
 import type { IdempotencyHeaders } from '../schemas/booking.schemas';
 import type { AuthService } from '../services/auth/auth.service';
@@ -62,10 +57,8 @@ export function createBookingController(deps: {
       if (!bearer && cookie) {
         // The signed link from the mail is enough by itself: a browser's ended session (logout everywhere, a password
         // change elsewhere) must not turn it into a 401. Without a link, the ended session is the answer.
-        viewer = await deps.auth.authenticate(cookie).catch((error: unknown) => {
-          if (!(error instanceof UnauthenticatedError)) throw error;
-          clearSessionCookies(res, cookies!); // HttpOnly: only the server can drop a dead one
-          if (linkToken) return undefined;
+        viewer = await cookiePrincipal(deps.auth, res, cookies!, cookie).catch((error: unknown) => {
+          if (linkToken && error instanceof UnauthenticatedError) return undefined;
           throw error;
         });
       }

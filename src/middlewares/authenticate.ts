@@ -35,11 +35,7 @@ export function authenticate(
     const cookie = bearer ? undefined : readCookie(req, names.session);
     const token = bearer ?? cookie;
     if (!token) throw new UnauthenticatedError('Missing bearer token or session cookie');
-    const principal = await auth.authenticate(token).catch((error: unknown) => {
-      // An ended session's cookie is cleared with the 401 (script cannot: it is HttpOnly), logout included.
-      if (cookie && error instanceof UnauthenticatedError) clearSessionCookies(res, cookies);
-      throw error;
-    });
+    const principal = cookie ? await cookiePrincipal(auth, res, cookies, cookie) : await auth.authenticate(token);
     if (cookie && !SAFE_METHODS.has(req.method)) {
       const sent = req.get(CSRF_HEADER);
       if (!principal.sessionId || !sent || !auth.csrfMatches(principal.sessionId, sent)) throw new CsrfTokenError();
@@ -50,6 +46,19 @@ export function authenticate(
     res.locals.principal = principal;
     next();
   };
+}
+
+/** The session cookie's principal; an ended session's cookie is cleared with the 401 (HttpOnly: script cannot). */
+export function cookiePrincipal(
+  auth: AuthService,
+  res: Response,
+  cookies: SessionCookieSettings,
+  cookie: string,
+): Promise<Principal> {
+  return auth.authenticate(cookie).catch((error: unknown) => {
+    if (error instanceof UnauthenticatedError) clearSessionCookies(res, cookies);
+    throw error;
+  });
 }
 
 export function principalOf(res: Response): Principal {

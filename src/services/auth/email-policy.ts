@@ -1,5 +1,5 @@
 import type { AppConfig } from '../../config';
-import { EmailNotVerifiedError, NotFoundError } from '../../lib/errors';
+import { EmailNotVerifiedError } from '../../lib/errors';
 
 interface Verifiable {
   emailVerified?: boolean | null;
@@ -28,16 +28,20 @@ export function createEmailPolicy(requirement: AppConfig['auth']['requireVerifie
 
 export type EmailPolicy = ReturnType<typeof createEmailPolicy>;
 
-/** The specialist reads the booking service makes, refusing a specialist who may not be booked yet. */
+/**
+ * The specialist reads the booking service makes (new bookings and moves), refusing a specialist who may not be booked:
+ * one others no longer see (an account being deleted) or, by this policy, not verified yet.
+ */
 export function bookableSpecialists<
-  S extends { profileOf(id: string): Promise<{ user: Verifiable & { deletingAt?: Date | null } }> },
+  S extends {
+    profileOf(id: string): Promise<{ user: Verifiable }>;
+    listedProfileOf(id: string): ReturnType<S['profileOf']>;
+  },
 >(specialists: S, policy: EmailPolicy): S {
   return {
     ...specialists,
     async profileOf(id: string) {
-      const read = await specialists.profileOf(id);
-      // An account being deleted takes no new bookings or moves (its deletion cancels the ones it has).
-      if (read.user.deletingAt) throw new NotFoundError('Specialist');
+      const read = await specialists.listedProfileOf(id);
       policy.assertMayBeBooked(read.user);
       return read;
     },

@@ -71,8 +71,8 @@ export function createSpecialistService(deps: {
   }
 
   /**
-   * What others may see of a specialist: an account being deleted is gone for them at once (README "Deletion"), while
-   * its existing bookings are still read through profileOf until they are cancelled.
+   * What others may see and book of a specialist: an account being deleted is gone for them at once (README
+   * "Deletion"), while its existing bookings are still read through profileOf until they are cancelled.
    */
   async function listedProfileOf(specialistId: string) {
     const read = await profileOf(specialistId);
@@ -97,6 +97,7 @@ export function createSpecialistService(deps: {
 
   return {
     profileOf,
+    listedProfileOf,
 
     async setAvailability(specialistId: string, input: AvailabilityInput) {
       const problems = availabilityProblems(input);

@@ -60,17 +60,16 @@ export function createZoomUserTokenService(deps: ZoomUserTokenServiceDeps) {
   }
 
   const validFor = (expiry: Date | null | undefined) => (expiry ? expiry.getTime() - now().getTime() : -1);
-  const isFresh = (doc: UserOAuthTokenRecord, rejected?: string) =>
+  /** A stored access token valid for more than `marginMs` that is not the one Zoom just rejected. */
+  const usableFor = (doc: UserOAuthTokenRecord, marginMs: number, rejected?: string) =>
     Boolean(doc.zoomAccessToken) &&
-    validFor(doc.zoomAccessTokenExpiry) > deps.refreshMarginSeconds * 1000 &&
+    validFor(doc.zoomAccessTokenExpiry) > marginMs &&
     (rejected === undefined || open(doc, 'zoomAccessToken') !== rejected);
-  const stillValid = (doc: UserOAuthTokenRecord) =>
-    Boolean(doc.zoomAccessToken) && validFor(doc.zoomAccessTokenExpiry) > 0;
+  const isFresh = (doc: UserOAuthTokenRecord, rejected?: string) =>
+    usableFor(doc, deps.refreshMarginSeconds * 1000, rejected);
   /** The stored token, to fall back on when no refresh happens: not for a keep-alive, never the one Zoom rejected. */
   const fallbackOk = (doc: UserOAuthTokenRecord, want: Want, rejected?: string) =>
-    want.trigger !== 'keepalive' &&
-    stillValid(doc) &&
-    (rejected === undefined || open(doc, 'zoomAccessToken') !== rejected);
+    want.trigger !== 'keepalive' && usableFor(doc, 0, rejected);
 
   async function markUsed(doc: UserOAuthTokenRecord): Promise<string> {
     // To the minute is precise enough for "last used", and saves a write on every booking of a busy specialist.
