@@ -192,3 +192,17 @@ describe('Connect Zoom (authorization code + PKCE)', () => {
     expect(docs[0]!.zoomEmail).toBe('second.account@example.com');
   });
 });
+
+describe('Connect Zoom with a slow token endpoint', () => {
+  const stack = useStack({ env: { ZOOM_HTTP_TIMEOUT_MS: '300' } });
+
+  it('when Zoom answers the code exchange after ZOOM_HTTP_TIMEOUT_MS, then the connect still completes: the single-use code is not wasted', async () => {
+    const specialist = await registerUser(stack.app, 'specialist');
+    const zoomEmail = uniqueEmail('slow-exchange');
+    const { redirect, cookie } = await authorizeAtZoom(stack.app, specialist.token, zoomEmail);
+    stack.sandbox.inject({ route: 'POST /oauth/token', delayMs: 900, times: 1 });
+    const callback = await zoomCallback(stack.app, redirect.search, cookie);
+    expect(new URL(String(callback.headers.location)).searchParams.get('zoom')).toBe('connected');
+    expect(await UserOAuthTokenModel.countDocuments({ userId: specialist.user.id, isRevoked: false })).toBe(1);
+  });
+});

@@ -15,8 +15,9 @@ export function createZoomOAuthClient(deps: {
   http: ZoomHttp;
   oauthBaseUrl: string;
   /**
-   * For refreshes: Zoom rotates the refresh token whether or not we read its answer, so a refresh is given up only
-   * at this client's (longer) time-out; callers stop waiting sooner (see the user token service).
+   * For requests whose answer is a grant's only copy: a refresh (Zoom rotates the refresh token whether or not we read
+   * its answer) and a code exchange (the code is single use). They are given up only at this client's (longer)
+   * time-out; refresh callers stop waiting sooner (see the user token service), the connect callback waits.
    */
   refreshHttp?: ZoomHttp;
 }) {
@@ -57,12 +58,17 @@ export function createZoomOAuthClient(deps: {
     },
 
     async exchangeCode(app: ZoomAppCredentials, input: { code: string; redirectUri: string; codeVerifier: string }) {
-      const response = await tokenRequest(app, {
-        grant_type: 'authorization_code',
-        code: input.code,
-        redirect_uri: input.redirectUri,
-        code_verifier: input.codeVerifier,
-      });
+      const response = await tokenRequest(
+        app,
+        {
+          grant_type: 'authorization_code',
+          code: input.code,
+          redirect_uri: input.redirectUri,
+          code_verifier: input.codeVerifier,
+        },
+        false,
+        deps.refreshHttp ?? http,
+      );
       return processTokenResponse(response, true);
     },
 
